@@ -1,0 +1,58 @@
+# Two entry points: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+DB     := instance/marketplace.db
+
+.PHONY: run test test-sqlite test-postgres bench venv translations compile-translations extract-translations demo-db postgres-up browser clean
+
+$(BIN)/activate: requirements.txt requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $(BIN)/activate
+
+venv: $(BIN)/activate
+
+compile-translations: venv
+	$(BIN)/pybabel -q compile -d translations
+
+extract-translations: venv
+	$(BIN)/pybabel -q extract --ignore-dirs=".venv migrations tests benchmarks instance" -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+$(DB): | venv compile-translations
+	$(FLASK) db upgrade
+	$(FLASK) load-reference
+	$(FLASK) demo-data
+
+demo-db: $(DB)
+
+run: venv compile-translations $(DB)
+	@$(BIN)/python -m demo.logins
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+postgres-up:
+	@scripts/postgres-up.sh
+
+browser:
+	@scripts/browser-up.sh
+
+test: venv compile-translations browser
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests
+	@if scripts/postgres-up.sh; then \
+		echo "== PostgreSQL pass =="; \
+		TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not available: the PostgreSQL pass is required under CI" >&2; exit 1; \
+	else \
+		echo "PostgreSQL is not available: SKIPPED the PostgreSQL pass"; \
+	fi
+
+bench: venv compile-translations
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,102 @@
+"""Users, login attempts and the append-only audit log."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String,
+                        Text, event)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from enterprises.models import Enterprise
+from extensions import db
+from facilities.models import Facility
+from reference.codes import ROLES, sql_in
+from reference.models import Region
+from timeutil import utcnow
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in; the role and one scope decide what they may see."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(10))
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facility.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    language: Mapped[str] = mapped_column(String(2), default="ru")
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on logout, password change and deactivation: every older session dies.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    facility: Mapped[Facility | None] = relationship()
+    enterprise: Mapped[Enterprise | None] = relationship()
+    region: Mapped[Region | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(f"role IN {sql_in(ROLES)}", name="role"),
+        CheckConstraint("language IN ('kk', 'ru', 'en')", name="language"),
+        CheckConstraint(
+            "(role = 'inspector' AND facility_id IS NOT NULL AND enterprise_id IS NULL"
+            " AND region_id IS NULL)"
+            " OR (role = 'owner' AND enterprise_id IS NOT NULL AND facility_id IS NULL"
+            " AND region_id IS NULL)"
+            " OR (role = 'analyst' AND facility_id IS NULL AND enterprise_id IS NULL)"
+            " OR (role = 'admin' AND facility_id IS NULL AND enterprise_id IS NULL"
+            " AND region_id IS NULL)", name="scope_fits_role"),
+    )
+
+    def get_id(self):
+        """Return the session identity: id and session version, so old cookies fail."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self):
+        """Let Flask-Login refuse disabled users."""
+        return self.is_enabled
+
+
+class LoginAttempt(db.Model):
+    """One login attempt, kept to throttle guessing across all workers."""
+
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(60))
+    ip: Mapped[str] = mapped_column(String(45))
+    success: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_login_attempt_login_at", "login", "at"),
+        Index("ix_login_attempt_ip_at", "ip", "at"),
+    )
+
+
+class AuditEvent(db.Model):
+    """Who did what to which record, when, from where, and how it ended; never updated."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    login: Mapped[str | None] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(20), index=True)
+    entity: Mapped[str | None] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(40))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship()
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_is_append_only(_mapper, _connection, _target):
+    """Refuse to change or remove an audit event."""
+    raise PermissionError("audit events are append-only")

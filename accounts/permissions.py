@@ -1,0 +1,111 @@
+"""The one permission API: who may use a route, and which rows a user may see.
+
+Deny by default: the ``gate`` runs before every request and lets a request through only
+when its view is marked ``@public`` or ``@roles(...)``. ``@roles`` answers 403 to a role
+that may not use the route at all; ``get_or_404`` answers 404 (and writes an audit event)
+for an object that exists but lies outside the user's scope.
+"""
+from functools import wraps
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import false, select, true
+
+from extensions import db
+
+from . import audit
+from .scopes import scope_clause
+
+ALL_ROLES = frozenset({"admin", "analyst", "inspector", "owner"})
+
+
+def public(view):
+    """Mark a view as reachable without logging in."""
+    view.access = "public"
+    return view
+
+
+def roles(*allowed):
+    """Allow a view to the given roles only (after login)."""
+    unknown = set(allowed) - ALL_ROLES
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if current_user.role not in allowed:
+                audit.record_now("deny", entity=request.endpoint, outcome="forbidden")
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.access = frozenset(allowed)
+        return wrapper
+
+    return decorator
+
+
+def access_of(endpoint):
+    """Return 'public', a frozenset of roles, or None for an undeclared endpoint."""
+    if endpoint == "static" or (endpoint or "").endswith(".static"):
+        return "public"
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access", None)
+
+
+def gate():
+    """Refuse any request whose view does not declare who may use it."""
+    if request.endpoint is None:
+        return None  # no route: the 404 handler answers
+    access = access_of(request.endpoint)
+    if access == "public":
+        return None
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        abort(401)
+    if access is None:
+        audit.record_now("deny", entity=request.endpoint, outcome="undeclared")
+        abort(403)
+    return None
+
+
+def visible(model, user=None):
+    """Return a SQL condition selecting the rows of ``model`` the user may see."""
+    user = user or current_user
+    if not getattr(user, "is_authenticated", False):
+        return false()
+    clause = scope_clause(model, user)
+    if clause is True:
+        return true()
+    if clause is False or clause is None:
+        return false()
+    return clause
+
+
+def scoped(model, user=None):
+    """Return ``select(model)`` limited to what the user may see."""
+    return select(model).where(visible(model, user))
+
+
+def get_or_404(model, ident, user=None):
+    """Load one row the user may see; otherwise answer 404 and audit a denial if it exists."""
+    try:
+        key = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    obj = db.session.scalars(scoped(model, user).where(model.id == key)).first()
+    if obj is None:
+        if db.session.get(model, key) is not None:
+            audit.record_now("deny", entity=model.__tablename__, entity_id=key,
+                             outcome="out_of_scope")
+        abort(404)
+    return obj
+
+
+def can_see(obj, user=None):
+    """Say whether the user may see an already loaded row."""
+    model = type(obj)
+    row = db.session.execute(
+        select(model.id).where(model.id == obj.id, visible(model, user))).first()
+    return row is not None

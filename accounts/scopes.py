@@ -1,0 +1,153 @@
+"""Which rows each role may see (DESIGN.md section 6), as SQL conditions.
+
+Each rule takes the user and returns True (everything), False (nothing) or a SQLAlchemy
+condition. Analysts see no person-level rows at all; they read aggregates in reports.
+"""
+from sqlalchemy import and_, or_, select
+
+from enterprises.models import Enterprise, Lease, ProductionLine
+from facilities.models import Facility, ProductionSpace
+from inmates.models import Person, Skill, Stay
+from marketplace.models import CandidateRequest, Placement, WageRecord
+
+_RULES = {}
+
+
+def rule(model):
+    """Register the scope rule of a model."""
+    def decorator(fn):
+        _RULES[model] = fn
+        return fn
+    return decorator
+
+
+def scope_clause(model, user):
+    """Return the registered condition for a model; unknown models are denied."""
+    fn = _RULES.get(model)
+    if fn is None:
+        return False
+    if user.role == "admin":
+        return True
+    return fn(user)
+
+
+def facility_region_id(facility_id):
+    """Return a scalar subquery giving a facility's region."""
+    return select(Facility.region_id).where(Facility.id == facility_id).scalar_subquery()
+
+
+def _owner_line_ids(user):
+    return select(ProductionLine.id).where(ProductionLine.enterprise_id == user.enterprise_id)
+
+
+def _inspector_line_clause(user):
+    """Lines at the inspector's facility, or outside lines in its region."""
+    return or_(
+        ProductionLine.facility_id == user.facility_id,
+        and_(ProductionLine.facility_id.is_(None),
+             ProductionLine.region_id == facility_region_id(user.facility_id)),
+    )
+
+
+@rule(Facility)
+def _facility(user):
+    # Facilities and their floor space are public knowledge to every signed-in role.
+    if user.role == "analyst" and user.region_id:
+        return Facility.region_id == user.region_id
+    return True
+
+
+@rule(ProductionSpace)
+def _space(user):
+    if user.role == "analyst" and user.region_id:
+        return ProductionSpace.facility_id.in_(
+            select(Facility.id).where(Facility.region_id == user.region_id))
+    return True
+
+
+@rule(Person)
+def _person(user):
+    if user.role == "inspector":
+        return Person.facility_id == user.facility_id
+    if user.role == "owner":
+        # Only their own current workers, and views show them name and file number only.
+        return Person.id.in_(select(Placement.person_id).where(
+            Placement.ended_on.is_(None), Placement.line_id.in_(_owner_line_ids(user))))
+    return False
+
+
+@rule(Skill)
+def _skill(user):
+    if user.role == "inspector":
+        return Skill.person_id.in_(select(Person.id).where(Person.facility_id == user.facility_id))
+    return False
+
+
+@rule(Stay)
+def _stay(user):
+    if user.role == "inspector":
+        return Stay.person_id.in_(select(Person.id).where(Person.facility_id == user.facility_id))
+    return False
+
+
+@rule(Enterprise)
+def _enterprise(user):
+    if user.role == "owner":
+        return Enterprise.id == user.enterprise_id
+    if user.role == "analyst" and user.region_id:
+        return Enterprise.region_id == user.region_id
+    return True
+
+
+@rule(Lease)
+def _lease(user):
+    if user.role == "owner":
+        return Lease.enterprise_id == user.enterprise_id
+    if user.role == "inspector":
+        return Lease.space_id.in_(
+            select(ProductionSpace.id).where(ProductionSpace.facility_id == user.facility_id))
+    if user.role == "analyst" and user.region_id:
+        return Lease.space_id.in_(select(ProductionSpace.id).join(Facility).where(
+            Facility.region_id == user.region_id))
+    return True
+
+
+@rule(ProductionLine)
+def _line(user):
+    if user.role == "owner":
+        return ProductionLine.enterprise_id == user.enterprise_id
+    if user.role == "inspector":
+        return _inspector_line_clause(user)
+    if user.role == "analyst" and user.region_id:
+        return ProductionLine.region_id == user.region_id
+    return True
+
+
+def _placement_clause(user, line_id_col, person_id_col):
+    if user.role == "owner":
+        return line_id_col.in_(_owner_line_ids(user))
+    if user.role == "inspector":
+        return or_(
+            person_id_col.in_(select(Person.id).where(Person.facility_id == user.facility_id)),
+            line_id_col.in_(select(ProductionLine.id).where(
+                ProductionLine.facility_id == user.facility_id)))
+    return False
+
+
+@rule(Placement)
+def _placement(user):
+    return _placement_clause(user, Placement.line_id, Placement.person_id)
+
+
+@rule(CandidateRequest)
+def _candidate_request(user):
+    return _placement_clause(user, CandidateRequest.line_id, CandidateRequest.person_id)
+
+
+@rule(WageRecord)
+def _wage_record(user):
+    placements = select(Placement.id).where(
+        _placement_clause(user, Placement.line_id, Placement.person_id))
+    if user.role not in ("owner", "inspector"):
+        return False
+    return WageRecord.placement_id.in_(placements)

@@ -1,0 +1,28 @@
+"""Command-line interface: reference data, demo data, users and exports."""
+import click
+from flask.cli import with_appcontext
+
+from extensions import db
+
+
+@click.command("load-reference")
+@with_appcontext
+def load_reference_command():
+    """Load regions, occupations and minimum wages (idempotent)."""
+    from reference.services import load_reference
+
+    report = load_reference()
+    db.session.commit()
+    for name, (added, updated) in report.items():
+        click.echo(f"{name}: {added} added, {updated} updated")
+
+
+def register(app):
+    """Attach every package's commands to the app."""
+    from accounts.commands import commands as account_commands
+    from demo.commands import commands as demo_commands
+    from reports.commands import commands as report_commands
+
+    app.cli.add_command(load_reference_command)
+    for command in (*account_commands, *demo_commands, *report_commands):
+        app.cli.add_command(command)

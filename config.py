@@ -1,0 +1,43 @@
+"""Configuration read from the environment."""
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET = "dev-only-not-secret"
+LANGUAGES = ("kk", "ru", "en")
+
+
+def from_environment(instance_path):
+    """Build the configuration mapping for the current environment."""
+    env = os.environ.get("MARKETPLACE_ENV", "development")
+    default_db = "sqlite:///" + os.path.join(instance_path, "marketplace.db")
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
+        "LANGUAGES": LANGUAGES,
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        "IMPORT_MAX_ROWS": 50_000,
+        "IMPORT_MAX_UNCOMPRESSED": 100 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "IDLE_TIMEOUT": timedelta(minutes=30),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def check_production(config):
+    """Refuse to run in production with a missing or default secret key."""
+    if config["ENV_NAME"] != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEFAULT_SECRET or len(secret) < 32:
+        raise RuntimeError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+        )

@@ -1,0 +1,148 @@
+"""Enterprises (state branches, SMEs, facility services), leases and production lines."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+                        Numeric, SmallInteger, String, Text, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from facilities.models import Facility, ProductionSpace
+from reference.codes import (ENTERPRISE_KINDS, ENTERPRISE_STATUSES, LEASE_STATUSES,
+                             LINE_STATUSES, SKILL_LEVELS, sql_in)
+from reference.models import Occupation, Region
+from timeutil import utcnow
+
+STATE_PARENTS = {"enbek": "«Еңбек»", "enbek_oskemen": "«Еңбек-Өскемен»"}
+
+
+class Enterprise(db.Model):
+    """An employer: a branch of РГП «Еңбек», an SME, or a facility's own service."""
+
+    __tablename__ = "enterprise"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    bin: Mapped[str] = mapped_column(String(12), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    parent: Mapped[str | None] = mapped_column(String(20))
+    # The facility a branch or facility service works in; SMEs reach facilities by leases.
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facility.id"), index=True)
+    joined_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="approved")
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    region: Mapped[Region] = relationship()
+    facility: Mapped[Facility | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN {sql_in(ENTERPRISE_KINDS)}", name="kind"),
+        CheckConstraint(f"status IN {sql_in(ENTERPRISE_STATUSES)}", name="status"),
+        CheckConstraint("length(bin) = 12", name="bin_length"),
+        CheckConstraint(
+            f"(kind = 'state_branch' AND parent IN {sql_in(STATE_PARENTS)}) "
+            "OR (kind <> 'state_branch' AND parent IS NULL)", name="parent_of_branch"),
+        CheckConstraint("kind <> 'facility_service' OR facility_id IS NOT NULL",
+                        name="service_has_facility"),
+        Index("uq_enterprise_service_per_facility", "facility_id", unique=True,
+              sqlite_where=text("kind = 'facility_service'"),
+              postgresql_where=text("kind = 'facility_service'")),
+    )
+
+
+class Lease(db.Model):
+    """An enterprise's lease of part or all of a production space.
+
+    A lease is active on D when approved, started on or before D and not ended by D.
+    """
+
+    __tablename__ = "lease"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("production_space.id"), index=True)
+    area_m2: Mapped[Decimal] = mapped_column(Numeric(10, 1))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="requested")
+    purpose: Mapped[str | None] = mapped_column(Text)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    enterprise: Mapped[Enterprise] = relationship()
+    space: Mapped[ProductionSpace] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(f"status IN {sql_in(LEASE_STATUSES)}", name="status"),
+        CheckConstraint("area_m2 > 0", name="area_positive"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates_in_order"),
+        Index("ix_lease_space_status", "space_id", "status"),
+    )
+
+
+class ProductionLine(db.Model):
+    """A posting: work an enterprise offers, inside a facility or outside in a region."""
+
+    __tablename__ = "production_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facility.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    lease_id: Mapped[int | None] = mapped_column(ForeignKey("lease.id"), index=True)
+    headcount: Mapped[int] = mapped_column(Integer)
+    hours_per_week: Mapped[int] = mapped_column(SmallInteger, default=40)
+    wage_kzt: Mapped[int] = mapped_column(Integer)
+    min_months_left: Mapped[int] = mapped_column(SmallInteger, default=0)
+    involves_minors: Mapped[bool] = mapped_column(Boolean, default=False)
+    outside_work: Mapped[bool] = mapped_column(Boolean, default=False)
+    training_provided: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    enterprise: Mapped[Enterprise] = relationship()
+    facility: Mapped[Facility | None] = relationship()
+    region: Mapped[Region] = relationship()
+    lease: Mapped[Lease | None] = relationship()
+    occupations: Mapped[list["LineOccupation"]] = relationship(
+        back_populates="line", cascade="all, delete-orphan", order_by="LineOccupation.occupation_code")
+
+    __table_args__ = (
+        CheckConstraint(f"status IN {sql_in(LINE_STATUSES)}", name="status"),
+        CheckConstraint("headcount > 0", name="headcount_positive"),
+        CheckConstraint("wage_kzt > 0", name="wage_positive"),
+        CheckConstraint("hours_per_week BETWEEN 1 AND 48", name="hours_range"),
+        CheckConstraint("min_months_left >= 0", name="min_months_nonnegative"),
+        CheckConstraint("facility_id IS NOT NULL OR outside_work", name="outside_line_flagged"),
+        CheckConstraint("status = 'draft' OR opened_on IS NOT NULL", name="opened_has_date"),
+        CheckConstraint("closed_on IS NULL OR (opened_on IS NOT NULL AND closed_on >= opened_on)",
+                        name="dates_in_order"),
+        Index("ix_line_facility_status", "facility_id", "status"),
+    )
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def is_outside(self):
+        """Say whether the line works outside any facility."""
+        return self.facility_id is None
+
+
+class LineOccupation(db.Model):
+    """An occupation a line requires, with the minimum level it accepts."""
+
+    __tablename__ = "line_occupation"
+    line_id: Mapped[int] = mapped_column(ForeignKey("production_line.id"), primary_key=True)
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupation.code"), primary_key=True)
+    min_level: Mapped[str] = mapped_column(String(10), default="trainee")
+
+    line: Mapped[ProductionLine] = relationship(back_populates="occupations")
+    occupation: Mapped[Occupation] = relationship()
+
+    __table_args__ = (CheckConstraint(f"min_level IN {sql_in(SKILL_LEVELS)}", name="min_level"),)

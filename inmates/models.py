@@ -1,0 +1,109 @@
+"""Persons serving sentences, their stays in facilities and their skills."""
+from datetime import date
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer,
+                        SmallInteger, String, UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from facilities.models import Facility
+from reference.codes import (CUSTODY_STATUSES, EDUCATION_LEVELS, END_REASONS, GENDERS,
+                             SKILL_LEVELS, sql_in)
+from reference.models import Occupation
+
+
+class Person(db.Model):
+    """An inmate (осуждённый / сотталған); never deleted, only released or transferred."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_number: Mapped[str] = mapped_column(String(30), unique=True)
+    last_name: Mapped[str] = mapped_column(String(80))
+    first_name: Mapped[str] = mapped_column(String(80))
+    patronymic: Mapped[str | None] = mapped_column(String(80))
+    iin: Mapped[str | None] = mapped_column(String(12), unique=True)
+    birth_on: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(1))
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    admitted_on: Mapped[date] = mapped_column(Date)
+    expected_release_on: Mapped[date] = mapped_column(Date)
+    released_on: Mapped[date | None] = mapped_column(Date)
+    custody_status: Mapped[str] = mapped_column(String(12), default="in_custody")
+    able_bodied: Mapped[bool] = mapped_column(Boolean, default=True)
+    disability_group: Mapped[int | None] = mapped_column(SmallInteger)
+    education_level: Mapped[str] = mapped_column(String(20), default="general_secondary")
+    no_work_with_minors: Mapped[bool] = mapped_column(Boolean, default=False)
+    no_outside_work: Mapped[bool] = mapped_column(Boolean, default=False)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    facility: Mapped[Facility] = relationship()
+    skills: Mapped[list["Skill"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Skill.occupation_code")
+
+    __table_args__ = (
+        CheckConstraint(f"gender IN {sql_in(GENDERS)}", name="gender"),
+        CheckConstraint(f"custody_status IN {sql_in(CUSTODY_STATUSES)}", name="custody_status"),
+        CheckConstraint(f"education_level IN {sql_in(EDUCATION_LEVELS)}", name="education_level"),
+        CheckConstraint("expected_release_on >= admitted_on", name="release_after_admission"),
+        CheckConstraint("released_on IS NULL OR released_on >= admitted_on", name="released_after_admission"),
+        CheckConstraint("admitted_on > birth_on", name="admitted_after_birth"),
+        CheckConstraint("disability_group IS NULL OR disability_group BETWEEN 1 AND 3", name="disability_group"),
+        CheckConstraint("iin IS NULL OR length(iin) = 12", name="iin_length"),
+        Index("ix_person_facility_status", "facility_id", "custody_status"),
+    )
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def full_name(self):
+        """Return surname, name and patronymic as one string."""
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
+class Stay(db.Model):
+    """A period a person spent in one facility; the history behind custody statistics.
+
+    A stay covers the days from ``started_on`` up to, but not including, ``ended_on``:
+    a person released or transferred on D is no longer counted at the facility on D.
+    """
+
+    __tablename__ = "stay"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(12))
+
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates_in_order"),
+        CheckConstraint("end_reason IS NULL OR end_reason IN ('released', 'transferred')",
+                        name="end_reason"),
+        Index("uq_stay_open_per_person", "person_id", unique=True,
+              sqlite_where=text("ended_on IS NULL"), postgresql_where=text("ended_on IS NULL")),
+        Index("ix_stay_dates", "started_on", "ended_on"),
+    )
+
+
+class Skill(db.Model):
+    """A person's occupation with level, experience and certification."""
+
+    __tablename__ = "skill"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupation.code"), index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    years_experience: Mapped[int] = mapped_column(SmallInteger, default=0)
+    certified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    person: Mapped[Person] = relationship(back_populates="skills")
+    occupation: Mapped[Occupation] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "occupation_code", name="uq_skill_person_occupation"),
+        CheckConstraint(f"level IN {sql_in(SKILL_LEVELS)}", name="level"),
+        CheckConstraint("years_experience BETWEEN 0 AND 60", name="years_range"),
+    )
+
+
+# END_REASONS is re-exported for forms that end stays and placements together.
+__all__ = ["Person", "Stay", "Skill", "END_REASONS"]

@@ -1,0 +1,4 @@
+"""Routes of the inmates package."""
+from flask import Blueprint
+
+bp = Blueprint("inmates", __name__)

@@ -1,0 +1,126 @@
+"""Placements of persons on lines, candidate requests and monthly wage records."""
+from datetime import date, datetime
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+                        Numeric, SmallInteger, String, Text, UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from enterprises.models import ProductionLine
+from extensions import db
+from inmates.models import Person
+from reference.codes import END_REASONS, sql_in
+from timeutil import utcnow
+
+ACTIVE = text("ended_on IS NULL")
+
+
+class Placement(db.Model):
+    """A person working on a line from ``started_on`` up to, not including, ``ended_on``.
+
+    ``slot`` numbers the line's places 1..headcount; the partial unique indexes make the
+    database itself refuse a second active placement of a person or of a slot, so neither
+    invariant depends on Python under concurrent requests.
+    """
+
+    __tablename__ = "placement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("production_line.id"), index=True)
+    slot: Mapped[int] = mapped_column(SmallInteger)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(12))
+    wage_kzt: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+    line: Mapped[ProductionLine] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("slot >= 1", name="slot_positive"),
+        CheckConstraint("wage_kzt > 0", name="wage_positive"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates_in_order"),
+        CheckConstraint("(ended_on IS NULL) = (end_reason IS NULL)", name="end_reason_with_end"),
+        CheckConstraint(f"end_reason IS NULL OR end_reason IN {sql_in(END_REASONS)}",
+                        name="end_reason"),
+        Index("uq_placement_active_person", "person_id", unique=True,
+              sqlite_where=ACTIVE, postgresql_where=ACTIVE),
+        Index("uq_placement_active_slot", "line_id", "slot", unique=True,
+              sqlite_where=ACTIVE, postgresql_where=ACTIVE),
+        Index("ix_placement_dates", "started_on", "ended_on"),
+    )
+
+
+class CandidateRequest(db.Model):
+    """A business owner's request for a candidate, decided by the facility's inspector."""
+
+    __tablename__ = "candidate_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("production_line.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="requested")
+    reason: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    line: Mapped[ProductionLine] = relationship()
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status IN ('requested', 'accepted', 'declined', 'withdrawn')",
+                        name="status"),
+        Index("uq_candidate_request_open", "line_id", "person_id", unique=True,
+              sqlite_where=text("status = 'requested'"),
+              postgresql_where=text("status = 'requested'")),
+    )
+
+
+class WageRecord(db.Model):
+    """One month of work and pay on one placement; credited + deductions = accrued."""
+
+    __tablename__ = "wage_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
+    month: Mapped[date] = mapped_column(Date, index=True)  # first day of the month
+    days_worked: Mapped[int] = mapped_column(SmallInteger)
+    hours_worked: Mapped[int] = mapped_column(SmallInteger)
+    norm_hours: Mapped[int] = mapped_column(SmallInteger)
+    norm_met: Mapped[bool] = mapped_column(Boolean)
+    accrued_kzt: Mapped[int] = mapped_column(Integer)
+    deduction_upkeep_kzt: Mapped[int] = mapped_column(Integer, default=0)
+    deduction_alimony_kzt: Mapped[int] = mapped_column(Integer, default=0)
+    deduction_damages_kzt: Mapped[int] = mapped_column(Integer, default=0)
+    deduction_tax_kzt: Mapped[int] = mapped_column(Integer, default=0)
+    deduction_other_kzt: Mapped[int] = mapped_column(Integer, default=0)
+    credited_kzt: Mapped[int] = mapped_column(Integer)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    placement: Mapped[Placement] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("placement_id", "month", name="uq_wage_record_placement_month"),
+        CheckConstraint("days_worked BETWEEN 0 AND 31", name="days_range"),
+        CheckConstraint("hours_worked BETWEEN 0 AND 400", name="hours_range"),
+        CheckConstraint("norm_hours BETWEEN 1 AND 400", name="norm_range"),
+        CheckConstraint("accrued_kzt >= 0 AND credited_kzt >= 0", name="amounts_nonnegative"),
+        CheckConstraint(
+            "deduction_upkeep_kzt >= 0 AND deduction_alimony_kzt >= 0 AND "
+            "deduction_damages_kzt >= 0 AND deduction_tax_kzt >= 0 AND deduction_other_kzt >= 0",
+            name="deductions_nonnegative"),
+        CheckConstraint(
+            "credited_kzt + deduction_upkeep_kzt + deduction_alimony_kzt + deduction_damages_kzt"
+            " + deduction_tax_kzt + deduction_other_kzt = accrued_kzt", name="balance"),
+    )
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def deductions_kzt(self):
+        """Return the sum of all deductions."""
+        return (self.deduction_upkeep_kzt + self.deduction_alimony_kzt + self.deduction_damages_kzt
+                + self.deduction_tax_kzt + self.deduction_other_kzt)

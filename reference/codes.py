@@ -1,0 +1,98 @@
+"""Fixed vocabularies: security levels, kinds and statuses, with translated labels."""
+from flask_babel import lazy_gettext as _l
+
+SECURITY_LEVELS = {
+    "minimum": _l("Minimum security"),
+    "medium": _l("Medium security"),
+    "maximum": _l("Maximum security"),
+    "extreme": _l("Extreme security"),
+    "full": _l("Full security"),
+    "mixed": _l("Mixed security"),
+}
+
+SPACE_KINDS = {
+    "workshop": _l("Workshop"),
+    "warehouse": _l("Warehouse"),
+    "yard": _l("Yard"),
+    "farm_land": _l("Farm land"),
+}
+
+ENTERPRISE_KINDS = {
+    "state_branch": _l("State enterprise branch"),
+    "sme": _l("Small or medium business"),
+    "facility_service": _l("Facility service"),
+}
+
+ENTERPRISE_STATUSES = {
+    "pending": _l("Pending approval"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+}
+
+LEASE_STATUSES = {
+    "requested": _l("Requested"),
+    "active": _l("Active"),
+    "ended": _l("Ended"),
+    "rejected": _l("Rejected"),
+}
+
+LINE_STATUSES = {
+    "draft": _l("Draft"),
+    "open": _l("Open"),
+    "paused": _l("Paused"),
+    "closed": _l("Closed"),
+}
+
+SKILL_LEVELS = {
+    "trainee": _l("Trainee"),
+    "qualified": _l("Qualified"),
+    "expert": _l("Expert"),
+}
+SKILL_LEVEL_RANK = {"trainee": 1, "qualified": 2, "expert": 3}
+
+CUSTODY_STATUSES = {
+    "in_custody": _l("In custody"),
+    "released": _l("Released"),
+    "transferred": _l("Transferred"),
+}
+
+GENDERS = {"M": _l("Male"), "F": _l("Female")}
+
+EDUCATION_LEVELS = {
+    "none": _l("No formal education"),
+    "primary": _l("Primary"),
+    "basic_secondary": _l("Basic secondary"),
+    "general_secondary": _l("General secondary"),
+    "vocational": _l("Technical and vocational"),
+    "higher": _l("Higher"),
+}
+
+END_REASONS = {
+    "released": _l("Released"),
+    "transferred": _l("Transferred"),
+    "completed": _l("Completed"),
+    "dismissed": _l("Dismissed"),
+    "health": _l("Health"),
+    "line_closed": _l("Line closed"),
+    "other": _l("Other"),
+}
+
+DEDUCTION_KINDS = {
+    "upkeep": _l("Upkeep (food, clothing, utilities)"),
+    "alimony": _l("Alimony"),
+    "damages": _l("Damages to victims"),
+    "tax": _l("Income tax and pension contributions"),
+    "other": _l("Other deductions"),
+}
+
+ROLES = {
+    "admin": _l("Administrator"),
+    "analyst": _l("Ministry analyst"),
+    "inspector": _l("Facility labour inspector"),
+    "owner": _l("Business owner"),
+}
+
+
+def sql_in(values):
+    """Render a vocabulary as a SQL IN list for CheckConstraints."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"

@@ -1,0 +1,80 @@
+"""Load and read reference data: regions, occupations, minimum wage."""
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import or_, select
+
+from extensions import db
+
+from .models import MinimumWage, Occupation, Region
+
+DATA = Path(__file__).parent / "data"
+
+
+def _rows(name):
+    with open(DATA / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _upsert(model, key, rows):
+    """Insert missing rows and update changed ones; return (added, updated)."""
+    existing = {getattr(obj, key): obj for obj in db.session.scalars(select(model))}
+    added = updated = 0
+    for row in rows:
+        obj = existing.get(row[key])
+        if obj is None:
+            db.session.add(model(**row))
+            added += 1
+            continue
+        changed = False
+        for field, value in row.items():
+            if getattr(obj, field) != value:
+                setattr(obj, field, value)
+                changed = True
+        updated += changed
+    db.session.flush()
+    return added, updated
+
+
+def load_reference():
+    """Load regions, occupations and minimum wages; safe to run again."""
+    report = {
+        "regions": _upsert(Region, "code", _rows("regions.csv")),
+        "occupations": _upsert(Occupation, "code", _rows("occupations.csv")),
+    }
+    wages = [{"year": int(r["year"]), "amount_kzt": int(r["amount_kzt"])}
+             for r in _rows("minimum_wage.csv")]
+    existing = {w.year for w in db.session.scalars(select(MinimumWage))}
+    # Administrators may have edited a year's wage in the site: keep their value.
+    for row in wages:
+        if row["year"] not in existing:
+            db.session.add(MinimumWage(**row))
+    db.session.flush()
+    report["minimum_wages"] = (len([r for r in wages if r["year"] not in existing]), 0)
+    return report
+
+
+def minimum_wage(year):
+    """Return the minimum wage of a year in tenge, or None when unknown."""
+    return db.session.scalar(select(MinimumWage.amount_kzt).where(MinimumWage.year == year))
+
+
+def search_occupations(term, limit=20):
+    """Find occupations whose code or kk/ru/en title contains the term."""
+    term = (term or "").strip()
+    query = select(Occupation).order_by(Occupation.code).limit(limit)
+    if term:
+        like = f"%{term.lower()}%"
+        query = query.where(or_(
+            Occupation.code.like(f"{term}%"),
+            db.func.lower(Occupation.title_kk).like(like),
+            db.func.lower(Occupation.title_ru).like(like),
+            db.func.lower(Occupation.title_en).like(like)))
+    return list(db.session.scalars(query))
+
+
+@lru_cache(maxsize=1)
+def occupation_codes_on_file():
+    """Return the ISCO codes shipped with the reference data."""
+    return frozenset(row["code"] for row in _rows("occupations.csv"))
