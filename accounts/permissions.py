@@ -2,7 +2,7 @@
 
 Deny by default: the ``gate`` runs before every request and lets a request through only
 when its view is marked ``@public`` or ``@roles(...)``. ``@roles`` answers 403 to a role
-that may not use the route at all; ``get_or_404`` answers 404 (and writes an audit event)
+that may not use the route at all (404 when the URL names an object); ``get_or_404`` answers 404 (and writes an audit event)
 for an object that exists but lies outside the user's scope.
 """
 from functools import wraps
@@ -36,7 +36,9 @@ def roles(*allowed):
         def wrapper(*args, **kwargs):
             if current_user.role not in allowed:
                 audit.record_now("deny", entity=request.endpoint, outcome="forbidden")
-                abort(403)
+                # A route about one object answers 404, as for another scope's object,
+                # so that a URL says nothing about what exists.
+                abort(404 if kwargs else 403)
             return view(*args, **kwargs)
 
         wrapper.access = frozenset(allowed)

@@ -1,0 +1,13 @@
+"""Routes of home/, accounts' login and language, reference and static files."""
+ALL = {"admin", "analyst", "inspector", "owner"}
+
+ROUTES = {
+    "static": "public",
+    "bootstrap.static": "public",
+    "home.index": ALL,
+    "home.healthz": "public",
+    "accounts.login": "public",
+    "accounts.logout": ALL,
+    "accounts.set_language": "public",
+    "reference.occupations_json": ALL,
+}
