@@ -41,10 +41,10 @@ browser:
 	@scripts/browser-up.sh
 
 test: venv compile-translations browser
-	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests
 	@if scripts/postgres-up.sh; then \
 		echo "== PostgreSQL pass =="; \
-		TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests; \
+		TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not available: the PostgreSQL pass is required under CI" >&2; exit 1; \
 	else \

@@ -152,3 +152,41 @@ def auth(client):
 def world(app):
     """A small world: two facilities, an enterprise of each kind, users of each role."""
     return factories.small_world()
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory):
+    """A separate database holding the national demo data at scale 1, seed 2021; read-only.
+
+    Mark tests that use it with ``@pytest.mark.xdist_group("demo")`` so one worker builds it.
+    """
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        url = _postgres_url(base)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("demo") / "demo.db")
+    app = make_test_app(url)
+    with app.app_context():
+        db.create_all()
+        from demo.generator import build
+        from reference.services import load_reference
+
+        load_reference()
+        db.session.commit()
+        build(scale=1, seed=2021)
+        db.session.commit()
+        db.engine.dispose()
+    yield url
+    if base:
+        _drop_postgres(url)
+
+
+@pytest.fixture
+def demo_app(demo_database_url):
+    """An app bound to the demo database; tests must not change its data."""
+    app = make_test_app(demo_database_url)
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
