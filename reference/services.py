@@ -78,3 +78,15 @@ def search_occupations(term, limit=20):
 def occupation_codes_on_file():
     """Return the ISCO codes shipped with the reference data."""
     return frozenset(row["code"] for row in _rows("occupations.csv"))
+
+
+def set_minimum_wage(year, amount_kzt):
+    """Create or change the minimum wage of a year; return 'created' or 'updated'."""
+    row = db.session.get(MinimumWage, year)
+    if row is None:
+        db.session.add(MinimumWage(year=year, amount_kzt=amount_kzt))
+        db.session.flush()
+        return "created"
+    row.amount_kzt = amount_kzt
+    db.session.flush()
+    return "updated"

@@ -102,6 +102,14 @@ def _wipe(app):
             else:
                 for table in tables:
                     connection.execute(table.delete())
+        # Tests may edit reference data too: put it back as shipped.
+        from reference.models import MinimumWage
+        from reference.services import load_reference
+
+        db.session.execute(db.delete(MinimumWage))
+        load_reference()
+        db.session.commit()
+        db.session.remove()
         db.engine.dispose()
 
 

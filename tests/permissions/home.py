@@ -10,4 +10,9 @@ ROUTES = {
     "accounts.logout": ALL,
     "accounts.set_language": "public",
     "reference.occupations_json": ALL,
+    "reference.index": {"admin"},
+    "reference.minimum_wage_save": {"admin"},
+    "reference.occupation_edit": {"admin"},
 }
+
+PARAMS = {"code": lambda world: "7533"}

@@ -1,0 +1,21 @@
+"""Forms for reference data kept by administrators."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+
+class MinimumWageForm(FlaskForm):
+    """Set the minimum wage of a year."""
+
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1995, max=2100)])
+    amount_kzt = IntegerField(_l("Minimum wage, ₸"),
+                              validators=[DataRequired(), NumberRange(min=1, max=10_000_000)])
+
+
+class OccupationForm(FlaskForm):
+    """Correct an occupation's titles."""
+
+    title_kk = StringField(_l("Title (Kazakh)"), validators=[DataRequired(), Length(max=200)])
+    title_ru = StringField(_l("Title (Russian)"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[DataRequired(), Length(max=200)])

@@ -1,0 +1,54 @@
+"""Migrations build the models' schema, and go down and up again with data in place."""
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select, text
+
+from extensions import db
+from tests.conftest import _drop_postgres, _postgres_url, make_test_app
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    base = os.environ.get("TEST_DATABASE_URL")
+    url = _postgres_url(base) if base else "sqlite:///" + str(tmp_path / "migrate.db")
+    app = make_test_app(url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    if base:
+        _drop_postgres(url)
+
+
+def test_migrations_match_models(empty_app):
+    upgrade()
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_upgrade_downgrade_upgrade_with_data(empty_app):
+    from reference.models import Region
+    from reference.services import load_reference
+    from tests import factories
+
+    upgrade()
+    load_reference()
+    db.session.commit()
+    world = factories.small_world()
+    factories.placement(world.person_a, world.line_a)
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="base")
+    with db.engine.connect() as connection:
+        tables = db.inspect(connection).get_table_names()
+    assert "person" not in tables
+    upgrade()
+    load_reference()
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Region)) == 20
+    assert db.session.execute(text("SELECT count(*) FROM person")).scalar() == 0
