@@ -37,9 +37,12 @@ def login():
             audit.record_now("login", entity="user", outcome="failed", login=form.login.data[:60])
             flash(_("Wrong login or password."), "danger")
             return render_template("accounts/login.html", form=form), 200
+        chosen_language = session.get("lang")  # picked on the login page, if at all
         session.clear()  # a fresh session at every login
         login_user(user)
         session["login_at"] = utcnow().timestamp()
+        if chosen_language in current_app.config["LANGUAGES"]:
+            user.language = chosen_language
         session["lang"] = user.language
         user.last_login_at = utcnow()
         audit.record("login", entity="user", entity_id=user.id, user=user)
