@@ -107,8 +107,14 @@ def register_errorhandlers(app):
     """Render error pages in the user's language, never a traceback."""
     from home.views import render_error
 
+    from sqlalchemy.exc import OperationalError
+    from werkzeug.exceptions import ServiceUnavailable
+
     for code in (400, 401, 403, 404, 405, 409, 413, 500, 503):
         app.register_error_handler(code, render_error)
+    # A lost database connection is an outage, not a bug: 503, and the pool reconnects
+    # by itself (pool_pre_ping) once the database is back.
+    app.register_error_handler(OperationalError, lambda _error: render_error(ServiceUnavailable()))
 
 
 def register_commands(app):

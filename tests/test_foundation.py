@@ -117,3 +117,15 @@ def test_person_check_constraints(world, field, value):
         with db.engine.begin() as connection:
             connection.execute(table.update().where(table.c.id == world.person_b.id)
                                .values({field: value}))
+
+
+def test_lost_database_gives_503_page_without_traceback(database_url):
+    from tests.conftest import make_test_app
+
+    app = make_test_app("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/login?next=/")
+    assert response.status_code in (200, 503)  # the login page needs no database
+    response = app.test_client().post("/login", data={"login": "x", "password": "y" * 12})
+    assert response.status_code == 503
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body and "psycopg" not in body
