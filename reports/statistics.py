@@ -1,0 +1,397 @@
+"""Employment against the able-bodied population, for any date and scope (DESIGN.md section 7).
+
+Boundary conventions, the same in every figure:
+
+- A stay is active on D when ``started_on <= D`` and (``ended_on`` is NULL or ``ended_on > D``):
+  a person released or transferred on D is not at that facility on D (and is on D - 1).
+- A placement is active on D by the same rule on its ``started_on`` / ``ended_on``.
+- A lease is active on D when its status is 'active' or 'ended' (it was approved), ``starts_on
+  <= D`` and (``ends_on`` is NULL or ``ends_on > D``).
+- in custody = distinct persons with a stay active on D; the stay's facility (not the person's
+  current one) gives the facility, region and security level of the scope.
+- able-bodied = of those, persons with ``able_bodied`` set.
+- employed = of the able-bodied in custody, distinct persons with a placement active on D; a
+  person with two overlapping placements counts once, under the placement with the highest id.
+  With an employer-kind scope, only placements on lines of that kind count as employed, while
+  the population (in custody, able-bodied) stays that of the place.
+- rate = employed / able-bodied (None when nobody is able-bodied).
+- SMEs engaged = SMEs with an active lease of a space in scope, or with a person in custody in
+  scope on an active placement on one of their lines.
+- area leased = sum of the active leases' area of spaces in scope (of enterprises of the kind
+  in scope, if one is chosen).
+- new productions = enterprises whose first line (min ``opened_on``) opened in D's year on or
+  before D and which have a line in scope, with the persons employed (as above) on their lines.
+- wages of a month (``WageRecord.month`` is its first day): records of placements on lines in
+  scope (an outside line belongs to its region only); mean = total accrued / distinct persons
+  paid; below minimum = records with ``norm_met`` whose accrued pay is under the minimum wage of
+  the month's year.
+- monthly series use the last day of each month.
+- age bands use the age on D.
+
+Everything is set-based SQL that compiles alike on SQLite and PostgreSQL.
+"""
+from calendar import monthrange
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
+
+from enterprises.models import Enterprise, Lease, ProductionLine
+from extensions import db
+from facilities.models import Facility, ProductionSpace
+from inmates.models import Person, Stay
+from marketplace.models import Placement, WageRecord
+from reference.models import MinimumWage, Region
+
+EMPLOYER_KINDS = ("state_branch", "sme", "facility_service")
+# (key, lowest age in years); a band runs up to the next band's lowest age.
+AGE_BANDS = (("under_18", 0), ("18_24", 18), ("25_34", 25), ("35_44", 35), ("45_54", 45),
+             ("55_plus", 55))
+BREAKDOWNS = ("region", "facility", "security_level", "employer_kind", "gender", "age_band")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the country a figure covers; None means no restriction."""
+
+    region_id: int | None = None
+    facility_id: int | None = None
+    security_level: str | None = None
+    employer_kind: str | None = None
+
+    @property
+    def is_local(self):
+        """Say whether the scope is one region or one facility (cells may identify people)."""
+        return bool(self.region_id or self.facility_id)
+
+    def narrowed(self, **values):
+        """Return a copy with some fields replaced."""
+        return replace(self, **values)
+
+
+@dataclass
+class Statistics:
+    """All figures for one date and scope."""
+
+    on: date
+    scope: Scope
+    headline: dict
+    breakdowns: dict = field(default_factory=dict)
+    enterprises: dict = field(default_factory=dict)
+    wages: list = field(default_factory=list)
+    series: list = field(default_factory=list)
+
+
+def is_active(start, end, on):
+    """Return the SQL condition 'the period [start, end) contains the day ``on``'."""
+    return and_(start <= on, or_(end.is_(None), end > on))
+
+
+def _facility_scope(scope, facility):
+    """Conditions of the scope on a facility table (or alias)."""
+    conditions = []
+    if scope.region_id:
+        conditions.append(facility.region_id == scope.region_id)
+    if scope.facility_id:
+        conditions.append(facility.id == scope.facility_id)
+    if scope.security_level:
+        conditions.append(facility.security_level == scope.security_level)
+    return conditions
+
+
+def _custody(on):
+    """One row per person in custody on ``on``: person_id and the facility of the stay."""
+    return (select(Stay.person_id, func.max(Stay.facility_id).label("facility_id"))
+            .where(is_active(Stay.started_on, Stay.ended_on, on))
+            .group_by(Stay.person_id)
+            .subquery("custody"))
+
+
+def _employment(on):
+    """One row per person with a placement active on ``on``: its line, enterprise and kind."""
+    latest = (select(Placement.person_id, func.max(Placement.id).label("placement_id"))
+              .where(is_active(Placement.started_on, Placement.ended_on, on))
+              .group_by(Placement.person_id)
+              .subquery("latest_placement"))
+    return (select(latest.c.person_id, ProductionLine.id.label("line_id"),
+                   Enterprise.id.label("enterprise_id"), Enterprise.kind.label("kind"))
+            .join(Placement, Placement.id == latest.c.placement_id)
+            .join(ProductionLine, ProductionLine.id == Placement.line_id)
+            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
+            .subquery("employment"))
+
+
+def _age_band(on):
+    """SQL CASE giving the age band of Person.birth_on on ``on``."""
+    whens = []
+    for key, years in reversed(AGE_BANDS[1:]):
+        whens.append((Person.birth_on <= _years_before(on, years), key))
+    return case(*whens, else_=AGE_BANDS[0][0])
+
+
+def _years_before(on, years):
+    """Return the date ``years`` before ``on`` (28 February for 29 February in common years)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+def population(on, scope=Scope()):
+    """Return a subquery: one row per person in custody in scope on ``on``, flagged.
+
+    Columns: person_id, facility_id, region_id, security_level, gender, age_band, able (0/1),
+    employed (0/1), kind, enterprise_id, line_id (the last three only for the employed).
+    """
+    custody, employment = _custody(on), _employment(on)
+    employed_here = employment.c.person_id.isnot(None)
+    if scope.employer_kind:
+        employed_here = and_(employed_here, employment.c.kind == scope.employer_kind)
+    employed = and_(Person.able_bodied.is_(True), employed_here)
+    query = (select(custody.c.person_id, custody.c.facility_id, Facility.region_id,
+                    Facility.security_level, Person.gender, _age_band(on).label("age_band"),
+                    case((Person.able_bodied.is_(True), 1), else_=0).label("able"),
+                    case((employed, 1), else_=0).label("employed"),
+                    case((employed, employment.c.kind)).label("kind"),
+                    case((employed, employment.c.enterprise_id)).label("enterprise_id"),
+                    case((employed, employment.c.line_id)).label("line_id"))
+             .join(Person, Person.id == custody.c.person_id)
+             .join(Facility, Facility.id == custody.c.facility_id)
+             .outerjoin(employment, employment.c.person_id == custody.c.person_id)
+             .where(*_facility_scope(scope, Facility)))
+    return query.subquery("population")
+
+
+def _counts(pop):
+    """The three counting columns over a population subquery."""
+    return (func.count().label("in_custody"),
+            func.coalesce(func.sum(pop.c.able), 0).label("able_bodied"),
+            func.coalesce(func.sum(pop.c.employed), 0).label("employed"))
+
+
+def _with_rate(row, **extra):
+    """Turn a result row of counts into a dict with the rate."""
+    values = dict(extra, in_custody=int(row.in_custody), able_bodied=int(row.able_bodied),
+                  employed=int(row.employed))
+    values["rate"] = values["employed"] / values["able_bodied"] if values["able_bodied"] else None
+    return values
+
+
+def headline(on, scope=Scope()):
+    """Return in custody, able-bodied, employed and rate on ``on`` in ``scope``."""
+    pop = population(on, scope)
+    row = db.session.execute(select(*_counts(pop))).one()
+    return _with_rate(row)
+
+
+def breakdown(on, scope, by):
+    """Return the counts grouped by one of BREAKDOWNS, as a list of dicts with ``key``."""
+    pop = population(on, scope)
+    if by == "employer_kind":
+        rows = db.session.execute(
+            select(pop.c.kind.label("key"), func.count().label("employed"),
+                   func.count(func.distinct(pop.c.enterprise_id)).label("enterprises"))
+            .where(pop.c.employed == 1).group_by(pop.c.kind)).all()
+        found = {row.key: row for row in rows}
+        total = sum(row.employed for row in rows)
+        return [{"key": kind, "employed": found[kind].employed if kind in found else 0,
+                 "enterprises": found[kind].enterprises if kind in found else 0,
+                 "share": (found[kind].employed / total) if kind in found and total else None}
+                for kind in EMPLOYER_KINDS]
+    if by == "region":
+        query = (select(Region.id.label("key"), Region.code, Region.name_kk, Region.name_ru,
+                        Region.name_en, *_counts(pop))
+                 .join(Region, Region.id == pop.c.region_id)
+                 .group_by(Region.id, Region.code, Region.name_kk, Region.name_ru, Region.name_en)
+                 .order_by(Region.code))
+    elif by == "facility":
+        query = (select(Facility.id.label("key"), Facility.code, Facility.name_kk,
+                        Facility.name_ru, Facility.name_en, *_counts(pop))
+                 .join(Facility, Facility.id == pop.c.facility_id)
+                 .group_by(Facility.id, Facility.code, Facility.name_kk, Facility.name_ru,
+                           Facility.name_en)
+                 .order_by(Facility.code))
+    elif by in ("security_level", "gender", "age_band"):
+        column = pop.c[by]
+        query = select(column.label("key"), *_counts(pop)).group_by(column).order_by(column)
+    else:
+        raise ValueError(f"unknown breakdown {by}")
+    rows = db.session.execute(query).all()
+    if by == "age_band":
+        order = [key for key, _years in AGE_BANDS]
+        rows = sorted(rows, key=lambda row: order.index(row.key))
+    return [_with_rate(row, **_names(row)) for row in rows]
+
+
+def _names(row):
+    """Keep the key and any names of a grouped row."""
+    mapping = row._mapping
+    return {name: mapping[name] for name in ("key", "code", "name_kk", "name_ru", "name_en")
+            if name in mapping}
+
+
+def _line_in_scope(scope):
+    """Conditions placing a production line in the scope (outside lines by their region)."""
+    conditions = []
+    if scope.region_id:
+        conditions.append(ProductionLine.region_id == scope.region_id)
+    if scope.facility_id:
+        conditions.append(ProductionLine.facility_id == scope.facility_id)
+    if scope.security_level:
+        conditions.append(ProductionLine.facility_id.in_(
+            select(Facility.id).where(Facility.security_level == scope.security_level)))
+    if scope.employer_kind:
+        conditions.append(ProductionLine.enterprise_id.in_(
+            select(Enterprise.id).where(Enterprise.kind == scope.employer_kind)))
+    return conditions
+
+
+def enterprise_figures(on, scope=Scope()):
+    """Return SMEs engaged, area leased, state branches engaged and new productions on ``on``."""
+    pop = population(on, scope)
+    lease_active = and_(Lease.status.in_(("active", "ended")),
+                        is_active(Lease.starts_on, Lease.ends_on, on))
+    leases_in_scope = (select(Lease.enterprise_id, Lease.area_m2)
+                       .join(ProductionSpace, ProductionSpace.id == Lease.space_id)
+                       .join(Facility, Facility.id == ProductionSpace.facility_id)
+                       .join(Enterprise, Enterprise.id == Lease.enterprise_id)
+                       .where(lease_active, *_facility_scope(scope, Facility)))
+    if scope.employer_kind:
+        leases_in_scope = leases_in_scope.where(Enterprise.kind == scope.employer_kind)
+    leases_in_scope = leases_in_scope.subquery("leases_in_scope")
+    area = db.session.scalar(select(func.coalesce(func.sum(leases_in_scope.c.area_m2), 0)))
+    # Placements of persons in custody in scope (able-bodied or not) engage their employer.
+    employment = _employment(on)
+    engaged_ids = union_all(
+        select(leases_in_scope.c.enterprise_id),
+        select(employment.c.enterprise_id)
+        .where(employment.c.person_id.in_(select(pop.c.person_id)))).subquery("engaged_ids")
+    engaged = (select(Enterprise.kind, func.count().label("n"))
+               .where(Enterprise.id.in_(select(engaged_ids.c.enterprise_id)))
+               .group_by(Enterprise.kind))
+    engaged_by_kind = {row.kind: row.n for row in db.session.execute(engaged)}
+    first_line = (select(ProductionLine.enterprise_id,
+                         func.min(ProductionLine.opened_on).label("first_opened_on"))
+                  .group_by(ProductionLine.enterprise_id).subquery("first_line"))
+    new_ids = (select(first_line.c.enterprise_id)
+               .where(first_line.c.first_opened_on >= date(on.year, 1, 1),
+                      first_line.c.first_opened_on <= on,
+                      first_line.c.enterprise_id.in_(
+                          select(ProductionLine.enterprise_id).where(*_line_in_scope(scope)))))
+    new_count = db.session.scalar(select(func.count()).select_from(new_ids.subquery()))
+    new_employed = db.session.scalar(
+        select(func.count()).select_from(pop)
+        .where(pop.c.employed == 1, pop.c.enterprise_id.in_(new_ids)))
+    sme_allowed = scope.employer_kind in (None, "sme")
+    return {
+        "smes_engaged": engaged_by_kind.get("sme", 0) if sme_allowed else 0,
+        "branches_engaged": engaged_by_kind.get("state_branch", 0),
+        "services_engaged": engaged_by_kind.get("facility_service", 0),
+        "area_leased_m2": float(area or 0),
+        "new_enterprises": int(new_count or 0),
+        "new_employed": int(new_employed or 0),
+    }
+
+
+def month_ends(first, last):
+    """Return the last day of each month from ``first``'s month to ``last``'s month."""
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(date(year, month, monthrange(year, month)[1]))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def last_months(on, count=12):
+    """Return the last days of the ``count`` months ending with ``on``'s month."""
+    start = date(on.year, on.month, 1)
+    for _ in range(count - 1):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return month_ends(start, on)
+
+
+def _days_table(days, name):
+    """A CTE with one row per day in ``days`` (column ``d``), portable to SQLite."""
+    return union_all(*[select(literal(d, Date).label("d")) for d in days]).cte(name)
+
+
+def series(days, scope=Scope()):
+    """Return in custody, able-bodied, employed and rate for each day, in one query."""
+    if not days:
+        return []
+    months = _days_table(days, "series_days")
+    employed_line = (select(ProductionLine.id).join(Enterprise)
+                     .where(Enterprise.kind == scope.employer_kind)) if scope.employer_kind else None
+    placement_on = [Placement.person_id == Stay.person_id,
+                    is_active(Placement.started_on, Placement.ended_on, months.c.d)]
+    if employed_line is not None:
+        placement_on.append(Placement.line_id.in_(employed_line))
+    employed_person = case((and_(Person.able_bodied.is_(True), Placement.id.isnot(None)),
+                            Stay.person_id))
+    query = (select(months.c.d,
+                    func.count(func.distinct(Stay.person_id)).label("in_custody"),
+                    func.count(func.distinct(case((Person.able_bodied.is_(True), Stay.person_id))))
+                    .label("able_bodied"),
+                    func.count(func.distinct(employed_person)).label("employed"))
+             .select_from(months)
+             .join(Stay, is_active(Stay.started_on, Stay.ended_on, months.c.d))
+             .join(Person, Person.id == Stay.person_id)
+             .join(Facility, Facility.id == Stay.facility_id)
+             .outerjoin(Placement, and_(*placement_on))
+             .where(*_facility_scope(scope, Facility))
+             .group_by(months.c.d))
+    found = {_as_date(row.d): row for row in db.session.execute(query)}
+    empty = {"in_custody": 0, "able_bodied": 0, "employed": 0, "rate": None}
+    return [_with_rate(found[d], on=d) if d in found else dict(empty, on=d) for d in days]
+
+
+def _as_date(value):
+    """SQLite hands a literal date back as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def wages(first_month, last_month, scope=Scope()):
+    """Return the wage figures of each month from ``first_month`` to ``last_month``."""
+    months = [date(d.year, d.month, 1) for d in month_ends(first_month, last_month)]
+    below = and_(WageRecord.norm_met.is_(True), WageRecord.accrued_kzt < MinimumWage.amount_kzt)
+    query = (select(WageRecord.month,
+                    func.coalesce(func.sum(WageRecord.accrued_kzt), 0).label("accrued_kzt"),
+                    func.count(func.distinct(Placement.person_id)).label("persons"),
+                    func.count().label("records"),
+                    func.coalesce(func.sum(case((WageRecord.norm_met.is_(True), 1), else_=0)), 0)
+                    .label("full_norm"),
+                    func.coalesce(func.sum(case((below, 1), else_=0)), 0).label("below_minimum"))
+             .join(Placement, Placement.id == WageRecord.placement_id)
+             .join(ProductionLine, ProductionLine.id == Placement.line_id)
+             .outerjoin(MinimumWage,
+                        MinimumWage.year == func.extract("year", WageRecord.month))
+             .where(WageRecord.month >= months[0], WageRecord.month <= months[-1],
+                    *_line_in_scope(scope))
+             .group_by(WageRecord.month))
+    found = {_as_date(row.month): row for row in db.session.execute(query)}
+    result = []
+    for month in months:
+        row = found.get(month)
+        accrued = int(row.accrued_kzt) if row else 0
+        persons = int(row.persons) if row else 0
+        full_norm = int(row.full_norm) if row else 0
+        below_minimum = int(row.below_minimum) if row else 0
+        result.append({"month": month, "accrued_kzt": accrued, "persons": persons,
+                       "mean_kzt": round(accrued / persons) if persons else None,
+                       "full_norm": full_norm, "below_minimum": below_minimum,
+                       "below_share": below_minimum / full_norm if full_norm else None})
+    return result
+
+
+def statistics(on, scope=Scope(), months=12, with_series=True):
+    """Return every figure of the dashboard for ``on`` and ``scope``."""
+    stats = Statistics(on=on, scope=scope, headline=headline(on, scope))
+    for by in BREAKDOWNS:
+        stats.breakdowns[by] = breakdown(on, scope, by)
+    stats.enterprises = enterprise_figures(on, scope)
+    days = last_months(on, months)
+    stats.wages = wages(days[0], days[-1], scope)
+    if with_series:
+        stats.series = series(days, scope)
+    return stats
