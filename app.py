@@ -108,10 +108,11 @@ def register_errorhandlers(app):
     from home.views import render_error
 
     from sqlalchemy.exc import OperationalError
-    from werkzeug.exceptions import ServiceUnavailable
+    from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-    for code in (400, 401, 403, 404, 405, 409, 413, 500, 503):
-        app.register_error_handler(code, render_error)
+    # Every HTTP error (CSRF failures and 429 included) and any unhandled exception (500).
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(500, render_error)
     # A lost database connection is an outage, not a bug: 503, and the pool reconnects
     # by itself (pool_pre_ping) once the database is back.
     app.register_error_handler(OperationalError, lambda _error: render_error(ServiceUnavailable()))

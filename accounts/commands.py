@@ -3,8 +3,24 @@ import os
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from extensions import db
+
+# Which scope option each role needs (required) or accepts.
+ROLE_OPTIONS = {
+    "inspector": ({"facility"}, {"facility"}),
+    "owner": ({"enterprise"}, {"enterprise"}),
+    "analyst": (set(), {"region"}),
+    "admin": (set(), set()),
+}
+
+
+def _lookup(model_column, value, what):
+    found = db.session.scalar(select(model_column.class_.id).where(model_column == value))
+    if found is None:
+        raise click.ClickException(f"unknown {what} {value}")
+    return found
 
 
 @click.command("create-user")
@@ -13,37 +29,42 @@ from extensions import db
 @click.option("--facility", "facility_code", help="Facility code, for inspectors.")
 @click.option("--enterprise", "enterprise_bin", help="Enterprise BIN, for business owners.")
 @click.option("--region", "region_code", help="Region code (KZ-xx), for regional analysts.")
+@click.option("--full-name", default="", help="The person's name, shown to administrators.")
 @click.option("--password-env", default="MARKETPLACE_PASSWORD", show_default=True,
               help="Environment variable to read the password from instead of a prompt.")
 @with_appcontext
-def create_user_command(role, login_name, facility_code, enterprise_bin, region_code, password_env):
+def create_user_command(role, login_name, facility_code, enterprise_bin, region_code, full_name,
+                        password_env):
     """Create a user; the password comes from a prompt or an environment variable."""
-    from sqlalchemy import select
-
     from enterprises.models import Enterprise
     from facilities.models import Facility
     from reference.models import Region
 
+    from .passwords import password_problems
     from .services import create_user, find_user
 
-    password = os.environ.get(password_env) or click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True)
+    given = {name for name, value in (("facility", facility_code), ("enterprise", enterprise_bin),
+                                      ("region", region_code)) if value}
+    required, allowed = ROLE_OPTIONS[role]
+    if required - given:
+        raise click.UsageError(f"role {role} needs --{' --'.join(sorted(required - given))}")
+    if given - allowed:
+        raise click.UsageError(f"role {role} takes no --{' --'.join(sorted(given - allowed))}")
     if find_user(login_name):
         raise click.ClickException(f"login {login_name!r} is taken")
     scope = {}
     if facility_code:
-        scope["facility_id"] = db.session.scalar(select(Facility.id).where(Facility.code == facility_code))
-        if scope["facility_id"] is None:
-            raise click.ClickException(f"unknown facility {facility_code}")
+        scope["facility_id"] = _lookup(Facility.code, facility_code, "facility")
     if enterprise_bin:
-        scope["enterprise_id"] = db.session.scalar(select(Enterprise.id).where(Enterprise.bin == enterprise_bin))
-        if scope["enterprise_id"] is None:
-            raise click.ClickException(f"unknown enterprise {enterprise_bin}")
+        scope["enterprise_id"] = _lookup(Enterprise.bin, enterprise_bin, "enterprise")
     if region_code:
-        scope["region_id"] = db.session.scalar(select(Region.id).where(Region.code == region_code))
-        if scope["region_id"] is None:
-            raise click.ClickException(f"unknown region {region_code}")
-    create_user(login_name, password, role, **scope)
+        scope["region_id"] = _lookup(Region.code, region_code, "region")
+    password = os.environ.get(password_env) or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    problems = password_problems(password, login_name)
+    if problems:
+        raise click.ClickException("password refused: " + " ".join(problems))
+    create_user(login_name, password, role, full_name=full_name, **scope)
     db.session.commit()
     click.echo(f"created {role} {login_name}")
 

@@ -1,8 +1,12 @@
-"""Login and profile forms."""
+"""Login, profile, user administration and audit filter forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from reference.codes import ROLES
+
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
 
 class LoginForm(FlaskForm):
@@ -15,5 +19,70 @@ class LoginForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """Switch the interface language."""
 
-    lang = SelectField(_l("Language"), choices=[("kk", "Қазақша"), ("ru", "Русский"),
-                                                ("en", "English")])
+    lang = SelectField(_l("Language"), choices=LANGUAGES)
+
+
+class NewPasswordMixin:
+    """A new password typed twice."""
+
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))])
+
+
+class ProfileForm(FlaskForm):
+    """Change one's own interface language; role and scope are not fields here at all."""
+
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Language"), choices=LANGUAGES)
+
+
+class OwnPasswordForm(NewPasswordMixin, FlaskForm):
+    """Change one's own password, proving the current one."""
+
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(), Length(max=200)])
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    """Set a new password for another user."""
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class UserForm(FlaskForm):
+    """Role, scope, name and language of a user (administrators only)."""
+
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[(key, label) for key, label in ROLES.items()])
+    facility_id = SelectField(_l("Facility (inspectors)"), coerce=_optional_int,
+                              validate_choice=False)
+    enterprise_bin = StringField(_l("Enterprise BIN (business owners)"), validators=[
+        Optional(), Regexp(r"^\d{12}$", message=_l("A BIN has 12 digits."))])
+    region_id = SelectField(_l("Region (analysts; empty for the whole country)"),
+                            coerce=_optional_int, validate_choice=False)
+    language = SelectField(_l("Language"), choices=LANGUAGES)
+
+
+class NewUserForm(NewPasswordMixin, UserForm):
+    """A new user: login and first password besides role and scope."""
+
+    login = StringField(_l("Login"), validators=[
+        DataRequired(), Length(min=3, max=60),
+        Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use Latin letters, digits, dots, dashes "
+                                                   "and underscores."))])
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters of the audit log (read from the query string)."""
+
+    class Meta:
+        csrf = False
+
+    login = StringField(_l("User"), validators=[Optional(), Length(max=60)])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=20)])
+    entity = StringField(_l("Record type"), validators=[Optional(), Length(max=40)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

@@ -1,9 +1,21 @@
 """The one permission API: who may use a route, and which rows a user may see.
 
-Deny by default: the ``gate`` runs before every request and lets a request through only
-when its view is marked ``@public`` or ``@roles(...)``. ``@roles`` answers 403 to a role
-that may not use the route at all (404 when the URL names an object); ``get_or_404`` answers 404 (and writes an audit event)
-for an object that exists but lies outside the user's scope.
+Deny by default. The ``gate`` runs before every request and lets a request through only
+when its view is marked ``@public`` or ``@roles(...)``:
+
+- an undeclared view answers 403 to everyone (and writes a "deny" audit event);
+- anonymous users get a redirect to the login page (GET) or 401 (other methods);
+- ``@roles("admin", ...)`` answers 403 to any other role, or 404 when the URL names an
+  object (so a URL never says whether something exists), and writes a "deny" audit event.
+
+Rows: ``visible(Model)`` is the SQL condition of the rows the current user may see (the rules
+live in scopes.py; a model without a rule is invisible to everyone but administrators),
+``scoped(Model)`` is ``select(Model)`` limited by it, ``get_or_404(Model, id)`` loads one row
+or answers 404 (auditing "deny" when the row exists but lies outside the user's scope), and
+``can_see(obj)`` checks a row already loaded.
+
+Views that take form fields which would widen a scope (role, facility_id, enterprise_id,
+region_id, status) must read them only when ``current_user.role`` may set them.
 """
 from functools import wraps
 
@@ -17,6 +29,7 @@ from . import audit
 from .scopes import scope_clause
 
 ALL_ROLES = frozenset({"admin", "analyst", "inspector", "owner"})
+MAX_ID = 2**31 - 1  # larger numbers would overflow an INTEGER column on PostgreSQL
 
 
 def public(view):
@@ -34,6 +47,8 @@ def roles(*allowed):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:  # the gate has already answered; belt and braces
+                abort(401)
             if current_user.role not in allowed:
                 audit.record_now("deny", entity=request.endpoint, outcome="forbidden")
                 # A route about one object answers 404, as for another scope's object,
@@ -94,7 +109,9 @@ def get_or_404(model, ident, user=None):
     """Load one row the user may see; otherwise answer 404 and audit a denial if it exists."""
     try:
         key = int(ident)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
+        abort(404)
+    if isinstance(ident, bool) or not 0 < key <= MAX_ID:
         abort(404)
     obj = db.session.scalars(scoped(model, user).where(model.id == key)).first()
     if obj is None:

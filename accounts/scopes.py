@@ -10,6 +10,8 @@ from facilities.models import Facility, ProductionSpace
 from inmates.models import Person, Skill, Stay
 from marketplace.models import CandidateRequest, Placement, WageRecord
 
+from .models import AuditEvent, User
+
 _RULES = {}
 
 
@@ -151,3 +153,14 @@ def _wage_record(user):
     if user.role not in ("owner", "inspector"):
         return False
     return WageRecord.placement_id.in_(placements)
+
+
+@rule(User)
+def _user(user):
+    # Only administrators manage accounts; everyone else sees their own.
+    return User.id == user.id
+
+
+@rule(AuditEvent)
+def _audit_event(_user):
+    return False

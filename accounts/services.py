@@ -1,12 +1,39 @@
-"""Users: create, authenticate, end sessions. Services flush; the request commits."""
+"""Users: create, change, authenticate, throttle, end sessions. Services flush; the request commits."""
+from datetime import timedelta
+
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from timeutil import utcnow
 
-from .models import User
+from .models import LoginAttempt, User
+from .passwords import password_problems
+
+# Throttling (DESIGN.md section 6): per login and per client address, counted in the database
+# so every worker process sees the same attempts.
+LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_LOCK = timedelta(minutes=15)
+MAX_LOGIN_FAILURES = 10
+MAX_ADDRESS_FAILURES = 50
+
+# Which scope column each role carries: required, allowed.
+SCOPE_OF_ROLE = {
+    "inspector": ("facility_id", {"facility_id"}),
+    "owner": ("enterprise_id", {"enterprise_id"}),
+    "analyst": (None, {"region_id"}),
+    "admin": (None, set()),
+}
+SCOPE_FIELDS = ("facility_id", "enterprise_id", "region_id")
+
+
+class PasswordRejected(ValueError):
+    """A new password breaks the password policy; ``problems`` holds the reasons."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 def hash_password(password):
@@ -15,10 +42,24 @@ def hash_password(password):
         "PASSWORD_HASH_METHOD", "scrypt"))
 
 
+def normal_login(login):
+    """Return a login as stored: stripped and lower-cased."""
+    return (login or "").strip().lower()
+
+
+def scope_for_role(role, facility_id=None, enterprise_id=None, region_id=None):
+    """Return the scope columns a role keeps (others set to None), or raise ValueError."""
+    required, allowed = SCOPE_OF_ROLE[role]
+    given = {"facility_id": facility_id, "enterprise_id": enterprise_id, "region_id": region_id}
+    if required and given[required] is None:
+        raise ValueError(required)
+    return {name: (value if name in allowed else None) for name, value in given.items()}
+
+
 def create_user(login, password, role, facility_id=None, enterprise_id=None, region_id=None,
                 full_name="", language="ru"):
     """Create a user and flush it."""
-    user = User(login=login.strip().lower(), password_hash=hash_password(password), role=role,
+    user = User(login=normal_login(login), password_hash=hash_password(password), role=role,
                 facility_id=facility_id, enterprise_id=enterprise_id, region_id=region_id,
                 full_name=full_name, language=language)
     db.session.add(user)
@@ -26,9 +67,41 @@ def create_user(login, password, role, facility_id=None, enterprise_id=None, reg
     return user
 
 
+def create_checked_user(login, password, role, **fields):
+    """Create a user after enforcing the password policy and the role's scope."""
+    problems = password_problems(password, login)
+    if problems:
+        raise PasswordRejected(problems)
+    scope = scope_for_role(role, **{name: fields.pop(name, None) for name in SCOPE_FIELDS})
+    return create_user(login, password, role, **scope, **fields)
+
+
+def update_user(user, role, full_name, language, **scope):
+    """Change a user's role, scope, name and language; a new role or scope ends their sessions."""
+    scope = scope_for_role(role, **scope)
+    changed = role != user.role or any(getattr(user, name) != value for name, value in scope.items())
+    user.role = role
+    for name, value in scope.items():
+        setattr(user, name, value)
+    user.full_name = full_name or ""
+    user.language = language
+    if changed:
+        end_all_sessions(user)
+    db.session.flush()
+    return changed
+
+
+def set_enabled(user, enabled):
+    """Deactivate (ending every session) or reactivate a user."""
+    user.is_enabled = enabled
+    if not enabled:
+        end_all_sessions(user)
+    db.session.flush()
+
+
 def find_user(login):
     """Return the user with this login, or None."""
-    return db.session.scalars(select(User).where(User.login == (login or "").strip().lower())).first()
+    return db.session.scalars(select(User).where(User.login == normal_login(login))).first()
 
 
 def check_password(user, password):
@@ -43,7 +116,10 @@ def end_all_sessions(user):
 
 
 def set_password(user, password):
-    """Change a user's password and end their sessions."""
+    """Change a user's password (after the policy check) and end their sessions."""
+    problems = password_problems(password, user.login)
+    if problems:
+        raise PasswordRejected(problems)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     end_all_sessions(user)
@@ -55,7 +131,65 @@ def load_session_user(identity):
         user_id, version = (int(part) for part in str(identity).split(":"))
     except ValueError:
         return None
+    if not 0 < user_id < 2**31:
+        return None
     user = db.session.get(User, user_id)
     if user is None or user.session_version != version or not user.is_enabled:
         return None
     return user
+
+
+def _failure_times(condition, since):
+    return list(db.session.scalars(
+        select(LoginAttempt.at).where(condition, LoginAttempt.success.is_(False),
+                                      LoginAttempt.at >= since)
+        .order_by(LoginAttempt.at).limit(5000)))
+
+
+def login_locked_until(login, now=None):
+    """Return when the lock on a login ends, or None when it is not locked.
+
+    A login is locked for LOGIN_LOCK after its MAX_LOGIN_FAILURES-th failure within
+    LOGIN_WINDOW; attempts made during a lock are failures too, so guessing keeps it locked.
+    """
+    now = now or utcnow()
+    times = _failure_times(LoginAttempt.login == normal_login(login)[:60],
+                           now - LOGIN_WINDOW - LOGIN_LOCK)
+    until = None
+    for first, last in zip(times, times[MAX_LOGIN_FAILURES - 1:]):
+        if last - first <= LOGIN_WINDOW:
+            until = max(until or last, last + LOGIN_LOCK)
+    return until if until and until > now else None
+
+
+def address_blocked(ip, now=None):
+    """Say whether a client address failed too often in the last window."""
+    now = now or utcnow()
+    count = db.session.scalar(select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.ip == (ip or ""), LoginAttempt.success.is_(False),
+        LoginAttempt.at >= now - LOGIN_WINDOW))
+    return count >= MAX_ADDRESS_FAILURES
+
+
+def record_attempt(login, ip, success, now=None):
+    """Store a login attempt in its own transaction, so it persists when the request fails."""
+    with db.engine.begin() as connection:
+        connection.execute(LoginAttempt.__table__.insert().values(
+            login=normal_login(login)[:60], ip=(ip or "")[:45], success=success,
+            at=now or utcnow()))
+
+
+def search_users(query="", role="", status=""):
+    """Return a select of users matching a text, a role and a status, ordered by login."""
+    statement = select(User)
+    if query:
+        pattern = f"%{query.strip().lower()}%"
+        statement = statement.where(or_(User.login.like(pattern),
+                                        func.lower(User.full_name).like(pattern)))
+    if role:
+        statement = statement.where(User.role == role)
+    if status == "active":
+        statement = statement.where(User.is_enabled.is_(True))
+    elif status == "inactive":
+        statement = statement.where(User.is_enabled.is_(False))
+    return statement.order_by(User.login)

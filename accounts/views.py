@@ -1,4 +1,4 @@
-"""Login, logout and the language switcher."""
+"""Login, logout, the language switcher, one's own profile and the session clock."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -9,21 +9,37 @@ from extensions import db
 from timeutil import utcnow
 
 from . import audit, services
-from .forms import LanguageForm, LoginForm
-from .permissions import public, roles
+from .forms import LanguageForm, LoginForm, OwnPasswordForm, ProfileForm
+from .permissions import ALL_ROLES, public, roles
 
 bp = Blueprint("accounts", __name__)
 
 
 def safe_next(target):
     """Return ``target`` if it is a path on this site, else the home page."""
-    if not target:
+    if not target or not isinstance(target, str):
         return url_for("home.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+            or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return url_for("home.index")
     return target
+
+
+def start_session(user):
+    """Begin a fresh session for the user: nothing from before login survives."""
+    session.clear()
+    login_user(user)
+    now = utcnow().timestamp()
+    session["login_at"] = now
+    session["last_seen"] = now
+    session["lang"] = user.language
+
+
+def _refuse_login(form, login_name, outcome, message, status):
+    audit.record_now("login", entity="user", outcome=outcome, login=login_name)
+    flash(message, "danger")
+    return render_template("accounts/login.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,19 +48,21 @@ def login():
     """Show the login form and sign the user in."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.find_user(form.login.data)
+        login_name = services.normal_login(form.login.data)[:60]
+        ip, now = audit.client_ip(), utcnow()
+        if services.address_blocked(ip, now) or services.login_locked_until(login_name, now):
+            # Refused before the password is even checked: the right password does not help.
+            services.record_attempt(login_name, ip, False, now)
+            return _refuse_login(form, login_name, "locked", _(
+                "Too many failed login attempts. Logging in is locked for 15 minutes; "
+                "please try again later."), 429)
+        user = services.find_user(login_name)
         if user is None or not user.is_enabled or not services.check_password(user, form.password.data):
-            audit.record_now("login", entity="user", outcome="failed", login=form.login.data[:60])
-            flash(_("Wrong login or password."), "danger")
-            return render_template("accounts/login.html", form=form), 200
-        chosen_language = session.get("lang")  # picked on the login page, if at all
-        session.clear()  # a fresh session at every login
-        login_user(user)
-        session["login_at"] = utcnow().timestamp()
-        if chosen_language in current_app.config["LANGUAGES"]:
-            user.language = chosen_language
-        session["lang"] = user.language
-        user.last_login_at = utcnow()
+            services.record_attempt(login_name, ip, False, now)
+            return _refuse_login(form, login_name, "failed", _("Wrong login or password."), 200)
+        services.record_attempt(login_name, ip, True, now)
+        start_session(user)
+        user.last_login_at = now
         audit.record("login", entity="user", entity_id=user.id, user=user)
         db.session.commit()
         return redirect(safe_next(request.args.get("next")))
@@ -52,7 +70,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@roles("admin", "analyst", "inspector", "owner")
+@roles(*ALL_ROLES)
 def logout():
     """End every session of the user and sign out."""
     services.end_all_sessions(current_user)
@@ -76,6 +94,59 @@ def set_language():
     return redirect(safe_next(request.form.get("next")))
 
 
+def _render_profile(form, password_form, status=200):
+    return render_template("accounts/profile.html", form=form,
+                           password_form=password_form), status
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles(*ALL_ROLES)
+def profile():
+    """Show one's own account and change one's name and language."""
+    # Only name and language are read: role, scope or status posted here are ignored.
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.full_name = form.full_name.data or ""
+        current_user.language = form.language.data
+        session["lang"] = form.language.data
+        audit.record("update", entity="user", entity_id=current_user.id, detail="profile")
+        db.session.commit()
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return _render_profile(form, OwnPasswordForm())
+
+
+@bp.route("/profile/password", methods=["POST"])
+@roles(*ALL_ROLES)
+def change_password():
+    """Change one's own password; every other session of the user ends."""
+    form = OwnPasswordForm()
+    if not form.validate_on_submit():
+        return _render_profile(ProfileForm(obj=current_user), form, 400)
+    user, ip, now = current_user._get_current_object(), audit.client_ip(), utcnow()
+    # The current-password field must not become an unthrottled guessing oracle.
+    if services.login_locked_until(user.login, now) or services.address_blocked(ip, now):
+        form.current_password.errors.append(_(
+            "Too many failed attempts. Please try again in 15 minutes."))
+        return _render_profile(ProfileForm(obj=user), form, 429)
+    if not services.check_password(user, form.current_password.data):
+        services.record_attempt(user.login, ip, False, now)
+        audit.record_now("update", entity="user", entity_id=user.id, outcome="failed",
+                         detail="password")
+        form.current_password.errors.append(_("The current password is wrong."))
+        return _render_profile(ProfileForm(obj=user), form, 400)
+    try:
+        services.set_password(user, form.new_password.data)
+    except services.PasswordRejected as rejected:
+        form.new_password.errors.extend(rejected.problems)
+        return _render_profile(ProfileForm(obj=user), form, 400)
+    audit.record("update", entity="user", entity_id=user.id, detail="password")
+    db.session.commit()
+    start_session(user)  # this browser stays signed in; every other session has ended
+    flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
 def idle_check():
     """End sessions idle for too long or older than the absolute limit."""
     if not current_user.is_authenticated:
@@ -89,6 +160,11 @@ def idle_check():
         logout_user()
         session.clear()
         flash(_("Your session has expired. Please log in again."), "warning")
+        if request.method == "GET":
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         return redirect(url_for("accounts.login"))
     session["last_seen"] = now
     return None
+
+
+from . import admin  # noqa: E402,F401  (administrators' routes on this blueprint)

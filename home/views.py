@@ -16,10 +16,16 @@ ERROR_TITLES = {
     404: lambda: _("Page not found."),
     405: lambda: _("This action is not allowed here."),
     409: lambda: _("The data changed while you were working. Please reload and try again."),
-    413: lambda: _("The file is too large."),
+    413: lambda: _("The file or form you sent is too large. Please send a smaller one."),
+    429: lambda: _("Too many attempts. Please wait a few minutes and try again."),
     500: lambda: _("Something went wrong on our side. The error has been logged."),
     503: lambda: _("The service is temporarily unavailable. Please try again in a minute."),
 }
+
+
+def other_error_title():
+    """Return the title of an error page for a code without its own."""
+    return _("The request could not be completed.")
 
 
 @bp.route("/")
@@ -43,9 +49,9 @@ def healthz():
 
 def render_error(error):
     """Render an error page in the user's language."""
-    code = error.code if isinstance(error, HTTPException) else 500
-    if not isinstance(error, HTTPException):
-        error = InternalServerError()
+    code = error.code if isinstance(error, HTTPException) and error.code else 500
+    if not isinstance(error, HTTPException) or code >= 500 and code not in ERROR_TITLES:
+        error, code = InternalServerError(), 500
     try:
         db.session.rollback()
     except Exception:  # the database itself may be the failure
@@ -55,7 +61,7 @@ def render_error(error):
         return {"error": code}, code
     try:
         page = render_template("home/error.html", code=code,
-                               title=ERROR_TITLES.get(code, ERROR_TITLES[500])(), message=message)
+                               title=ERROR_TITLES.get(code, other_error_title)(), message=message)
     except Exception:  # e.g. the database is down while rendering the navigation
         page = f"<!doctype html><title>{code}</title><h1>{code}</h1>"
     return page, code

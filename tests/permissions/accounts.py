@@ -1,0 +1,15 @@
+"""Routes of accounts/ besides login, logout and language (listed in home.py)."""
+ALL = {"admin", "analyst", "inspector", "owner"}
+
+ROUTES = {
+    "accounts.profile": ALL,
+    "accounts.change_password": ALL,
+    "accounts.users": {"admin"},
+    "accounts.user_new": {"admin"},
+    "accounts.user_edit": {"admin"},
+    "accounts.user_deactivate": {"admin"},
+    "accounts.user_reactivate": {"admin"},
+    "accounts.user_password": {"admin"},
+    "accounts.audit": {"admin"},
+    "accounts.audit_csv": {"admin"},
+}
