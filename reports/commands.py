@@ -1,3 +1,40 @@
 """Report commands."""
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
 
-commands = []
+from accounts import audit
+from extensions import db
+from reference.models import Region
+
+
+@click.command("export-stats")
+@click.option("--on", "on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The date of the figures, YYYY-MM-DD.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The XLSX file to write.")
+@click.option("--lang", type=click.Choice(["ru", "kk", "en"]), default="ru", show_default=True,
+              help="Language of the headers.")
+@click.option("--region", "region_code", default=None, help="A region code such as KZ-71.")
+@with_appcontext
+def export_stats_command(on, out, lang, region_code):
+    """Write the statistics workbook for a date (and region), small cells suppressed."""
+    from .exports import write_xlsx
+    from .services import build_report, file_stem
+    from .statistics import Scope
+
+    scope = Scope()
+    if region_code:
+        region_id = db.session.scalar(select(Region.id).where(Region.code == region_code.upper()))
+        if region_id is None:
+            raise click.BadParameter(f"unknown region {region_code}", param_hint="--region")
+        scope = Scope(region_id=region_id)
+    report = build_report(on.date(), scope, suppress=True)
+    with open(out, "wb") as output:
+        write_xlsx(report, output, lang)
+    audit.record("export", entity="statistics", detail=file_stem(report) + ".xlsx (cli)")
+    db.session.commit()
+    click.echo(f"{out}: {file_stem(report)}")
+
+
+commands = [export_stats_command]

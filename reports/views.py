@@ -1,4 +1,121 @@
-"""Routes of the reports package."""
-from flask import Blueprint
+"""Routes of the reports package: the dashboard and its exports."""
+import io
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts import audit
+from accounts.permissions import roles
+from extensions import db
+from i18n import current_language
+from timeutil import today
+
+from . import services
+from .exports import write_csv, write_xlsx
+from .forms import LANGUAGES, TABLES, ReportFilterForm
+from .statistics import BREAKDOWNS, headline
+from .tables import table, table_titles
 
 bp = Blueprint("reports", __name__)
+
+READERS = ("admin", "analyst", "inspector")
+EXPORT_LANGUAGES = {code for code, _name in LANGUAGES}
+
+
+def _report_from_request(exporting=False):
+    """Parse the filter from the URL and build the report the user may see."""
+    form = ReportFilterForm(request.args)
+    regions, facilities = services.choices_for(current_user)
+    form.set_choices(regions, facilities)
+    form.validate()  # errors show beside the fields; valid fields still apply
+    value = (lambda field: field.data if not field.errors else None)  # noqa: E731
+    on = value(form.on) or today()
+    since = value(form.since)
+    scope = services.scope_for(
+        current_user, region_id=value(form.region), facility_id=value(form.facility),
+        security_level=value(form.security_level) or None,
+        employer_kind=value(form.employer_kind) or None)
+    report = services.build_report(on, scope, since=since,
+                                   suppress=services.suppresses(current_user, exporting))
+    return form, report
+
+
+def _download(body, filename, mimetype):
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _export_language():
+    lang = request.args.get("lang", "")
+    return lang if lang in EXPORT_LANGUAGES else "ru"
+
+
+@bp.route("/")
+@roles(*READERS)
+def dashboard():
+    """Show employment against the able-bodied population for a date and scope."""
+    form, report = _report_from_request()
+    language = current_language()
+    rows = {name: table(report, name, language)[1] for name in BREAKDOWNS}
+    return render_template("reports/dashboard.html", form=form, report=report, rows=rows,
+                           chart_data=chart_data(report, rows), languages=LANGUAGES,
+                           tables=TABLES, titles=table_titles())
+
+
+def chart_data(report, rows):
+    """Return the numbers the charts draw; a suppressed value is null."""
+    number = (lambda value: value if isinstance(value, (int, float)) else None)  # noqa: E731
+    return {
+        "region": {"labels": [row["label"] for row in rows["region"]],
+                   "rate": [None if row["rate"] is None else round(row["rate"] * 100, 1)
+                            for row in rows["region"]],
+                   "title": _("Employment rate, %")},
+        "series": {"labels": [row["on"].isoformat() for row in report.series],
+                   "able_bodied": [number(row["able_bodied"]) for row in report.series],
+                   "employed": [number(row["employed"]) for row in report.series],
+                   "able_title": _("Able-bodied"), "employed_title": _("Employed")},
+    }
+
+
+@bp.route("/export.xlsx")
+@roles(*READERS)
+def export_xlsx():
+    """Download the report as an XLSX workbook, small cells suppressed."""
+    _form, report = _report_from_request(exporting=True)
+    output = io.BytesIO()
+    write_xlsx(report, output, _export_language())
+    audit.record("export", entity="statistics", detail=services.file_stem(report) + ".xlsx")
+    db.session.commit()
+    return _download(output.getvalue(), services.file_stem(report) + ".xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/export.csv")
+@roles(*READERS)
+def export_csv():
+    """Download one table of the report as CSV, small cells suppressed."""
+    name = request.args.get("table", "region")
+    if name not in TABLES:
+        abort(404)
+    _form, report = _report_from_request(exporting=True)
+    body = write_csv(report, name, _export_language())
+    filename = f"{services.file_stem(report)}_{name}.csv"
+    audit.record("export", entity="statistics", detail=filename)
+    db.session.commit()
+    return _download(body.encode("utf-8"), filename, "text/csv; charset=utf-8")
+
+
+@bp.app_template_global()
+def report_headline(on=None):
+    """Return today's headline figures in the current user's scope for the home panel."""
+    if not current_user.is_authenticated or current_user.role not in READERS:
+        return None
+    scope = services.scope_for(current_user)
+    figures = headline(on or today(), scope)
+    if services.suppresses(current_user) and scope.is_local:
+        figures = services.suppress_rows([figures])[0]
+    return figures
+

@@ -1,0 +1,175 @@
+"""Reports for a user: the scope they may see, the figures, and small-cell suppression.
+
+Suppression (DESIGN.md section 6): statistics shown to analysts, and every export whoever
+makes it, show "<5" instead of a count of 1 to 4 people (and hide the rate or share that
+would reveal it) in the breakdowns that could identify someone: by facility, gender and age
+band, and every figure about people when the scope is one region or one facility.
+Administrators and inspectors see real values on the dashboard.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from accounts.permissions import scoped
+from extensions import db
+from facilities.models import Facility
+from reference.models import Region
+from timeutil import today
+
+from . import statistics as st
+from .paragraph import paragraphs
+
+SUPPRESSED = "<5"
+SMALL = 5
+IDENTIFYING = {"facility", "gender", "age_band"}
+PEOPLE_COUNTS = ("in_custody", "able_bodied", "employed")
+
+
+def scope_for(user, region_id=None, facility_id=None, security_level=None, employer_kind=None):
+    """Return the Scope a user asked for, narrowed to what the user may see.
+
+    A regional analyst always gets their region, an inspector always their facility, whatever
+    the URL says; a facility outside the allowed region is dropped.
+    """
+    if user.role == "inspector":
+        return st.Scope(facility_id=user.facility_id, security_level=security_level,
+                        employer_kind=employer_kind)
+    if user.role == "analyst" and user.region_id:
+        region_id = user.region_id
+    if facility_id:
+        facility = db.session.get(Facility, facility_id)
+        if facility is None or (region_id and facility.region_id != region_id):
+            facility_id = None
+    return st.Scope(region_id=region_id, facility_id=facility_id,
+                    security_level=security_level or None, employer_kind=employer_kind or None)
+
+
+def choices_for(user):
+    """Return the regions and facilities the user may pick in the filter."""
+    facilities = scoped(Facility, user).order_by(Facility.code)
+    if user.role == "inspector":
+        facilities = facilities.where(Facility.id == user.facility_id)
+        regions = select(Region).where(Region.id.in_(
+            select(Facility.region_id).where(Facility.id == user.facility_id)))
+    elif user.role == "analyst" and user.region_id:
+        regions = select(Region).where(Region.id == user.region_id)
+    else:
+        regions = select(Region)
+    return (db.session.scalars(regions.order_by(Region.code)).all(),
+            db.session.scalars(facilities).all())
+
+
+def suppresses(user, exporting=False):
+    """Say whether small cells are hidden for this user (always in exports)."""
+    return exporting or user.role == "analyst"
+
+
+def _hide(value):
+    return SUPPRESSED if isinstance(value, int) and 0 < value < SMALL else value
+
+
+def suppress_rows(rows, keys=PEOPLE_COUNTS, derived=("rate",)):
+    """Replace counts of 1 to 4 by "<5" and blank the derived shares of such rows."""
+    result = []
+    for row in rows:  # grouped result rows, never people
+        shown = dict(row)
+        hidden = False
+        for key in keys:
+            if key in shown and shown[key] != _hide(shown[key]):
+                shown[key] = SUPPRESSED
+                hidden = True
+        if hidden:
+            shown.update({key: None for key in derived if key in shown})
+        result.append(shown)
+    return result
+
+
+def _suppress_wages(rows):
+    shown = []
+    for row in rows:
+        if 0 < row["persons"] < SMALL:
+            row = dict(row, persons=SUPPRESSED, accrued_kzt=None, mean_kzt=None)
+        shown.append(suppress_rows([row], keys=("below_minimum",), derived=("below_share",))[0])
+    return shown
+
+
+@dataclass
+class Report:
+    """The figures of one date and scope, as a user may see them."""
+
+    on: date
+    since: date | None
+    scope: st.Scope
+    stats: st.Statistics
+    previous: dict | None
+    suppressed: bool
+    headline: dict
+    breakdowns: dict
+    enterprises: dict
+    new_this_year: dict
+    wages: list
+    series: list
+    paragraphs: dict
+    region: Region | None
+    facility: Facility | None
+
+    @property
+    def latest_wages(self):
+        """Return the last month of the wage table that has records, or the last month."""
+        paid = [row for row in self.wages if row["persons"] not in (0, None)]
+        return (paid or self.wages or [None])[-1]
+
+    def change(self, key):
+        """Return the change of a headline figure since the earlier date (None if hidden)."""
+        if not self.previous:
+            return None
+        now, then = self.headline.get(key), self.previous.get(key)
+        if not isinstance(now, (int, float)) or not isinstance(then, (int, float)):
+            return None
+        return now - then
+
+
+def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=12):
+    """Compute every figure for a date and scope, suppressed if asked."""
+    on = on or today()
+    stats = st.statistics(on, scope, months=months)
+    previous = st.headline(since, scope) if since else None
+    region = db.session.get(Region, scope.region_id) if scope.region_id else None
+    facility = db.session.get(Facility, scope.facility_id) if scope.facility_id else None
+    local = scope.is_local and suppress
+    breakdowns = {}
+    for by, rows in stats.breakdowns.items():
+        if suppress and (by in IDENTIFYING or scope.is_local):
+            keys = ("employed", "enterprises") if by == "employer_kind" else PEOPLE_COUNTS
+            derived = ("share",) if by == "employer_kind" else ("rate",)
+            rows = suppress_rows(rows, keys, derived)
+        breakdowns[by] = rows
+    place = facility or region
+    texts = paragraphs(stats, place_kk=place.name_kk if place else None,
+                       place_ru=place.name_ru if place else None, suppress=local)
+    headline = suppress_rows([stats.headline])[0] if local else stats.headline
+    previous_shown = suppress_rows([previous])[0] if local and previous else previous
+    enterprises = (suppress_rows([stats.enterprises], keys=("new_employed",), derived=())[0]
+                   if local else stats.enterprises)
+    return Report(
+        on=on, since=since, scope=scope, stats=stats, previous=previous_shown, suppressed=suppress,
+        headline=headline, breakdowns=breakdowns, enterprises=enterprises,
+        new_this_year={"enterprises": enterprises["new_enterprises"],
+                       "employed": enterprises["new_employed"]},
+        wages=_suppress_wages(stats.wages) if local else stats.wages,
+        series=suppress_rows(stats.series) if local else stats.series,
+        paragraphs=texts, region=region, facility=facility)
+
+
+def file_stem(report):
+    """Return a server-chosen file name stem: employment_<date>[_<scope parts>]."""
+    parts = ["employment", report.on.isoformat()]
+    if report.region is not None:
+        parts.append(report.region.code)
+    if report.facility is not None:
+        parts.append("".join(ch for ch in report.facility.code if ch.isalnum() or ch in "-"))
+    for value in (report.scope.security_level, report.scope.employer_kind):
+        if value:
+            parts.append(value)
+    return "_".join(parts)
