@@ -109,6 +109,28 @@ def check_password(user, password):
     return check_password_hash(user.password_hash, password or "")
 
 
+def authenticate(login, password):
+    """Return the enabled user with this login and password, or None.
+
+    An unknown login costs one hash too, so the answer time does not tell which logins exist.
+    """
+    user = find_user(login)
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not check_password(user, password) or not user.is_enabled:
+        return None
+    return user
+
+
+def _dummy_hash():
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    cache = current_app.extensions.setdefault("accounts_dummy_hash", {})
+    if method not in cache:
+        cache[method] = generate_password_hash("not a password of anyone", method=method)
+    return cache[method]
+
+
 def end_all_sessions(user):
     """Invalidate every session of the user, copied cookies included."""
     user.session_version = (user.session_version or 1) + 1

@@ -56,8 +56,8 @@ def login():
             return _refuse_login(form, login_name, "locked", _(
                 "Too many failed login attempts. Logging in is locked for 15 minutes; "
                 "please try again later."), 429)
-        user = services.find_user(login_name)
-        if user is None or not user.is_enabled or not services.check_password(user, form.password.data):
+        user = services.authenticate(login_name, form.password.data)
+        if user is None:
             services.record_attempt(login_name, ip, False, now)
             return _refuse_login(form, login_name, "failed", _("Wrong login or password."), 200)
         services.record_attempt(login_name, ip, True, now)
