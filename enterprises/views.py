@@ -1,4 +1,167 @@
-"""Routes of the enterprises package."""
-from flask import Blueprint
+"""Enterprise registry: self-registration, list, detail, approval, branches and services.
+
+Leases and lines have their routes in lease_views.py and line_views.py on the same blueprint.
+"""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from accounts import audit
+from accounts.permissions import ALL_ROLES, get_or_404, public, roles, visible
+from extensions import db
+from facilities.models import Facility
+from facilities.views import (apply_input_errors, query_choice, query_int, regions,
+                              sort_order)
+from facilities.services import paginate_rows
+from i18n import current_language
+from reference.codes import ENTERPRISE_KINDS, ENTERPRISE_STATUSES
+
+from . import services
+from .forms import DecisionForm, EnterpriseForm, RegistrationForm
+from .models import Enterprise
 
 bp = Blueprint("enterprises", __name__)
+
+
+def region_choices():
+    """Return (id, name) pairs of the regions for a select."""
+    return [(r.id, r.name) for r in regions()]
+
+
+def facility_choices(blank=None):
+    """Return (id, name) pairs of the facilities for a select, with an optional blank."""
+    rows = db.session.scalars(select(Facility).order_by(Facility.code)).all()
+    return ([("", blank)] if blank else []) + [(f.id, f"{f.code} · {f.name}") for f in rows]
+
+
+def unapproved_owner_redirect():
+    """Send a pending or rejected owner home with an explanation; None for everyone else."""
+    if current_user.role != "owner":
+        return None
+    enterprise = db.session.get(Enterprise, current_user.enterprise_id)
+    if enterprise is not None and enterprise.status == "approved":
+        return None
+    flash(_("Your enterprise is not approved yet, so it cannot request space or post lines."),
+          "warning")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    """Register a small or medium business and its owner's account, pending approval."""
+    form = RegistrationForm()
+    form.region_id.choices = region_choices()
+    if form.validate_on_submit():
+        try:
+            enterprise, user = services.register_sme(
+                form.name.data, form.bin.data, form.region_id.data, form.contact_phone.data,
+                form.login.data, form.full_name.data, form.password.data,
+                language=current_language())
+            audit.record("create", entity="enterprise", entity_id=enterprise.id, user=user)
+            audit.record("create", entity="user", entity_id=user.id, user=user)
+            db.session.commit()
+        except services.InputError as error:
+            db.session.rollback()
+            apply_input_errors(form, error.errors)
+        except IntegrityError:
+            # Someone registered the same BIN or login a moment ago.
+            db.session.rollback()
+            apply_input_errors(form, {"bin": _("This BIN or login was registered a moment "
+                                               "ago. Check both and try again.")})
+        else:
+            flash(_("Your enterprise is registered and waits for approval. You can log in to "
+                    "follow its status."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("enterprises/register.html", form=form)
+
+
+@bp.route("/", endpoint="list")
+@roles("admin", "analyst")
+def enterprise_list():
+    """List enterprises with search by name or BIN, filters, sorting and pages."""
+    term = request.args.get("q", "")[:60].strip()
+    kind = query_choice("kind", ENTERPRISE_KINDS)
+    status = query_choice("status", ENTERPRISE_STATUSES)
+    region_id = query_int("region")
+    query = services.enterprises_query(visible(Enterprise), term, kind, status, region_id)
+    query = query.order_by(*sort_order({
+        "name": Enterprise.name, "bin": Enterprise.bin, "kind": Enterprise.kind,
+        "status": Enterprise.status, "joined": Enterprise.joined_on,
+    }, "name"), Enterprise.id)
+    page = db.paginate(query, page=query_int("page") or 1, per_page=25, error_out=False)
+    return render_template("enterprises/list.html", page=page, term=term, kind=kind,
+                           status=status, region_id=region_id, regions=regions())
+
+
+@bp.route("/<int:enterprise_id>")
+@roles(*ALL_ROLES)
+def detail(enterprise_id):
+    """Show an enterprise, its leases and lines."""
+    from .leases import leases_query
+    from .lines import lines_query
+    from .models import Lease, ProductionLine
+
+    enterprise = get_or_404(Enterprise, enterprise_id)
+    leases = db.session.scalars(leases_query(visible(Lease), enterprise_id=enterprise.id)
+                                .order_by(Lease.id.desc()).limit(100)).all()
+    lines, _filled = lines_query(visible(ProductionLine), enterprise_id=enterprise.id)
+    lines = db.session.execute(lines.order_by(ProductionLine.id.desc()).limit(100)).all()
+    return render_template("enterprises/detail.html", enterprise=enterprise, leases=leases,
+                           lines=lines, decision_form=DecisionForm())
+
+
+@bp.route("/<int:enterprise_id>/decide", methods=["POST"])
+@roles("admin")
+def decide(enterprise_id):
+    """Approve or reject a pending SME, with a reason when rejecting."""
+    enterprise = get_or_404(Enterprise, enterprise_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+        return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
+    try:
+        services.decide_enterprise(enterprise, form.decision.data == "approve", form.reason.data)
+    except services.InputError as error:
+        db.session.rollback()
+        for message in error.errors.values():
+            flash(message, "danger")
+    else:
+        audit.record("update", entity="enterprise", entity_id=enterprise.id,
+                     detail=f"status={enterprise.status}")
+        db.session.commit()
+        flash(_("The decision is saved."), "success")
+    return redirect(url_for("enterprises.detail", enterprise_id=enterprise_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles("admin")
+def new():
+    """Create a state enterprise branch, a facility service or an SME."""
+    form = EnterpriseForm()
+    form.region_id.choices = region_choices()
+    form.facility_id.choices = facility_choices(blank="—")
+    if form.validate_on_submit():
+        try:
+            enterprise = services.create_enterprise(
+                form.kind.data, form.name.data, form.bin.data, form.region_id.data,
+                form.parent.data or None, form.facility_id.data, form.contact_phone.data)
+            audit.record("create", entity="enterprise", entity_id=enterprise.id)
+            db.session.commit()
+        except services.InputError as error:
+            db.session.rollback()
+            apply_input_errors(form, error.errors)
+        except IntegrityError:
+            db.session.rollback()
+            apply_input_errors(form, {"bin": _("This BIN was registered a moment ago.")})
+        else:
+            flash(_("The enterprise is created."), "success")
+            return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
+    return render_template("enterprises/new.html", form=form)
+
+
+from . import lease_views, line_views, panels  # noqa: E402,F401  (routes on this blueprint)

@@ -1,0 +1,247 @@
+"""Production lines: create, edit (optimistic locking), open, pause, close; lists with counts."""
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from extensions import db
+from facilities.models import Facility, ProductionSpace
+from facilities.services import InputError
+from reference.codes import END_REASONS, SKILL_LEVELS
+from reference.models import Occupation, Region
+from reference.services import minimum_wage
+from timeutil import today
+
+from .models import Enterprise, Lease, LineOccupation, ProductionLine
+from .services import require_approved
+
+SITE_KINDS = ("state_branch", "facility_service")
+
+
+class LineConflict(Exception):
+    """The line changed since the form was loaded."""
+
+
+@dataclass
+class LineInput:
+    """What a user may set on a line (never its enterprise, status or dates)."""
+
+    title: str
+    headcount: int
+    wage_kzt: int
+    facility_id: int | None = None
+    region_id: int | None = None
+    lease_id: int | None = None
+    description: str | None = None
+    occupations: list = field(default_factory=list)  # [(code, min_level), ...]
+    hours_per_week: int = 40
+    min_months_left: int = 0
+    involves_minors: bool = False
+    outside_work: bool = False
+    training_provided: bool = False
+
+
+def active_leases(enterprise_id):
+    """Return the enterprise's active leases with their spaces and facilities."""
+    return db.session.scalars(
+        select(Lease).where(Lease.enterprise_id == enterprise_id, Lease.status == "active")
+        .options(joinedload(Lease.space).joinedload(ProductionSpace.facility))
+        .order_by(Lease.id)).all()
+
+
+def site_facility_ids(enterprise):
+    """Return the facilities an enterprise may place a line in."""
+    ids = set(db.session.scalars(
+        select(ProductionSpace.facility_id).join(Lease, Lease.space_id == ProductionSpace.id)
+        .where(Lease.enterprise_id == enterprise.id, Lease.status == "active")))
+    if enterprise.kind in SITE_KINDS and enterprise.facility_id:
+        ids.add(enterprise.facility_id)
+    return ids
+
+
+def filled_places(line_id):
+    """Return the number of active placements on a line."""
+    from marketplace.models import Placement
+
+    return db.session.scalar(select(func.count(Placement.id)).where(
+        Placement.line_id == line_id, Placement.ended_on.is_(None))) or 0
+
+
+def wage_problem(wage_kzt, year):
+    """Return the translated refusal of a wage below the year's minimum, or None."""
+    from home.templating import money
+
+    floor = minimum_wage(year)
+    if floor is not None and wage_kzt is not None and wage_kzt < floor:
+        return _("The wage is below the %(year)s minimum wage of %(amount)s.", year=year,
+                 amount=money(floor))
+    return None
+
+
+def _check_site(enterprise, data, errors):
+    """Validate where the line works; return (facility, region_id, lease)."""
+    if data.facility_id is None:
+        region = db.session.get(Region, data.region_id) if data.region_id else None
+        if region is None:
+            errors["region_id"] = _("Choose the region of a line that works outside a facility.")
+        if data.lease_id:
+            errors["lease_id"] = _("A line outside a facility is not linked to a lease.")
+        return None, data.region_id, None
+    facility = db.session.get(Facility, data.facility_id)
+    if facility is None or facility.id not in site_facility_ids(enterprise):
+        errors["facility_id"] = _("The enterprise holds no active lease in this facility and "
+                                  "does not work there, so a line cannot be placed there.")
+        return None, None, None
+    lease = None
+    if data.lease_id:
+        lease = db.session.get(Lease, data.lease_id)
+        if (lease is None or lease.enterprise_id != enterprise.id or lease.status != "active"
+                or lease.space.facility_id != facility.id):
+            errors["lease_id"] = _("Choose one of the enterprise's active leases in this facility.")
+            lease = None
+    return facility, facility.region_id, lease
+
+
+def _check_occupations(rows, errors):
+    """Return [(code, level)] without blanks; refuse unknown, repeated or missing codes."""
+    chosen = [(code.strip(), level) for code, level in rows if code and code.strip()]
+    codes = [code for code, _level in chosen]
+    known = set(db.session.scalars(select(Occupation.code).where(Occupation.code.in_(codes))))
+    if not chosen:
+        errors["occupations"] = _("Choose at least one occupation.")
+    elif set(codes) - known:
+        errors["occupations"] = _("Unknown occupation code: %(codes)s.",
+                                  codes=", ".join(sorted(set(codes) - known)))
+    elif len(set(codes)) != len(codes):
+        errors["occupations"] = _("Each occupation can be listed once.")
+    elif any(level not in SKILL_LEVELS for _code, level in chosen):
+        errors["occupations"] = _("Choose a level for each occupation.")
+    return chosen
+
+
+def save_line(line, enterprise, data, publish=False, expected_version=None):
+    """Create (line None) or change a line after checking every field; return the line."""
+    require_approved(enterprise)
+    if line is not None and expected_version is not None \
+            and str(expected_version) != str(line.version_id):
+        raise LineConflict()
+    errors = {}
+    facility, region_id, lease = _check_site(enterprise, data, errors)
+    occupations = _check_occupations(data.occupations, errors)
+    status = line.status if line is not None else ("open" if publish else "draft")
+    opened_on = line.opened_on if line is not None and line.opened_on else (
+        today() if status == "open" else None)
+    problem = wage_problem(data.wage_kzt, (opened_on or today()).year)
+    if problem:
+        errors["wage_kzt"] = problem
+    if line is not None:
+        filled = filled_places(line.id)
+        if data.headcount is not None and data.headcount < filled:
+            errors["headcount"] = _("The line has %(count)d people working; the headcount "
+                                    "cannot be lower.", count=filled)
+        if line.status == "closed":
+            errors["title"] = _("A closed line cannot be changed.")
+    if errors:
+        raise InputError(errors)
+    if line is None:
+        line = ProductionLine(enterprise_id=enterprise.id, status=status, opened_on=opened_on)
+        db.session.add(line)
+    line.title = data.title.strip()
+    line.description = (data.description or "").strip() or None
+    line.facility_id = facility.id if facility is not None else None
+    line.region_id = region_id
+    line.lease_id = lease.id if lease is not None else None
+    line.headcount = data.headcount
+    line.hours_per_week = data.hours_per_week
+    line.wage_kzt = data.wage_kzt
+    line.min_months_left = data.min_months_left
+    line.involves_minors = bool(data.involves_minors)
+    line.outside_work = bool(data.outside_work) or facility is None
+    line.training_provided = bool(data.training_provided)
+    wanted = dict(occupations)
+    line.occupations = [o for o in line.occupations if o.occupation_code in wanted]
+    for row in line.occupations:
+        row.min_level = wanted.pop(row.occupation_code)
+    line.occupations.extend(LineOccupation(occupation_code=code, min_level=level)
+                            for code, level in wanted.items())
+    db.session.flush()
+    return line
+
+
+def open_line(line):
+    """Open a draft or reopen a paused line; a draft opens today, at this year's wage floor."""
+    require_approved(line.enterprise)
+    if line.status not in ("draft", "paused"):
+        raise InputError({"action": _("Only a draft or paused line can be opened.")})
+    if line.status == "draft":
+        problem = wage_problem(line.wage_kzt, today().year)
+        if problem:
+            raise InputError({"action": problem})
+        line.opened_on = today()
+    line.status = "open"
+    db.session.flush()
+    return line
+
+
+def pause_line(line):
+    """Stop taking candidates for an open line for a while."""
+    if line.status != "open":
+        raise InputError({"action": _("Only an open line can be paused.")})
+    line.status = "paused"
+    db.session.flush()
+    return line
+
+
+def close_line(line, ended_on, reason):
+    """Close a line and end its active placements in the same transaction; return how many."""
+    from marketplace.placements import end_line_placements
+
+    if line.status == "closed":
+        raise InputError({"ended_on": _("The line is already closed.")})
+    if reason not in END_REASONS:
+        raise InputError({"end_reason": _("Choose a reason.")})
+    if line.opened_on is not None and ended_on < line.opened_on:
+        raise InputError({"ended_on": _("The line cannot close before it opened (%(day)s).",
+                                         day=line.opened_on.isoformat())})
+    ended = end_line_placements(line.id, ended_on, reason)
+    line.opened_on = line.opened_on or ended_on
+    line.status = "closed"
+    line.closed_on = ended_on
+    db.session.flush()
+    return ended
+
+
+def filled_by_line():
+    """Return a subquery of the number of active placements per line."""
+    from marketplace.models import Placement
+
+    return (select(Placement.line_id.label("line_id"), func.count(Placement.id).label("filled"))
+            .where(Placement.ended_on.is_(None)).group_by(Placement.line_id).subquery())
+
+
+def lines_query(visible_clause, term=None, status=None, facility_id=None, occupation=None,
+                enterprise_id=None):
+    """Return a select of (line, filled) rows with search and filters, in one query."""
+    filled = filled_by_line()
+    filled_col = func.coalesce(filled.c.filled, 0).label("filled")
+    query = (select(ProductionLine, filled_col)
+             .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
+             .outerjoin(filled, filled.c.line_id == ProductionLine.id)
+             .where(visible_clause)
+             .options(joinedload(ProductionLine.enterprise), joinedload(ProductionLine.facility),
+                      joinedload(ProductionLine.region)))
+    if term:
+        like = f"%{term.lower()}%"
+        query = query.where(or_(func.lower(ProductionLine.title).like(like),
+                                func.lower(Enterprise.name).like(like)))
+    if status:
+        query = query.where(ProductionLine.status == status)
+    if facility_id:
+        query = query.where(ProductionLine.facility_id == facility_id)
+    if enterprise_id:
+        query = query.where(ProductionLine.enterprise_id == enterprise_id)
+    if occupation:
+        query = query.where(ProductionLine.id.in_(select(LineOccupation.line_id).where(
+            LineOccupation.occupation_code.like(f"{occupation}%"))))
+    return query, filled_col
