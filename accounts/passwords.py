@@ -3,10 +3,18 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 
 MIN_LENGTH = 12
 _STRIP = str.maketrans("", "", string.digits + string.punctuation + " ")
+
+
+def _(text, **values):
+    """Translate in a request; the command line (no request, no language) reads English."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
 
 
 def _bare(text):
