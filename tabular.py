@@ -1,7 +1,44 @@
-"""Spreadsheet helpers shared by imports and exports (DESIGN.md section 9)."""
+"""Spreadsheet helpers shared by imports and exports (DESIGN.md section 9).
+
+Reading an upload::
+
+    columns = [Column("file_number", _l("File number"), required=True),
+               Column("month", _l("Month"), required=True), Column("accrued", _l("Accrued"))]
+    try:
+        rows = read_table(upload.read(), upload.filename, columns)
+    except TableError as error:
+        form.file.errors.append(error.message)
+    for row in rows:            # row.number is the spreadsheet row (the header is row 1)
+        row.errors              # per-row problems found while reading (formula cells)
+        row.values["month"]     # str, int, float, bool, datetime or None; see parse_* below
+
+Everything that could make reading expensive is checked before a parser sees the file:
+its size, for XLSX the total uncompressed size the zip directory declares (a zip bomb
+is refused before openpyxl opens it; Python's zipfile never inflates a member past its
+declared size), and the row count. openpyxl reads in read-only mode and parses XML
+through defusedxml, which is installed. Formulas are never returned: a formula cell
+becomes an error on its row and its value None.
+
+Writing a template: ``template_xlsx(columns, example_row, codes=...)`` returns XLSX bytes
+with headers in the current language.
+"""
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import force_locale, gettext as _
 
 # A text cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+CSV_DELIMITERS = (",", ";", "\t")
+HEADER_LANGUAGES = ("kk", "ru", "en")
+TRUE_WORDS = {"1", "yes", "y", "true", "да", "д", "иә", "ия", "и", "+"}
+FALSE_WORDS = {"0", "no", "n", "false", "нет", "н", "жоқ", "ж", "-"}
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y")
 
 
 def neutralise(value):
@@ -15,3 +52,299 @@ def neutralise(value):
     if value.lstrip(" ").startswith(FORMULA_TRIGGERS) or value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+class TableError(Exception):
+    """An upload that cannot be read at all; ``message`` is already in the user's language."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class CellError(ValueError):
+    """A cell whose value cannot be understood; the message is in the user's language."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import: its key in the returned rows and its translatable header."""
+
+    key: str
+    label: object  # a lazy_gettext string, so the header can be rendered in any language
+    required: bool = False
+    width: int = 16
+
+
+@dataclass
+class Row:
+    """One data row: its spreadsheet row number, values by column key, and reading errors."""
+
+    number: int
+    values: dict
+    errors: list = field(default_factory=list)
+
+
+def normalise_header(text):
+    """Return a header as compared: case-folded, spaces collapsed, no required-marker star."""
+    return re.sub(r"\s+", " ", str(text or "")).strip().rstrip("*").strip().casefold()
+
+
+def header_names(column):
+    """Return every header accepted for a column: its key and its label in kk, ru and en."""
+    names = {normalise_header(column.key)}
+    for language in HEADER_LANGUAGES:
+        with force_locale(language):
+            names.add(normalise_header(str(column.label)))
+    return names
+
+
+def _limit(name, override):
+    if override is not None:
+        return override
+    config = current_app.config
+    if name == "IMPORT_MAX_BYTES":
+        return config.get(name) or config.get("MAX_CONTENT_LENGTH") or 10 * 1024 * 1024
+    return config[name]
+
+
+def read_table(data, filename, columns, max_bytes=None, max_rows=None, max_uncompressed=None):
+    """Read an XLSX or CSV upload into rows keyed by column; raise TableError if unreadable.
+
+    Limits default to the configuration: IMPORT_MAX_BYTES (else MAX_CONTENT_LENGTH),
+    IMPORT_MAX_ROWS (data rows) and IMPORT_MAX_UNCOMPRESSED (XLSX only).
+    """
+    max_bytes = _limit("IMPORT_MAX_BYTES", max_bytes)
+    max_rows = _limit("IMPORT_MAX_ROWS", max_rows)
+    if not data:
+        raise TableError(_("The file is empty."))
+    if len(data) > max_bytes:
+        raise TableError(_("The file is larger than %(size)s MB.", size=max_bytes // (1024 * 1024) or 1))
+    extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    if extension == "xlsx":
+        raw = _xlsx_rows(data, max_rows, _limit("IMPORT_MAX_UNCOMPRESSED", max_uncompressed))
+    elif extension == "csv":
+        raw = _csv_rows(data, max_rows)
+    else:
+        raise TableError(_("Upload an XLSX or CSV file."))
+    return _keyed_rows(raw, columns, max_rows)
+
+
+def _too_many_rows(max_rows):
+    return TableError(_("The file has more than %(rows)s rows.", rows=max_rows))
+
+
+def _xlsx_rows(data, max_rows, max_uncompressed):
+    """Yield (row number, [(value, is_formula), ...]) from the first sheet of an XLSX."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise TableError(_("The file is not a valid XLSX workbook.")) from None
+    if declared > max_uncompressed:
+        raise TableError(_("The workbook expands to more than %(size)s MB when opened.",
+                           size=max_uncompressed // (1024 * 1024) or 1))
+    import openpyxl  # imported here so tests can see that a refused file never reaches it
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds on malformed parts; all mean "unreadable"
+        raise TableError(_("The file is not a valid XLSX workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        if (sheet.max_row or 0) > max_rows + 1:
+            raise _too_many_rows(max_rows)
+        rows = []
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            if number > max_rows + 1:
+                raise _too_many_rows(max_rows)
+            rows.append((number, [(c.value, getattr(c, "data_type", None) == "f"
+                                   or (isinstance(c.value, str) and c.value.startswith("=")))
+                                  for c in cells]))
+        return rows
+    except TableError:
+        raise
+    except Exception:
+        raise TableError(_("The file is not a valid XLSX workbook.")) from None
+    finally:
+        workbook.close()
+
+
+def _decode(data):
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1251")  # cp1251 maps nearly every byte, so this always succeeds
+
+
+def sniff_delimiter(first_line):
+    """Return the delimiter among comma, semicolon and tab that splits the header most."""
+    best, fields = ",", 0
+    for delimiter in CSV_DELIMITERS:
+        count = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        if count > fields:
+            best, fields = delimiter, count
+    return best
+
+
+def _csv_rows(data, max_rows):
+    """Yield (row number, [(value, is_formula), ...]) from a CSV upload."""
+    if data.count(b"\n") > max_rows + 1:
+        raise _too_many_rows(max_rows)
+    text = _decode(data)
+    if "\x00" in text:
+        raise TableError(_("The file is not a valid CSV file."))
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    try:
+        return [(number, [(value, value.lstrip(" ").startswith("=")) for value in cells])
+                for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""),
+                                                          delimiter=delimiter), start=1)]
+    except csv.Error:
+        raise TableError(_("The file is not a valid CSV file.")) from None
+
+
+def _clean(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _keyed_rows(raw, columns, max_rows):
+    """Match the header row to columns, then key every non-empty data row by column."""
+    raw = iter(raw)
+    header = next(raw, None)
+    if header is None:
+        raise TableError(_("The file has no header row."))
+    names = {}
+    for column in columns:
+        for name in header_names(column):
+            names[name] = column.key
+    positions, seen = {}, set()
+    for index, (value, _formula) in enumerate(header[1]):
+        key = names.get(normalise_header(value))
+        if key is None:
+            continue
+        if key in seen:
+            raise TableError(_("The column \"%(column)s\" appears twice.", column=value))
+        seen.add(key)
+        positions[index] = key
+    missing = [str(c.label) for c in columns if c.required and c.key not in seen]
+    if missing:
+        raise TableError(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
+    rows = []
+    for number, cells in raw:
+        values = {c.key: None for c in columns}
+        errors = []
+        for index, (value, formula) in enumerate(cells):
+            key = positions.get(index)
+            if key is None:
+                continue
+            if formula:
+                errors.append(_("%(column)s: formulas are not accepted, enter the value itself.",
+                                column=_label(columns, key)))
+                continue
+            values[key] = _clean(value)
+        if any(v is not None for v in values.values()) or errors:
+            rows.append(Row(number, values, errors))
+    if len(rows) > max_rows:
+        raise _too_many_rows(max_rows)
+    return rows
+
+
+def _label(columns, key):
+    return next(str(c.label) for c in columns if c.key == key)
+
+
+def parse_text(value):
+    """Return a cell as stripped text, or None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip() or None
+
+
+def parse_date(value):
+    """Return a cell as a date (XLSX date, YYYY-MM-DD or DD.MM.YYYY); raise CellError if not."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for form in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    raise CellError(_("\"%(value)s\" is not a date; write it as YYYY-MM-DD or DD.MM.YYYY.",
+                      value=text[:40]))
+
+
+def parse_int(value):
+    """Return a cell as a whole number; raise CellError if it is not one."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("\"%(value)s\" is not a whole number.", value=value))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    raise CellError(_("\"%(value)s\" is not a whole number.", value=str(value)[:40]))
+
+
+def parse_bool(value):
+    """Return a cell as yes/no (yes, да, иә, 1, true / no, нет, жоқ, 0, false)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise CellError(_("\"%(value)s\" is not yes or no.", value=str(value)[:40]))
+
+
+def template_xlsx(columns, example_row, codes=None):
+    """Return an XLSX import template: headers in the current language and one example row.
+
+    ``example_row`` maps column keys to example values. ``codes``, if given, maps a section
+    title to a list of (code, label) pairs, written side by side on a second sheet.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Data")
+    sheet.append([str(c.label) + (" *" if c.required else "") for c in columns])
+    sheet.append([neutralise(example_row.get(c.key)) for c in columns])
+    for index, column in enumerate(columns, start=1):
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(index)].width = max(
+            column.width, len(str(column.label)) + 4)
+    sheet.freeze_panes = "A2"
+    if codes:
+        listing = workbook.create_sheet(_("Codes"))
+        for section, (title, pairs) in enumerate(codes.items()):
+            first = section * 3 + 1
+            listing.cell(row=1, column=first, value=str(title)).font = Font(bold=True)
+            for offset, (code, text) in enumerate(pairs, start=2):
+                listing.cell(row=offset, column=first, value=neutralise(str(code)))
+                listing.cell(row=offset, column=first + 1, value=neutralise(str(text)))
+            listing.column_dimensions[get_column_letter(first)].width = 14
+            listing.column_dimensions[get_column_letter(first + 1)].width = 48
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
