@@ -2,8 +2,12 @@
 
 Views call these in the same transaction as the change that causes them, then commit once.
 """
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
+from enterprises.models import ProductionLine
 from extensions import db
 
 from .models import Placement
@@ -38,3 +42,80 @@ def end_line_placements(line_id, ended_on, reason):
         .execution_options(synchronize_session=False))
     db.session.flush()
     return result.rowcount
+
+
+class PlacementConflict(Exception):
+    """A placement that cannot start now: a rule failed, the line is full, or a race was lost."""
+
+    def __init__(self, message, rules=()):
+        super().__init__(str(message))
+        self.message = message
+        self.rules = list(rules)
+
+
+def lock_line(line_id):
+    """Lock a line's row until the transaction ends, so starts on one line queue up.
+
+    PostgreSQL locks the row (SELECT ... FOR UPDATE). SQLite has no row locks: a no-op
+    UPDATE takes the database's single write lock instead, which serialises writers the
+    same way (a competing writer waits for the busy timeout, then sees the committed rows).
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.session.scalars(
+            select(ProductionLine).where(ProductionLine.id == line_id).with_for_update()
+            .execution_options(populate_existing=True)).first()
+    table = ProductionLine.__table__
+    db.session.execute(update(table).where(table.c.id == line_id).values(id=table.c.id))
+    return db.session.get(ProductionLine, line_id, populate_existing=True)
+
+
+def _free_slot(line):
+    used = set(db.session.scalars(select(Placement.slot).where(
+        Placement.line_id == line.id, Placement.ended_on.is_(None))))
+    return next((slot for slot in range(1, line.headcount + 1) if slot not in used), None)
+
+
+def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=False):
+    """Place a person on a line safely under concurrent requests; return the new placement.
+
+    Locks the line, checks the hard rules again, takes the lowest free slot and inserts in a
+    savepoint; with ``transfer`` the person's current placement ends on the same day in the
+    same savepoint. Raises PlacementConflict instead of half-saving anything.
+    """
+    from . import matching
+
+    line = lock_line(line_id)
+    if line is None or line.status != "open":
+        raise PlacementConflict(_("This line is not open for placements."))
+    failed = matching.failed_rules(person_id, line, started_on, transfer=transfer)
+    if failed:
+        raise PlacementConflict(
+            _("This person cannot be placed on this line: %(rules)s.",
+              rules=", ".join(str(matching.RULES[name]) for name in failed)), failed)
+    try:
+        with db.session.begin_nested():
+            if transfer:
+                end_active_placement_of(person_id, started_on, "transferred")
+            slot = _free_slot(line)
+            if slot is None:
+                raise PlacementConflict(_("All places on this line are taken."))
+            placement = Placement(person_id=person_id, line_id=line.id, slot=slot,
+                                  started_on=started_on, wage_kzt=wage_kzt or line.wage_kzt)
+            db.session.add(placement)
+    except IntegrityError as error:
+        raise PlacementConflict(
+            _("Someone else placed this person or took this place at the same moment. "
+              "Reload the page and try again.")) from error
+    return placement
+
+
+def placements_of(person_id=None, line_id=None, scope=None):
+    """Return a person's or a line's placements, newest first, with lines and people loaded."""
+    query = select(Placement).options(joinedload(Placement.line), joinedload(Placement.person))
+    if person_id is not None:
+        query = query.where(Placement.person_id == person_id)
+    if line_id is not None:
+        query = query.where(Placement.line_id == line_id)
+    if scope is not None:
+        query = query.where(scope)
+    return db.session.scalars(query.order_by(Placement.started_on.desc(), Placement.id.desc())).all()

@@ -1,4 +1,193 @@
-"""Routes of the marketplace package."""
-from flask import Blueprint
+"""Routes of the marketplace: candidates, requests and sites; placements and wages follow."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from accounts import audit
+from accounts.permissions import get_or_404, roles, visible
+from enterprises.models import ProductionLine
+from extensions import db
+from facilities.services import paginate_rows
+from inmates.models import Person
+from reference.models import Region
+from timeutil import today
+
+from . import matching, services
+from .forms import DecideForm, PlaceForm, RequestForm, SitesForm
+from .models import CandidateRequest
+from .placements import PlacementConflict, start_placement
+from .sites import find_sites
 
 bp = Blueprint("marketplace", __name__)
+
+OWNER_CANDIDATES_SHOWN = 50
+INSPECTOR_CANDIDATES_SHOWN = 200
+
+
+def conflict(error):
+    """Answer a placement conflict with the 409 page and its translated message."""
+    db.session.rollback()
+    abort(409, description=str(error.message))
+
+
+def flash_form_errors(form):
+    """Flash every field error of a form with its label."""
+    for name, errors in form.errors.items():
+        field = getattr(form, name, None)
+        for error in errors:
+            flash(f"{field.label.text if field is not None else name}: {error}", "danger")
+
+
+@bp.route("/lines/<int:line_id>/candidates")
+@roles("admin", "inspector", "owner")
+def candidates(line_id):
+    """Rank the candidates for a line: by name for inspectors, pseudonymously for owners."""
+    line = get_or_404(ProductionLine, line_id)
+    on = today()
+    if current_user.role == "owner":
+        return _owner_candidates(line, on)
+    transfer = request.args.get("mode") == "transfer"
+    people = visible(Person)
+    ranked = matching.candidates(line, on, transfer=transfer, person_filter=people)
+    pool, excluded = (matching.exclusions(line, on, transfer, people) if not ranked
+                      else (None, []))
+    audit.record("view", entity="line_candidates", entity_id=line.id)
+    db.session.commit()
+    return render_template("marketplace/candidates.html", line=line,
+                           candidates=ranked[:INSPECTOR_CANDIDATES_SHOWN], total=len(ranked),
+                           pool=pool, excluded=excluded, transfer=transfer,
+                           form=PlaceForm(formdata=None, mode="transfer" if transfer else ""))
+
+
+def _owner_candidates(line, on):
+    ranked = matching.candidates(line, on)[:OWNER_CANDIDATES_SHOWN]
+    pool, excluded = matching.exclusions(line, on) if not ranked else (None, [])
+    profiles = services.profiles(line, [c.person_id for c in ranked], on)
+    asked = set(db.session.scalars(select(CandidateRequest.person_id).where(
+        CandidateRequest.line_id == line.id, CandidateRequest.status == "requested")))
+    rows = [{"token": services.token(line.id, c.person_id), "score": c.score,
+             "reasons": c.reasons, "profile": profiles[c.person_id],
+             "asked": c.person_id in asked} for c in ranked]
+    return render_template("marketplace/candidates_owner.html", line=line, rows=rows,
+                           pool=pool, excluded=excluded, form=RequestForm(formdata=None))
+
+
+@bp.route("/lines/<int:line_id>/place", methods=["POST"])
+@roles("admin", "inspector")
+def place(line_id):
+    """Place a person from the candidate list on a line."""
+    line = get_or_404(ProductionLine, line_id)
+    form = PlaceForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("marketplace.candidates", line_id=line.id))
+    person = get_or_404(Person, form.person_id.data)
+    try:
+        placement = start_placement(person.id, line.id, form.started_on.data,
+                                    transfer=form.mode.data == "transfer")
+    except PlacementConflict as error:
+        conflict(error)
+    audit.record("create", entity="placement", entity_id=placement.id)
+    db.session.commit()
+    flash(_("Placed on %(line)s.", line=line.title), "success")
+    return redirect(url_for("marketplace.candidates", line_id=line.id))
+
+
+@bp.route("/lines/<int:line_id>/request", methods=["POST"])
+@roles("owner")
+def request_candidate(line_id):
+    """Ask the facility's inspector for a pseudonymous candidate of one's own line."""
+    line = get_or_404(ProductionLine, line_id)
+    form = RequestForm()
+    person_id = (services.resolve_token(line, form.token.data, today())
+                 if form.validate_on_submit() else None)
+    if person_id is None:
+        flash(_("This candidate is no longer available."), "warning")
+        return redirect(url_for("marketplace.candidates", line_id=line.id))
+    try:
+        asked = services.request_candidate(line, person_id, current_user)
+    except PlacementConflict as error:
+        flash(str(error.message), "warning")
+        return redirect(url_for("marketplace.candidates", line_id=line.id))
+    audit.record("create", entity="candidate_request", entity_id=asked.id)
+    db.session.commit()
+    flash(_("Your request was sent to the facility's inspector."), "success")
+    return redirect(url_for("marketplace.candidates", line_id=line.id))
+
+
+@bp.route("/requests")
+@roles("admin", "inspector", "owner")
+def requests():
+    """List candidate requests: the inspector's queue, or an owner's requests and outcomes."""
+    status = request.args.get("status", "requested" if current_user.role != "owner" else "")
+    status = status if status in ("requested", "accepted", "declined", "withdrawn") else ""
+    page = paginate_rows(services.requests_query(visible(CandidateRequest), status or None),
+                         request.args.get("page", 1, type=int))
+    rows = [asked for asked, _line in page.items]
+    if current_user.role == "owner":
+        labels = {r.id: services.pseudonym(r.person_id, r.line_id) for r in rows}
+        people = {}
+    else:
+        labels = {}
+        people = {p.id: p for p in db.session.scalars(select(Person).where(
+            Person.id.in_([r.person_id for r in rows]), visible(Person)))}
+    return render_template("marketplace/requests.html", page=page, rows=rows, labels=labels,
+                           people=people, status=status, form=DecideForm(formdata=None))
+
+
+@bp.route("/requests/<int:request_id>/decide", methods=["POST"])
+@roles("admin", "inspector")
+def request_decide(request_id):
+    """Accept a candidate request (placing the person) or decline it with a reason."""
+    asked = get_or_404(CandidateRequest, request_id)
+    form = DecideForm()
+    accept = request.form.get("decision") == "accept"
+    if not form.validate_on_submit() or (not accept and not (form.reason.data or "").strip()):
+        flash(_("Give the start date to accept, or a reason to decline."), "danger")
+        return redirect(url_for("marketplace.requests"))
+    try:
+        if accept:
+            placement = services.accept_request(asked, current_user,
+                                                form.started_on.data or today())
+            audit.record("create", entity="placement", entity_id=placement.id)
+        else:
+            services.decline_request(asked, current_user, form.reason.data.strip())
+    except PlacementConflict as error:
+        conflict(error)
+    audit.record("update", entity="candidate_request", entity_id=asked.id,
+                 detail="accepted" if accept else "declined")
+    db.session.commit()
+    flash(_("Request accepted: the person is placed.") if accept else _("Request declined."),
+          "success")
+    return redirect(url_for("marketplace.requests"))
+
+
+@bp.route("/sites")
+@roles("admin", "inspector", "owner")
+def sites():
+    """Rank facilities by free floor space and idle people fitting a planned line."""
+    form = SitesForm(request.args)
+    form.region_id.choices = [(0, _("Any region"))] + [
+        (r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.code))]
+    results = None
+    if request.args and form.validate():
+        results = find_sites(form.codes(), form.area_m2.data, form.kind.data,
+                             region_id=form.region_id.data or None)
+    return render_template("marketplace/sites.html", form=form, results=results)
+
+
+@bp.app_template_global()
+def marketplace_panel():
+    """Return the marketplace figures for the current user's home panel."""
+    if not current_user.is_authenticated:
+        return {}
+    if current_user.role == "inspector" and current_user.facility is not None:
+        return services.inspector_panel(current_user.facility, visible(CandidateRequest))
+    if current_user.role == "owner" and current_user.enterprise_id:
+        return services.owner_panel(current_user.enterprise_id, today())
+    return {}
+
+
+# The other routes register themselves on the same blueprint.
+from . import placement_views, wage_views  # noqa: E402,F401

@@ -1,0 +1,139 @@
+"""Fill a facility: every open vacancy against every idle eligible person, solved optimally.
+
+The assignment maximises the total score with ``scipy.optimize.linear_sum_assignment``
+over slots: one column per vacant place, one row per person eligible for at least one line.
+An ineligible pair carries no gain (cost 0), so leaving a place empty is never worse than
+filling it with someone the rules forbid; such pairs are dropped from the answer. A large
+forbidding cost would instead trade score for headcount, which is not what is asked.
+"""
+from collections import namedtuple
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sqlalchemy import and_, case, func, literal, or_, select
+
+from enterprises.models import LineOccupation, ProductionLine
+from extensions import db
+from inmates.models import Person, Skill
+from timeutil import months_between
+
+from . import scoring
+from .matching import add_months, rule_clauses
+from .models import Placement
+
+Vacancy = namedtuple("Vacancy", "line_id title enterprise_id headcount active vacant")
+Proposal = namedtuple("Proposal", "person_id file_number full_name line_id line_title score reasons")
+
+# Eligible pairs gain a hair more than their score so a zero-score eligible pair still
+# beats an empty place.
+EPSILON = 1e-6
+
+
+def lines_open_to(facility):
+    """SQL condition: open lines at the facility, and outside lines of its region if minimum security."""
+    here = ProductionLine.facility_id == facility.id
+    if facility.security_level == "minimum":
+        here = or_(here, and_(ProductionLine.facility_id.is_(None),
+                              ProductionLine.region_id == facility.region_id))
+    return and_(ProductionLine.status == "open", here)
+
+
+def vacancies(facility):
+    """Return the open lines of a facility with headcount, active placements and vacant places."""
+    active = (select(Placement.line_id, func.count(Placement.id).label("n"))
+              .where(Placement.ended_on.is_(None)).group_by(Placement.line_id).subquery())
+    rows = db.session.execute(
+        select(ProductionLine.id, ProductionLine.title, ProductionLine.enterprise_id,
+               ProductionLine.headcount, func.coalesce(active.c.n, 0))
+        .outerjoin(active, active.c.line_id == ProductionLine.id)
+        .where(lines_open_to(facility))
+        .order_by(ProductionLine.id)).all()
+    return [Vacancy(*row, vacant=max(row[3] - row[4], 0)) for row in rows]
+
+
+def vacancy_count(facility):
+    """Return the number of vacant places on lines open to a facility."""
+    return sum(v.vacant for v in vacancies(facility))
+
+
+def eligible_pairs(facility, lines, on):
+    """Return the (person id, line id) pairs that pass every hard rule, in one query."""
+    cutoff = case({line.id: add_months(on, line.min_months_left) for line in lines},
+                  value=ProductionLine.id, else_=literal(on, db.Date))
+    clauses = rule_clauses(cutoff)
+    return db.session.execute(
+        select(Person.id, ProductionLine.id)
+        .select_from(Person)
+        .join(ProductionLine, ProductionLine.id.in_([line.id for line in lines]))
+        .where(Person.facility_id == facility.id, *clauses.values())).all()
+
+
+def _people(person_ids):
+    """Return {person id: (file number, name, release date, [skills])} in one query."""
+    people = {}
+    rows = db.session.execute(
+        select(Person.id, Person.file_number, Person.last_name, Person.first_name,
+               Person.patronymic, Person.expected_release_on, Skill.occupation_code,
+               Skill.level, Skill.years_experience, Skill.certified)
+        .outerjoin(Skill, Skill.person_id == Person.id)
+        .where(Person.id.in_(person_ids)))
+    for row in rows:
+        name = " ".join(p for p in (row.last_name, row.first_name, row.patronymic) if p)
+        entry = people.setdefault(row.id, (row.file_number, name, row.expected_release_on, []))
+        if row.occupation_code is not None:
+            entry[3].append((row.occupation_code, row.level, row.years_experience,
+                             bool(row.certified)))
+    return people
+
+
+def assign(gains, capacities):
+    """Solve the slot assignment: return [(row, column group)] maximising the total gain.
+
+    ``gains`` is a rows x groups matrix (0 = not allowed); ``capacities`` the places per group.
+    """
+    if gains.size == 0 or sum(capacities) == 0:
+        return []
+    columns = np.repeat(np.arange(len(capacities)), capacities)
+    cost = -gains[:, columns]
+    rows, cols = linear_sum_assignment(cost)
+    return [(int(r), int(columns[c])) for r, c in zip(rows, cols) if gains[r, columns[c]] > 0]
+
+
+def proposals(facility, on):
+    """Propose the optimal assignment of the facility's idle eligible people to its vacancies."""
+    open_lines = [v for v in vacancies(facility) if v.vacant > 0]
+    if not open_lines:
+        return []
+    lines = db.session.scalars(select(ProductionLine).where(
+        ProductionLine.id.in_([v.line_id for v in open_lines]))).all()
+    by_id = {line.id: line for line in lines}
+    requirements = {line_id: [] for line_id in by_id}
+    for line_id, code, level in db.session.execute(
+            select(LineOccupation.line_id, LineOccupation.occupation_code,
+                   LineOccupation.min_level).where(LineOccupation.line_id.in_(list(by_id)))):
+        requirements[line_id].append((code, level))
+    pairs = eligible_pairs(facility, lines, on)
+    if not pairs:
+        return []
+    people = _people({person_id for person_id, _ in pairs})
+    person_ids = sorted(people)
+    row_of = {pid: i for i, pid in enumerate(person_ids)}
+    line_ids = [v.line_id for v in open_lines]
+    col_of = {lid: j for j, lid in enumerate(line_ids)}
+    gains = np.zeros((len(person_ids), len(line_ids)))
+    reasons = {}
+    for person_id, line_id in pairs:
+        _, _, release, skills = people[person_id]
+        value, why = scoring.score(requirements[line_id], skills, months_between(on, release),
+                                   by_id[line_id].training_provided)
+        gains[row_of[person_id], col_of[line_id]] = value + EPSILON
+        reasons[person_id, line_id] = (value, why)
+    result = []
+    for r, c in assign(gains, [v.vacant for v in open_lines]):
+        person_id, line_id = person_ids[r], line_ids[c]
+        file_number, name, _, _ = people[person_id]
+        value, why = reasons[person_id, line_id]
+        result.append(Proposal(person_id, file_number, name, line_id, by_id[line_id].title,
+                               value, why))
+    result.sort(key=lambda p: (p.line_id, -p.score, p.person_id))
+    return result

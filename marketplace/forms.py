@@ -1,0 +1,76 @@
+"""Forms of the marketplace: placing, ending, transferring, requests, sites and wage import."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from reference.codes import END_REASONS, SPACE_KINDS
+from timeutil import today
+
+
+class PlaceForm(FlaskForm):
+    """Place one person from a candidate row."""
+
+    person_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,12}$")])
+    started_on = DateField(_l("Start date"), default=today, validators=[DataRequired()])
+    mode = HiddenField()
+
+
+class EndForm(FlaskForm):
+    """End a placement with a reason and date."""
+
+    reason = SelectField(_l("Reason"), choices=list(END_REASONS.items()),
+                         validators=[DataRequired()])
+    ended_on = DateField(_l("End date"), default=today, validators=[DataRequired()])
+
+
+class TransferForm(FlaskForm):
+    """Move a person to another line: the current placement ends, the new one starts."""
+
+    line_id = SelectField(_l("New line"), coerce=int, validators=[InputRequired()])
+    started_on = DateField(_l("Start date"), default=today, validators=[DataRequired()])
+
+
+class RequestForm(FlaskForm):
+    """An owner's request for one pseudonymous candidate."""
+
+    token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{20}$")])
+
+
+class DecideForm(FlaskForm):
+    """The inspector's decision on a candidate request."""
+
+    started_on = DateField(_l("Start date"), default=today, validators=[Optional()])
+    reason = TextAreaField(_l("Reason for declining"), validators=[Optional(), Length(max=500)])
+
+
+class SitesForm(FlaskForm):
+    """A planned line to find a site for (read from the query string)."""
+
+    class Meta:
+        csrf = False
+
+    occupations = StringField(_l("Occupations (ISCO-08 codes, comma separated)"),
+                              validators=[DataRequired(), Regexp(r"^\s*\d{4}(\s*,\s*\d{4}){0,9}\s*$",
+                                                                 message=_l("Enter 4-digit codes separated by commas."))])
+    headcount = IntegerField(_l("Headcount"), validators=[DataRequired(), NumberRange(1, 2000)])
+    area_m2 = DecimalField(_l("Area, m²"), places=1,
+                           validators=[DataRequired(), NumberRange(1, 1_000_000)])
+    kind = SelectField(_l("Kind of space"), choices=list(SPACE_KINDS.items()),
+                       validators=[DataRequired()])
+    region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
+
+    def codes(self):
+        """Return the occupation codes entered."""
+        return sorted({code.strip() for code in (self.occupations.data or "").split(",")
+                       if code.strip()})
+
+
+class WageImportForm(FlaskForm):
+    """Upload a wage sheet for one line and month."""
+
+    file = FileField(_l("File (XLSX or CSV)"),
+                     validators=[FileRequired(), FileAllowed(["xlsx", "csv"],
+                                                             _l("Upload an XLSX or CSV file."))])

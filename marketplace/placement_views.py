@@ -1,0 +1,172 @@
+"""Routes that start, end and transfer placements, their history, the fill and the workers."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from accounts import audit
+from accounts.permissions import get_or_404, roles, visible
+from enterprises.models import ProductionLine
+from extensions import db
+from facilities.models import Facility
+from facilities.services import paginate_rows
+from inmates.models import Person
+from timeutil import today
+
+from . import fill as filling
+from . import services, wages
+from .forms import EndForm, TransferForm
+from .models import Placement
+from .placements import PlacementConflict, end_placement, placements_of, start_placement
+from .views import bp, conflict, flash_form_errors
+
+
+def _back(placement):
+    return request.form.get("next_person") and url_for(
+        "marketplace.person_history", person_id=placement.person_id) or url_for(
+        "marketplace.line_history", line_id=placement.line_id)
+
+
+@bp.route("/placements/<int:placement_id>/end", methods=["POST"])
+@roles("admin", "inspector")
+def placement_end(placement_id):
+    """End a placement with a reason and a date."""
+    placement = get_or_404(Placement, placement_id)
+    form = EndForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    elif placement.ended_on is not None:
+        flash(_("This placement has already ended."), "warning")
+    elif form.ended_on.data < placement.started_on:
+        flash(_("The end date cannot be before the start date."), "danger")
+    else:
+        end_placement(placement, form.ended_on.data, form.reason.data)
+        audit.record("end", entity="placement", entity_id=placement.id,
+                     detail=form.reason.data)
+        db.session.commit()
+        flash(_("Placement ended."), "success")
+    return redirect(_back(placement))
+
+
+def transfer_choices(placement):
+    """Return the open lines in the user's scope a person could move to."""
+    lines = db.session.scalars(select(ProductionLine).where(
+        visible(ProductionLine), ProductionLine.status == "open",
+        ProductionLine.id != placement.line_id).order_by(ProductionLine.title)).all()
+    return [(line.id, line.title) for line in lines]
+
+
+@bp.route("/placements/<int:placement_id>/transfer", methods=["POST"])
+@roles("admin", "inspector")
+def placement_transfer(placement_id):
+    """Move a person to another line: end and start in one transaction."""
+    placement = get_or_404(Placement, placement_id)
+    form = TransferForm()
+    form.line_id.choices = transfer_choices(placement)
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(_back(placement))
+    if placement.ended_on is not None:
+        flash(_("This placement has already ended."), "warning")
+        return redirect(_back(placement))
+    target = get_or_404(ProductionLine, form.line_id.data)
+    try:
+        new = start_placement(placement.person_id, target.id, form.started_on.data,
+                              transfer=True)
+    except PlacementConflict as error:
+        conflict(error)
+    audit.record("end", entity="placement", entity_id=placement.id, detail="transferred")
+    audit.record("create", entity="placement", entity_id=new.id)
+    db.session.commit()
+    flash(_("Transferred to %(line)s.", line=target.title), "success")
+    return redirect(url_for("marketplace.person_history", person_id=placement.person_id))
+
+
+@bp.route("/people/<int:person_id>/placements")
+@roles("admin", "inspector")
+def person_history(person_id):
+    """Show every placement of a person, with end and transfer forms for the active one."""
+    person = get_or_404(Person, person_id)
+    history = placements_of(person_id=person.id)
+    active = next((p for p in history if p.ended_on is None), None)
+    transfer = TransferForm(formdata=None)
+    if active is not None:
+        transfer.line_id.choices = transfer_choices(active)
+    records = wages.records_with_flags([p.id for p in history])
+    audit.record("view", entity="person", entity_id=person.id, detail="placements")
+    db.session.commit()
+    return render_template("marketplace/person_history.html", person=person, history=history,
+                           active=active, end_form=EndForm(formdata=None),
+                           transfer_form=transfer, records=records)
+
+
+@bp.route("/lines/<int:line_id>/placements")
+@roles("admin", "inspector")
+def line_history(line_id):
+    """Show every placement of a line, active first."""
+    line = get_or_404(ProductionLine, line_id)
+    history = placements_of(line_id=line.id, scope=visible(Placement))
+    history.sort(key=lambda p: (p.ended_on is not None, p.slot if p.ended_on is None else 0))
+    return render_template("marketplace/line_history.html", line=line, history=history,
+                           end_form=EndForm(formdata=None))
+
+
+def _fill_facility():
+    if current_user.role == "inspector":
+        return current_user.facility
+    return db.session.get(Facility, request.values.get("facility", type=int) or 0)
+
+
+@bp.route("/fill", methods=["GET", "POST"])
+@roles("admin", "inspector")
+def fill():
+    """Propose the best assignment of idle people to all vacancies; place the accepted ones."""
+    facility = _fill_facility()
+    if facility is None:
+        facilities = db.session.scalars(select(Facility).order_by(Facility.code)).all()
+        return render_template("marketplace/fill.html", facility=None, facilities=facilities)
+    results = []
+    if request.method == "POST":
+        results = _accept_proposals(facility)
+    on = today()
+    return render_template("marketplace/fill.html", facility=facility, results=results,
+                           vacancies=filling.vacancies(facility),
+                           proposals=filling.proposals(facility, on), facilities=None)
+
+
+def _accept_proposals(facility):
+    """Place each checked proposal through the safe service; report each row's outcome."""
+    results = []
+    started_on = today()
+    for value in request.form.getlist("accept")[:1000]:
+        try:
+            person_id, line_id = (int(part) for part in value.split(":"))
+        except ValueError:
+            continue
+        person = db.session.get(Person, person_id)
+        line = db.session.get(ProductionLine, line_id)
+        if person is None or line is None or person.facility_id != facility.id:
+            continue
+        try:
+            placement = start_placement(person_id, line_id, started_on)
+        except PlacementConflict as error:
+            results.append((person.full_name, line.title, False, str(error.message)))
+            continue
+        audit.record("create", entity="placement", entity_id=placement.id, detail="fill")
+        results.append((person.full_name, line.title, True, _("Placed.")))
+    db.session.commit()
+    return results
+
+
+@bp.route("/workers")
+@roles("admin", "owner")
+def workers():
+    """List the enterprise's current workers: name, file number, line, start and wage."""
+    enterprise_id = current_user.enterprise_id if current_user.role == "owner" else None
+    query = services.workers_query(enterprise_id).order_by(
+        ProductionLine.title, Person.last_name, Person.first_name)
+    page = paginate_rows(query, request.args.get("page", 1, type=int), per_page=50)
+    latest = {}
+    for record, below in wages.records_with_flags([row[0].id for row in page.items]):
+        latest.setdefault(record.placement_id, (record, below))
+    return render_template("marketplace/workers.html", page=page, latest=latest)

@@ -1,0 +1,124 @@
+"""Candidate requests, pseudonyms for business owners, workers and home-panel figures."""
+import hashlib
+import hmac
+
+from flask import current_app
+from flask_babel import lazy_gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from enterprises.models import ProductionLine
+from extensions import db
+from inmates.models import Person
+from inmates.services import pseudonym, pseudonymous_profile
+from timeutil import month_start, utcnow
+
+from . import matching
+from .models import CandidateRequest, Placement, WageRecord
+from .placements import PlacementConflict, start_placement
+
+
+def token(line_id, person_id):
+    """Return an opaque, stable token naming a person as a candidate of one line.
+
+    It is a keyed hash: a business owner can neither read a person id out of it nor
+    link the same person across two lines.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"candidate:{line_id}:{person_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:20]
+
+
+def profiles(line, person_ids, on):
+    """Return {person id: pseudonymous profile} for a line's candidates, in one query."""
+    people = db.session.scalars(select(Person).where(Person.id.in_(person_ids))
+                                .options(selectinload(Person.skills))).all()
+    return {person.id: pseudonymous_profile(person, line.id, on) for person in people}
+
+
+def resolve_token(line, value, on):
+    """Return the person id of the line's current candidate with this token, or None."""
+    for candidate in matching.candidates(line, on):
+        if hmac.compare_digest(token(line.id, candidate.person_id), value or ""):
+            return candidate.person_id
+    return None
+
+
+def request_candidate(line, person_id, user):
+    """Record an owner's request for a candidate; raise PlacementConflict if one is open."""
+    request = CandidateRequest(line_id=line.id, person_id=person_id, requested_by_id=user.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(request)
+    except IntegrityError as error:
+        raise PlacementConflict(_("You have already asked for this candidate.")) from error
+    return request
+
+
+def accept_request(request, user, started_on):
+    """Accept a request: place the person (raising PlacementConflict) and record the decision."""
+    if request.status != "requested":
+        raise PlacementConflict(_("This request has already been decided."))
+    placement = start_placement(request.person_id, request.line_id, started_on)
+    request.status, request.decided_by_id, request.decided_at = "accepted", user.id, utcnow()
+    db.session.flush()
+    return placement
+
+
+def decline_request(request, user, reason):
+    """Decline a request with a reason the owner will see."""
+    if request.status != "requested":
+        raise PlacementConflict(_("This request has already been decided."))
+    request.status, request.reason = "declined", reason
+    request.decided_by_id, request.decided_at = user.id, utcnow()
+    db.session.flush()
+    return request
+
+
+def requests_query(visible_clause, status=None):
+    """Return a select of requests with their lines, newest first, limited to a scope."""
+    query = (select(CandidateRequest, ProductionLine)
+             .join(ProductionLine, ProductionLine.id == CandidateRequest.line_id)
+             .where(visible_clause).order_by(CandidateRequest.requested_at.desc(),
+                                             CandidateRequest.id.desc()))
+    if status:
+        query = query.where(CandidateRequest.status == status)
+    return query
+
+
+def workers_query(enterprise_id=None):
+    """Return a select of active placements (with person and line) of an enterprise's lines."""
+    query = (select(Placement, Person.last_name, Person.first_name, Person.patronymic,
+                    Person.file_number, ProductionLine.title)
+             .join(Person, Person.id == Placement.person_id)
+             .join(ProductionLine, ProductionLine.id == Placement.line_id)
+             .where(Placement.ended_on.is_(None)))
+    if enterprise_id is not None:
+        query = query.where(ProductionLine.enterprise_id == enterprise_id)
+    return query
+
+
+def inspector_panel(facility, requests_clause):
+    """Return the inspector's home figures: pending requests and vacant places."""
+    from .fill import vacancy_count
+
+    pending = db.session.scalar(select(func.count(CandidateRequest.id)).where(
+        requests_clause, CandidateRequest.status == "requested"))
+    return {"pending": pending, "vacancies": vacancy_count(facility)}
+
+
+def owner_panel(enterprise_id, on):
+    """Return the owner's home figures: workers, open requests, wage rows to enter this month."""
+    lines = select(ProductionLine.id).where(ProductionLine.enterprise_id == enterprise_id)
+    workers = db.session.scalar(select(func.count(Placement.id)).where(
+        Placement.ended_on.is_(None), Placement.line_id.in_(lines)))
+    pending = db.session.scalar(select(func.count(CandidateRequest.id)).where(
+        CandidateRequest.status == "requested", CandidateRequest.line_id.in_(lines)))
+    month = month_start(on)
+    entered = select(WageRecord.placement_id).where(WageRecord.month == month)
+    to_enter = db.session.scalar(select(func.count(Placement.id)).where(
+        Placement.line_id.in_(lines), Placement.started_on <= on,
+        (Placement.ended_on.is_(None)) | (Placement.ended_on > month),
+        Placement.id.not_in(entered)))
+    return {"workers": workers, "pending": pending, "wages_to_enter": to_enter}

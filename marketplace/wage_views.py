@@ -1,0 +1,157 @@
+"""Routes for monthly wages: the month's lines, the entry grid, review, template and import."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from accounts import audit
+from accounts.permissions import get_or_404, roles, visible
+from enterprises.models import ProductionLine
+from extensions import db
+from facilities.services import paginate_rows
+from timeutil import today
+
+from . import wage_import, wages
+from .forms import WageImportForm
+from .views import bp
+
+WAGE_ROLES = ("admin", "inspector", "owner")
+
+
+def _month():
+    return wages.parse_month(request.values.get("month"), today())
+
+
+@bp.route("/wages", endpoint="wages")
+@roles(*WAGE_ROLES)
+def wages_index():
+    """List the lines with placements in a month and how far their wages are entered."""
+    month = _month()
+    page = paginate_rows(wages.month_summary(visible(ProductionLine), month),
+                         request.args.get("page", 1, type=int))
+    return render_template("marketplace/wages.html", page=page, month=month)
+
+
+
+def _grid_context(line, month, values=None, errors=None):
+    rows = wages.grid(line.id, month)
+    minimum = wages.minimum_wage(month.year)
+    flags = {}
+    for row in rows:
+        current = (values or {}).get(row.placement.id) or (
+            {f: getattr(row.record, f) for f in wages.FIELDS} if row.record else {})
+        flags[row.placement.id] = wages.below_minimum(current, row.placement, month, minimum)
+    return {"line": line, "month": month, "rows": rows, "values": values or {},
+            "errors": errors or {}, "flags": flags, "minimum": minimum,
+            "fields": wages.FIELDS, "labels": wages.LABELS,
+            "import_form": WageImportForm(formdata=None)}
+
+
+@bp.route("/lines/<int:line_id>/wages", methods=["GET", "POST"])
+@roles(*WAGE_ROLES)
+def wage_grid(line_id):
+    """Enter or correct a line's wages for a month, one row per placement active in it."""
+    line = get_or_404(ProductionLine, line_id)
+    month = _month()
+    if request.method == "GET":
+        return render_template("marketplace/wage_grid.html", **_grid_context(line, month))
+    rows = wages.grid(line.id, month)
+    values, errors, clean = {}, {}, {}
+    for row in rows:
+        raw = {f: request.form.get(f"{f}-{row.placement.id}", "") for f in wages.FIELDS}
+        if row.record is None and not any(str(v).strip() for v in raw.values()):
+            continue  # a row left blank is simply not entered yet
+        values[row.placement.id] = raw
+        clean[row.placement.id], row_errors = wages.validate(raw)
+        if row_errors:
+            errors[row.placement.id] = row_errors
+    if errors:
+        flash(_("Nothing was saved: correct the rows marked in red."), "danger")
+        return render_template("marketplace/wage_grid.html",
+                               **_grid_context(line, month, values, errors)), 422
+    saved = 0
+    for row in rows:
+        if row.placement.id in clean:
+            record, created = wages.save_record(row.placement, month, clean[row.placement.id],
+                                                current_user, row.record)
+            audit.record("create" if created else "update", entity="wage_record",
+                         entity_id=record.id)
+            saved += 1
+    _commit_or_409()
+    flash(_("%(count)s wage rows saved.", count=saved), "success")
+    return redirect(url_for("marketplace.wage_grid", line_id=line.id,
+                            month=month.strftime("%Y-%m")))
+
+
+def _commit_or_409():
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        abort(409, description=_("Someone else changed these wages meanwhile. "
+                                 "Reload the page and enter them again."))
+
+
+@bp.route("/lines/<int:line_id>/wages/review", methods=["POST"])
+@roles("admin", "inspector")
+def wage_review(line_id):
+    """Mark a line's wages of a month reviewed."""
+    line = get_or_404(ProductionLine, line_id)
+    month = _month()
+    count = wages.mark_reviewed(line.id, month, current_user)
+    audit.record("update", entity="wage_month", entity_id=line.id,
+                 detail=f"reviewed {month:%Y-%m}: {count}")
+    _commit_or_409()
+    flash(_("%(count)s wage rows marked reviewed.", count=count), "success")
+    return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
+
+
+@bp.route("/lines/<int:line_id>/wages/template.xlsx")
+@roles(*WAGE_ROLES)
+def wage_template(line_id):
+    """Download the wage sheet of a line and month, headers in the user's language."""
+    line = get_or_404(ProductionLine, line_id)
+    month = _month()
+    audit.record("export", entity="wage_template", entity_id=line.id)
+    db.session.commit()
+    return wage_import.template_response(line, month)
+
+
+@bp.route("/lines/<int:line_id>/wages/import", methods=["POST"])
+@roles(*WAGE_ROLES)
+def wage_import_preview(line_id):
+    """Check an uploaded wage sheet and show every bad row, or the rows ready to save."""
+    line = get_or_404(ProductionLine, line_id)
+    month = _month()
+    form = WageImportForm()
+    if not form.validate_on_submit():
+        for error in form.file.errors:
+            flash(str(error), "danger")
+        return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
+    result = wage_import.check_upload(form.file.data, line, month)
+    return render_template("marketplace/wage_import.html", line=line, month=month,
+                           result=result,
+                           payload=wage_import.sign(result, line, month) if result.ok else None)
+
+
+@bp.route("/lines/<int:line_id>/wages/import/confirm", methods=["POST"])
+@roles(*WAGE_ROLES)
+def wage_import_confirm(line_id):
+    """Save every row of a checked wage sheet, or none."""
+    line = get_or_404(ProductionLine, line_id)
+    month = _month()
+    rows = wage_import.unsign(request.form.get("payload", ""), line.id, month)
+    if rows is None:
+        flash(_("The checked file expired or was altered. Upload it again."), "danger")
+        return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
+    problems = wage_import.save_all(rows, line, month, current_user)
+    if problems:
+        db.session.rollback()
+        for problem in problems:
+            flash(problem, "danger")
+        return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
+    audit.record("import", entity="wage_month", entity_id=line.id,
+                 detail=f"{month:%Y-%m}: {len(rows)} rows")
+    _commit_or_409()
+    flash(_("%(count)s wage rows imported.", count=len(rows)), "success")
+    return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))

@@ -1,0 +1,235 @@
+"""Monthly wage records: validation, the per-line grid, and the minimum-wage flag.
+
+A record balances: credited to the personal account + deductions = accrued (the database
+has the same CHECK; this module says which row is wrong before the database refuses it).
+A full month (the placement active every day of it) with the norm met and accrued below
+that year's minimum wage is flagged wherever it appears.
+"""
+from collections import namedtuple
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, and_, case, cast, extract, func, or_, select, text
+
+from enterprises.models import ProductionLine
+from extensions import db
+from inmates.models import Person
+from reference.models import MinimumWage
+from timeutil import month_end, month_start, utcnow
+
+from .models import Placement, WageRecord
+
+DEDUCTIONS = ("upkeep", "alimony", "damages", "tax", "other")
+NUMBER_FIELDS = ("days_worked", "hours_worked", "norm_hours", "accrued_kzt",
+                 *(f"deduction_{kind}_kzt" for kind in DEDUCTIONS), "credited_kzt")
+FIELDS = (*NUMBER_FIELDS[:3], "norm_met", *NUMBER_FIELDS[3:])
+MAX_KZT = 100_000_000
+RANGES = {"days_worked": (0, 31), "hours_worked": (0, 400), "norm_hours": (1, 400)}
+LABELS = {
+    "days_worked": _l("Days worked"),
+    "hours_worked": _l("Hours worked"),
+    "norm_hours": _l("Norm hours"),
+    "norm_met": _l("Norm met"),
+    "accrued_kzt": _l("Accrued, ₸"),
+    "deduction_upkeep_kzt": _l("Upkeep, ₸"),
+    "deduction_alimony_kzt": _l("Alimony, ₸"),
+    "deduction_damages_kzt": _l("Damages, ₸"),
+    "deduction_tax_kzt": _l("Tax, ₸"),
+    "deduction_other_kzt": _l("Other deductions, ₸"),
+    "credited_kzt": _l("Credited, ₸"),
+}
+TRUE_WORDS = {"1", "true", "yes", "y", "да", "иә", "on", "x", "✓"}
+FALSE_WORDS = {"", "0", "false", "no", "n", "нет", "жоқ", "off"}
+BELOW_MIN_LABEL = _l("Below the minimum wage")
+
+GridRow = namedtuple("GridRow", "placement full_name file_number record full_month")
+
+
+def parse_month(value, default):
+    """Read 'YYYY-MM' into the first day of that month; fall back to ``default``."""
+    try:
+        year, month = (int(part) for part in str(value).split("-")[:2])
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        return month_start(default)
+
+
+def _number(raw):
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, (int, float)):
+        if float(raw) != int(raw):
+            raise ValueError
+        return int(raw)
+    text = str(raw if raw is not None else "").strip().replace("\u00a0", "").replace(" ", "")
+    if text == "":
+        return 0
+    return int(text)
+
+
+def _flag(raw):
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw if raw is not None else "").strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError
+
+
+def validate(raw):
+    """Check one row of raw values; return (clean values, {field: message}).
+
+    Empty amounts count as 0; the balance is checked only when every number is valid.
+    """
+    clean, errors = {}, {}
+    for field in NUMBER_FIELDS:
+        try:
+            value = _number(raw.get(field))
+        except (TypeError, ValueError, OverflowError):
+            errors[field] = _l("Enter a whole number.")
+            continue
+        low, high = RANGES.get(field, (0, MAX_KZT))
+        if not low <= value <= high:
+            errors[field] = _l("Must be between %(low)s and %(high)s.", low=low, high=high)
+            continue
+        clean[field] = value
+    try:
+        clean["norm_met"] = _flag(raw.get("norm_met"))
+    except ValueError:
+        errors["norm_met"] = _l("Enter yes or no.")
+    if not errors:
+        deductions = sum(clean[f"deduction_{kind}_kzt"] for kind in DEDUCTIONS)
+        if clean["credited_kzt"] + deductions != clean["accrued_kzt"]:
+            errors["credited_kzt"] = _l(
+                "Credited (%(credited)s) plus deductions (%(deductions)s) must equal accrued "
+                "(%(accrued)s).", credited=clean["credited_kzt"], deductions=deductions,
+                accrued=clean["accrued_kzt"])
+    return clean, errors
+
+
+def active_in_month(month):
+    """SQL condition: the placement was active on at least one day of the month."""
+    return and_(Placement.started_on <= month_end(month),
+                or_(Placement.ended_on.is_(None), Placement.ended_on > month))
+
+
+def full_month(placement, month):
+    """Say whether a placement was active every day of the month."""
+    return placement.started_on <= month and (
+        placement.ended_on is None or placement.ended_on > month_end(month))
+
+
+def minimum_wage(year):
+    """Return the minimum wage of a year in tenge, or None when none is set."""
+    row = db.session.get(MinimumWage, year)
+    return row.amount_kzt if row else None
+
+
+def below_minimum(values, placement, month, minimum):
+    """Say whether a record is a full norm-met month paid below the minimum wage."""
+    return bool(minimum and values.get("norm_met") and full_month(placement, month)
+                and values.get("accrued_kzt", 0) < minimum)
+
+
+def _next_month_start():
+    """SQL: the first day of the month after the record's month."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return func.date(WageRecord.month, "+1 month")
+    return cast(WageRecord.month + text("interval '1 month'"), Date)
+
+
+def below_minimum_clause():
+    """SQL condition flagging a full norm-met month below the minimum wage.
+
+    The query must join Placement and outer-join MinimumWage on ``wage_year()``.
+    """
+    return and_(WageRecord.norm_met.is_(True),
+                WageRecord.accrued_kzt < MinimumWage.amount_kzt,
+                Placement.started_on <= WageRecord.month,
+                or_(Placement.ended_on.is_(None), Placement.ended_on >= _next_month_start()))
+
+
+def wage_year():
+    """SQL: the year of a wage record's month."""
+    return extract("year", WageRecord.month)
+
+
+def flagged(query):
+    """Add the below-minimum flag as a column to a select that joins WageRecord and Placement."""
+    return (query.outerjoin(MinimumWage, MinimumWage.year == wage_year())
+            .add_columns(case((below_minimum_clause(), True), else_=False).label("below_min")))
+
+
+def grid(line_id, month):
+    """Return one GridRow per placement of the line active in the month, in one query."""
+    rows = db.session.execute(
+        select(Placement, Person.last_name, Person.first_name, Person.patronymic,
+               Person.file_number, WageRecord)
+        .join(Person, Person.id == Placement.person_id)
+        .outerjoin(WageRecord, and_(WageRecord.placement_id == Placement.id,
+                                    WageRecord.month == month))
+        .where(Placement.line_id == line_id, active_in_month(month))
+        .order_by(Person.last_name, Person.first_name, Placement.id)).all()
+    return [GridRow(p, " ".join(x for x in (last, first, patr) if x), number, record,
+                    full_month(p, month))
+            for p, last, first, patr, number, record in rows]
+
+
+def save_record(placement, month, clean, user, record=None):
+    """Create the month's record of a placement, or correct the existing one; return it."""
+    if record is None:
+        record = db.session.scalars(select(WageRecord).where(
+            WageRecord.placement_id == placement.id, WageRecord.month == month)).first()
+    created = record is None
+    if created:
+        record = WageRecord(placement_id=placement.id, month=month)
+        db.session.add(record)
+    for field, value in clean.items():
+        setattr(record, field, value)
+    record.entered_by_id, record.entered_at = user.id, utcnow()
+    # A corrected record needs a fresh review.
+    record.reviewed_by_id = record.reviewed_at = None
+    db.session.flush()
+    return record, created
+
+
+def mark_reviewed(line_id, month, user):
+    """Mark every record of a line and month reviewed; return how many."""
+    records = db.session.scalars(
+        select(WageRecord).join(Placement, Placement.id == WageRecord.placement_id)
+        .where(Placement.line_id == line_id, WageRecord.month == month,
+               WageRecord.reviewed_at.is_(None))).all()
+    for record in records:
+        record.reviewed_by_id, record.reviewed_at = user.id, utcnow()
+    db.session.flush()
+    return len(records)
+
+
+def records_with_flags(placement_ids):
+    """Return [(record, below minimum?)] of some placements, newest month first, in one query."""
+    if not placement_ids:
+        return []
+    query = flagged(select(WageRecord).join(Placement, Placement.id == WageRecord.placement_id)
+                    .where(WageRecord.placement_id.in_(placement_ids))
+                    .order_by(WageRecord.month.desc(), WageRecord.id))
+    return [(record, bool(below)) for record, below in db.session.execute(query)]
+
+
+def month_summary(line_scope, month):
+    """Return a select, per line in scope with placements in the month: placements, records
+    entered, records reviewed and records below the minimum wage (one grouped query)."""
+    below = case((below_minimum_clause(), 1), else_=0)
+    return (select(ProductionLine.id, ProductionLine.title,
+                   func.count(func.distinct(Placement.id)).label("placements"),
+                   func.count(WageRecord.id).label("entered"),
+                   func.count(WageRecord.reviewed_at).label("reviewed"),
+                   func.coalesce(func.sum(below), 0).label("below_min"))
+            .join(Placement, Placement.line_id == ProductionLine.id)
+            .outerjoin(WageRecord, and_(WageRecord.placement_id == Placement.id,
+                                        WageRecord.month == month))
+            .outerjoin(MinimumWage, MinimumWage.year == wage_year())
+            .where(line_scope, active_in_month(month))
+            .group_by(ProductionLine.id, ProductionLine.title)
+            .order_by(ProductionLine.title, ProductionLine.id))
