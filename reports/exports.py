@@ -57,8 +57,9 @@ class _Writer:
 
     def table(self, sheet, columns, rows, first_row=0):
         """Write a header row and the data rows, with column widths; return the last row."""
-        for col, (_key, header, kind) in enumerate(columns):
-            sheet.set_column(col, col, 36 if kind == "text" else 16)
+        for col, (key, header, kind) in enumerate(columns):
+            width = (10 if key == "code" else 40) if kind == "text" else 16
+            sheet.set_column(col, col, width)
             sheet.write_string(first_row, col, neutralise(str(header)), self.formats["header"])
         for index, row in enumerate(rows, start=first_row + 1):
             for col, (key, _header, kind) in enumerate(columns):

@@ -62,6 +62,11 @@ def table(report, name, language):
     if name not in headers:
         raise KeyError(name)
     rows = [dict(row, label=_label_of(name, row, language)) for row in report.breakdowns[name]]
+    if name in ("region", "facility"):
+        # Code and name in cells of their own, so a spreadsheet can sort and filter them.
+        rows = [dict(row, name=row.get(f"name_{language}") or row.get("name_ru")) for row in rows]
+        columns = [("code", _("Code"), "text"), ("name", headers[name], "text")]
+        return columns + _people_columns(), rows
     if name == "employer_kind":
         columns = [("label", headers[name], "text"), ("employed", _("Employed"), "int"),
                    ("enterprises", _("Enterprises"), "int"), ("share", _("Share"), "pct")]
