@@ -1,0 +1,313 @@
+"""The benchmarked operations, each timed beside the building block it is made of.
+
+A case takes a Context and returns a timing.Row. A product function that does not exist
+yet gives a row with status "missing" instead of failing the whole run.
+"""
+import cProfile
+import io
+import pstats
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Date, bindparam, text
+
+from extensions import db
+
+from . import rawexport, sqlcapture
+from .timing import Row, Timing, measure
+
+LETTER_DAY = date(2021, 7, 1)  # the date the demo data is calibrated to
+
+
+@dataclass
+class Context:
+    """What a case needs: the app bound to one benchmark database, and how to run."""
+
+    app: object
+    engine: str
+    scale: str
+    meta: dict
+    runs: int
+    profiles: dict = field(default_factory=dict)  # operation -> cProfile text, when over budget
+
+    @property
+    def tiny(self):
+        return self.scale == "tiny"
+
+    @property
+    def on(self):
+        return date.today() if self.tiny else LETTER_DAY
+
+    @property
+    def synthetic(self):
+        return self.meta["synthetic"]
+
+
+def profile(function, limit=15):
+    """Return the top entries of a cProfile of one call, by cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    function()
+    profiler.disable()
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).strip_dirs().sort_stats("cumulative").print_stats(limit)
+    return stream.getvalue()
+
+
+def _row(ctx, operation, budget, product, limit=None, setup=None, teardown=None, extra=""):
+    """Time a product function and its limit; profile it when it misses its budget."""
+    timing = measure(product, ctx.runs, setup=setup, teardown=teardown)
+    limit_timing = measure(limit, ctx.runs) if limit else None
+    row = Row(operation, ctx.engine, ctx.scale, timing, limit_timing, budget, extra)
+    if budget and ctx.scale == "1" and timing.median > budget:
+        if setup:
+            setup()
+        ctx.profiles[f"{operation} ({ctx.engine}, scale {ctx.scale})"] = profile(product)
+        if teardown:
+            teardown()
+    return row
+
+
+def _missing(ctx, operation, budget, why):
+    return Row(operation, ctx.engine, ctx.scale, Timing(note=why), None, budget, status="missing")
+
+
+def _reset():
+    db.session.rollback()
+    db.session.expire_all()
+
+
+# --- matching -------------------------------------------------------------------------------
+
+def candidates(ctx):
+    """Rank candidates for one line of the 1,500-person synthetic facility."""
+    operation = "rank candidates for one line"
+    try:
+        from enterprises.models import ProductionLine
+        from marketplace.matching import candidates as rank
+    except ImportError as error:
+        return _missing(ctx, operation, 0.050, f"marketplace.matching.candidates: {error}")
+    line_id = ctx.synthetic["line_ids"][0]
+
+    def product():
+        return rank(db.session.get(ProductionLine, line_id), ctx.on)
+
+    _reset()
+    with sqlcapture.captured() as statements:
+        found = len(product())
+    _reset()
+    limit = sqlcapture.replay(sqlcapture.main_statements(statements))
+    return _row(ctx, operation, 0.050, product, limit, teardown=_reset,
+                extra=f"{found} candidates of {ctx.synthetic['people']}; limit = the same SQL alone")
+
+
+def fill(ctx):
+    """Propose the optimal assignment of the synthetic facility's idle people to its vacancies."""
+    operation = "fill a facility"
+    try:
+        import marketplace.fill as fill_module
+        from facilities.models import Facility
+    except ImportError as error:
+        return _missing(ctx, operation, 0.250, f"marketplace.fill: {error}")
+    from scipy.optimize import linear_sum_assignment
+    import numpy as np
+
+    facility_id = ctx.synthetic["facility_id"]
+
+    def product():
+        return fill_module.proposals(db.session.get(Facility, facility_id), ctx.on)
+
+    # Catch the product's own score matrix once, so the limit solves exactly that problem.
+    seen = {}
+    original = fill_module.assign
+
+    def spy(gains, capacities):
+        seen["gains"], seen["capacities"] = gains, capacities
+        return original(gains, capacities)
+
+    fill_module.assign = spy
+    try:
+        _reset()
+        proposed = len(product())
+    finally:
+        fill_module.assign = original
+    _reset()
+    gains, capacities = seen["gains"], seen["capacities"]
+    cost = -gains[:, np.repeat(np.arange(len(capacities)), capacities)]
+
+    def limit():
+        linear_sum_assignment(cost)
+
+    return _row(ctx, operation, 0.250, product, limit, teardown=_reset,
+                extra=f"{cost.shape[0]} people × {cost.shape[1]} vacancies, {proposed} proposed; "
+                      "limit = linear_sum_assignment on the same matrix")
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+CUSTODY_BY_FACILITY = """
+SELECT s.facility_id, count(*) AS in_custody,
+       sum(CASE WHEN p.able_bodied THEN 1 ELSE 0 END) AS able_bodied,
+       count(pl.id) AS employed
+FROM stay s
+JOIN person p ON p.id = s.person_id
+LEFT JOIN placement pl ON pl.person_id = s.person_id AND pl.started_on <= {d}
+     AND (pl.ended_on IS NULL OR pl.ended_on > {d})
+WHERE s.started_on <= {d} AND (s.ended_on IS NULL OR s.ended_on > {d})
+GROUP BY {group}
+"""
+
+
+def _dated(sql, names):
+    return text(sql).bindparams(*(bindparam(n, type_=Date) for n in names))
+
+
+def national_statistics(ctx):
+    """Every figure of the dashboard for one date, nationally, without the monthly series."""
+    operation = "national statistics, one date"
+    try:
+        from reports.statistics import Scope, statistics
+    except ImportError as error:
+        return _missing(ctx, operation, 0.150, f"reports.statistics: {error}")
+    raw = _dated(CUSTODY_BY_FACILITY.format(d=":d", group="s.facility_id"), ["d"])
+    return _row(ctx, operation, 0.150,
+                lambda: statistics(ctx.on, Scope(), with_series=False),
+                lambda: db.session.execute(raw, {"d": ctx.on}).all(), teardown=_reset,
+                extra="all breakdowns, enterprises, 12 months of wages; limit = one GROUP BY "
+                      "(custody, able-bodied, employed by facility)")
+
+
+def national_series(ctx):
+    """In custody, able-bodied, employed and rate at the end of each of 12 months."""
+    operation = "12-month national series"
+    try:
+        from reports.statistics import Scope, last_months, series
+    except ImportError as error:
+        return _missing(ctx, operation, 0.400, f"reports.statistics: {error}")
+    days = last_months(ctx.on, 12)
+    names = [f"d{i}" for i in range(len(days))]
+    values = ", ".join(f"(:{n})" for n in names)
+    sql = (f"WITH days(day) AS (VALUES {values}) "
+           + CUSTODY_BY_FACILITY.format(d="days.day", group="days.day").replace(
+               "FROM stay s", "FROM days JOIN stay s ON 1 = 1")
+           .replace("SELECT s.facility_id,", "SELECT days.day,"))
+    raw = _dated(sql, names)
+    params = dict(zip(names, days))
+    return _row(ctx, operation, 0.400, lambda: series(days, Scope()),
+                lambda: db.session.execute(raw, params).all(), teardown=_reset,
+                extra="limit = the raw SQL (one GROUP BY over 12 month ends)")
+
+
+def statistics_workbook(ctx):
+    """The national statistics workbook (XLSX) for one date, as an analyst exports it."""
+    operation = "national statistics workbook"
+    try:
+        from reports.exports import write_xlsx
+        from reports.services import build_report
+        from reports.statistics import Scope
+    except ImportError as error:
+        return _missing(ctx, operation, 3.0, f"reports.exports.write_xlsx: {error}")
+
+    def product():
+        with tempfile.TemporaryFile() as handle:
+            write_xlsx(build_report(ctx.on, Scope(), suppress=True), handle, "ru")
+
+    return _row(ctx, operation, 3.0, product, teardown=_reset,
+                extra="build_report (suppressed, as exported) + write_xlsx")
+
+
+# --- exports --------------------------------------------------------------------------------
+
+def raw_export(ctx):
+    """Every wage record with its placement, streamed to XLSX, in a fresh process per run."""
+    operation = "raw export of placements and wages"
+    url = ctx.meta["url"]
+    product = Timing()
+    peaks, rows = [], 0
+    for index in range(ctx.runs + 1):
+        report = rawexport.run_once("product", url)
+        if index:
+            product.seconds.append(report["seconds"])
+            peaks.append(report["peak_bytes"])
+        rows = report["rows"]
+    limit, limit_peaks = Timing(), []
+    for _ in range(ctx.runs):
+        report = rawexport.run_once("limit", rows=rows)
+        limit.seconds.append(report["seconds"])
+        limit_peaks.append(report["peak_bytes"])
+    peak, limit_peak = max(peaks) / 2 ** 20, max(limit_peaks) / 2 ** 20
+    budget = 12.0
+    row = Row(operation, ctx.engine, ctx.scale, product, limit, budget,
+              extra=f"{rows:,} rows; peak {peak:.0f} MB (budget 150 MB; XlsxWriter alone "
+                    f"{limit_peak:.0f} MB); export written in benchmarks/rawexport.py")
+    if ctx.scale == "1" and (product.median > budget or peak > 150):
+        row.extra += "; OVER memory" if peak > 150 else ""
+        with ctx.app.app_context(), tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            ctx.profiles[f"{operation} ({ctx.engine}, scale {ctx.scale})"] = profile(
+                lambda: rawexport.export(handle.name))
+    return row
+
+
+# --- imports --------------------------------------------------------------------------------
+
+def roster_import(ctx):
+    """Validate and save a 30,000-row roster XLSX; the limit is openpyxl read-only alone."""
+    operation = "roster import"
+    from . import roster
+
+    importer = roster.importer()
+    rows = 300 if ctx.tiny else 30_000
+    if importer is None:
+        return _missing(ctx, operation, 15.0, "no roster import service in inmates/ yet")
+    path = Path(tempfile.mkdtemp()) / "roster.xlsx"
+    roster.write_file(path, rows, ctx.synthetic["import_facility_id"])
+    facility_id = ctx.synthetic["import_facility_id"]
+
+    def product():
+        importer(path, facility_id)
+
+    def clean():
+        roster.remove_imported(facility_id)
+
+    row = _row(ctx, operation, 15.0, product, lambda: roster.parse_only(path),
+               setup=clean, teardown=clean,
+               extra=f"{rows:,} rows validated and saved; limit = openpyxl read-only parse")
+    path.unlink()
+    return row
+
+
+# --- demo data ------------------------------------------------------------------------------
+
+def demo_build(ctx):
+    """Build the demo data set in a fresh process (whole-process time)."""
+    from . import databases
+
+    operation = "demo data"
+    if ctx.tiny:
+        return _missing(ctx, operation, 60.0, "not built at tiny size")
+    if ctx.scale != "1":
+        timing = Timing([ctx.meta["process_seconds"]],
+                        note="one build (the cached benchmark database, with the synthetic facility)")
+        return Row(operation, ctx.engine, ctx.scale, timing, None, None)
+    url = databases.url_for("demo_tmp", ctx.engine)
+    timing = Timing(note="whole process: schema, reference data, demo build")
+    for _ in range(ctx.runs):
+        databases.create_empty(url)
+        seconds, _summary = databases.build_in_subprocess(url, 1, synthetic=False)
+        timing.seconds.append(seconds)
+    databases.drop(url)
+    return Row(operation, ctx.engine, ctx.scale, timing, None, 60.0)
+
+
+CASES = {
+    "candidates": candidates,
+    "fill": fill,
+    "statistics": national_statistics,
+    "series": national_series,
+    "workbook": statistics_workbook,
+    "export": raw_export,
+    "import": roster_import,
+    "demo": demo_build,
+}
