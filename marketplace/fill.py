@@ -120,19 +120,18 @@ def proposals(facility, on):
     row_of = {pid: i for i, pid in enumerate(person_ids)}
     line_ids = [v.line_id for v in open_lines]
     col_of = {lid: j for j, lid in enumerate(line_ids)}
+    months = {pid: months_between(on, entry[2]) for pid, entry in people.items()}
     gains = np.zeros((len(person_ids), len(line_ids)))
-    reasons = {}
     for person_id, line_id in pairs:
-        _, _, release, skills = people[person_id]
-        value, why = scoring.score(requirements[line_id], skills, months_between(on, release),
-                                   by_id[line_id].training_provided)
-        gains[row_of[person_id], col_of[line_id]] = value + EPSILON
-        reasons[person_id, line_id] = (value, why)
+        gains[row_of[person_id], col_of[line_id]] = EPSILON + scoring.value(
+            requirements[line_id], people[person_id][3], months[person_id],
+            by_id[line_id].training_provided)
     result = []
     for r, c in assign(gains, [v.vacant for v in open_lines]):
         person_id, line_id = person_ids[r], line_ids[c]
-        file_number, name, _, _ = people[person_id]
-        value, why = reasons[person_id, line_id]
+        file_number, name, _, skills = people[person_id]
+        value, why = scoring.score(requirements[line_id], skills, months[person_id],
+                                   by_id[line_id].training_provided)
         result.append(Proposal(person_id, file_number, name, line_id, by_id[line_id].title,
                                value, why))
     result.sort(key=lambda p: (p.line_id, -p.score, p.person_id))

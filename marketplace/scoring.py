@@ -66,12 +66,29 @@ def _months_part(months_left):
     return MONTHS_LEFT * min(max(months_left, 0), MONTHS_LEFT_CAP) / MONTHS_LEFT_CAP
 
 
-def _skill_score(kind, level, years, certified, below_min):
-    value = MATCH[kind] + LEVEL.get(level, 0.0)
-    value += EXPERIENCE * min(max(years, 0), EXPERIENCE_CAP) / EXPERIENCE_CAP
-    value += CERTIFIED if certified else 0.0
-    value -= BELOW_MIN_LEVEL if below_min else 0.0
-    return value
+def _best(requirements, skills):
+    """Return (value without months, kind, required code, level, years, certified, below)."""
+    best = None
+    for code, level, years, certified in skills:
+        for required, min_level in requirements:
+            kind = match_kind(code, required)
+            if kind is None:
+                continue
+            below = SKILL_LEVEL_RANK.get(level, 0) < SKILL_LEVEL_RANK.get(min_level, 0)
+            value = (MATCH[kind] + LEVEL.get(level, 0.0)
+                     + EXPERIENCE * min(max(years, 0), EXPERIENCE_CAP) / EXPERIENCE_CAP
+                     + (CERTIFIED if certified else 0.0) - (BELOW_MIN_LEVEL if below else 0.0))
+            if best is None or value > best[0]:
+                best = (value, kind, required, level, years, certified, below)
+    return best
+
+
+def value(requirements, skills, months_left, training_provided=False):
+    """Return the score alone (no reasons): the fast path for scoring many pairs."""
+    best = _best(requirements, skills)
+    if best is None:
+        return _clamp(TRAINING_BASE + _months_part(months_left)) if training_provided else 0.0
+    return _clamp(best[0] + _months_part(months_left))
 
 
 def score(requirements, skills, months_left, training_provided=False):
@@ -82,24 +99,14 @@ def score(requirements, skills, months_left, training_provided=False):
     ``months_left``: whole months before expected release. A person with no related skill
     scores 0 with no reasons unless the line provides training.
     """
-    best = None
-    for code, level, years, certified in skills:
-        for required, min_level in requirements:
-            kind = match_kind(code, required)
-            if kind is None:
-                continue
-            below = SKILL_LEVEL_RANK.get(level, 0) < SKILL_LEVEL_RANK.get(min_level, 0)
-            value = _skill_score(kind, level, years, certified, below)
-            if best is None or value > best[0]:
-                best = (value, kind, required, level, years, certified, below)
-    months = _months_part(months_left)
+    best = _best(requirements, skills)
+    total = value(requirements, skills, months_left, training_provided)
     months_reason = _l("%(months)s months left", months=months_left)
     if best is None:
         if not training_provided:
             return 0.0, []
-        return _clamp(TRAINING_BASE + months), [_l("no related skill, training provided"),
-                                                 months_reason]
-    value, kind, required, level, years, certified, below = best
+        return total, [_l("no related skill, training provided"), months_reason]
+    _, kind, required, level, years, certified, below = best
     reasons = [kind_reason(kind, required), SKILL_LEVELS.get(level, level),
                _l("%(years)s years", years=years)]
     if certified:
@@ -107,4 +114,4 @@ def score(requirements, skills, months_left, training_provided=False):
     if below:
         reasons.append(_l("below the line's minimum level"))
     reasons.append(months_reason)
-    return _clamp(value + months), reasons
+    return total, reasons
