@@ -4,7 +4,7 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String,
                         Text, event)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from enterprises.models import Enterprise
 from extensions import db
@@ -100,3 +100,11 @@ class AuditEvent(db.Model):
 def _audit_is_append_only(_mapper, _connection, _target):
     """Refuse to change or remove an audit event."""
     raise PermissionError("audit events are append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_audit_changes(state):
+    """Refuse bulk UPDATE or DELETE statements on the audit log too."""
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ is AuditEvent:
+        raise PermissionError("audit events are append-only")

@@ -1,4 +1,6 @@
 """Users: create, change, authenticate, throttle, end sessions. Services flush; the request commits."""
+import hashlib
+import hmac
 from datetime import timedelta
 
 from flask import current_app
@@ -168,6 +170,19 @@ def _failure_times(condition, since):
         .order_by(LoginAttempt.at).limit(5000)))
 
 
+def attempt_key(login):
+    """Return the name a login attempt is counted under.
+
+    A login that is no account's may be a password typed into the wrong field, so only a
+    keyed hash of it is stored; it still counts attempts against that same text.
+    """
+    login = normal_login(login)
+    if find_user(login) is not None:
+        return login[:60]
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), login.encode(), hashlib.sha256)
+    return "?" + digest.hexdigest()[:40]
+
+
 def login_locked_until(login, now=None):
     """Return when the lock on a login ends, or None when it is not locked.
 
@@ -175,7 +190,7 @@ def login_locked_until(login, now=None):
     LOGIN_WINDOW; attempts made during a lock are failures too, so guessing keeps it locked.
     """
     now = now or utcnow()
-    times = _failure_times(LoginAttempt.login == normal_login(login)[:60],
+    times = _failure_times(LoginAttempt.login == attempt_key(login),
                            now - LOGIN_WINDOW - LOGIN_LOCK)
     until = None
     for first, last in zip(times, times[MAX_LOGIN_FAILURES - 1:]):
@@ -197,7 +212,7 @@ def record_attempt(login, ip, success, now=None):
     """Store a login attempt in its own transaction, so it persists when the request fails."""
     with db.engine.begin() as connection:
         connection.execute(LoginAttempt.__table__.insert().values(
-            login=normal_login(login)[:60], ip=(ip or "")[:45], success=success,
+            login=attempt_key(login), ip=(ip or "")[:45], success=success,
             at=now or utcnow()))
 
 

@@ -37,7 +37,10 @@ def start_session(user):
 
 
 def _refuse_login(form, login_name, outcome, message, status):
-    audit.record_now("login", entity="user", outcome=outcome, login=login_name)
+    # A login that is nobody's may be a mistyped password: the log keeps only that it was unknown.
+    known = services.find_user(login_name) is not None
+    audit.record_now("login", entity="user", outcome=outcome, login=login_name if known else None,
+                     detail=None if known else "unknown_login")
     flash(message, "danger")
     return render_template("accounts/login.html", form=form), status
 
