@@ -2,6 +2,7 @@
 
 Views call these in the same transaction as the change that causes them, then commit once.
 """
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -48,7 +49,7 @@ class PlacementConflict(Exception):
     """A placement that cannot start now: a rule failed, the line is full, or a race was lost."""
 
     def __init__(self, message, rules=()):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.rules = list(rules)
 
@@ -89,9 +90,9 @@ def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=Fals
         raise PlacementConflict(_("This line is not open for placements."))
     failed = matching.failed_rules(person_id, line, started_on, transfer=transfer)
     if failed:
-        raise PlacementConflict(
-            _("This person cannot be placed on this line: %(rules)s.",
-              rules=", ".join(str(matching.RULES[name]) for name in failed)), failed)
+        raise PlacementConflict(LazyString(lambda: gettext(
+            "This person cannot be placed on this line: %(rules)s.",
+            rules=", ".join(str(matching.RULES[name]) for name in failed))), failed)
     try:
         with db.session.begin_nested():
             if transfer:
