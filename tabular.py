@@ -11,6 +11,7 @@ Reading an upload::
     for row in rows:            # row.number is the spreadsheet row (the header is row 1)
         row.errors              # per-row problems found while reading (formula cells)
         row.values["month"]     # str, int, float, bool, datetime or None; see parse_* below
+    rows.present                # keys of the columns the file has (absent ones read as None)
 
 Everything that could make reading expensive is checked before a parser sees the file:
 its size, for XLSX the total uncompressed size the zip directory declares (a zip bomb
@@ -83,6 +84,12 @@ class Row:
     number: int
     values: dict
     errors: list = field(default_factory=list)
+
+
+class Table(list):
+    """The rows of an upload; ``present`` holds the keys of the columns the file has."""
+
+    present = frozenset()
 
 
 def normalise_header(text):
@@ -234,7 +241,8 @@ def _keyed_rows(raw, columns, max_rows):
     missing = [str(c.label) for c in columns if c.required and c.key not in seen]
     if missing:
         raise TableError(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
-    rows = []
+    rows = Table()
+    rows.present = frozenset(seen)
     for number, cells in raw:
         values = {c.key: None for c in columns}
         errors = []

@@ -1,7 +1,7 @@
 """Persons serving sentences, their stays in facilities and their skills."""
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
                         SmallInteger, String, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,6 +10,7 @@ from facilities.models import Facility
 from reference.codes import (CUSTODY_STATUSES, EDUCATION_LEVELS, END_REASONS, GENDERS,
                              SKILL_LEVELS, sql_in)
 from reference.models import Occupation
+from timeutil import utcnow
 
 
 class Person(db.Model):
@@ -105,5 +106,22 @@ class Skill(db.Model):
     )
 
 
+class PersonChange(db.Model):
+    """One corrected field of a person: the history that the audit log must not hold.
+
+    The audit log says who changed which fields; the values themselves are personal data
+    and stay here, next to the person, readable only by those who may see the person.
+    """
+
+    __tablename__ = "person_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(String(400))
+    new_value: Mapped[str | None] = mapped_column(String(400))
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # END_REASONS is re-exported for forms that end stays and placements together.
-__all__ = ["Person", "Stay", "Skill", "END_REASONS"]
+__all__ = ["Person", "Stay", "Skill", "PersonChange", "END_REASONS"]

@@ -1,10 +1,21 @@
 """Domain functions for people, their skills, release and transfer; they flush, never commit."""
 import hashlib
 import hmac
+from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, true
 
-from timeutil import months_between, today
+from extensions import db
+from facilities.models import Facility
+from facilities.services import InputError
+from reference.identifiers import iin_birth_and_gender, is_valid_number
+from reference.models import Occupation
+from timeutil import months_between, today, utcnow
+
+from .models import Person, PersonChange, Skill, Stay
+
 
 
 def pseudonym(person_id, line_id):
@@ -30,3 +41,221 @@ def pseudonymous_profile(person, line_id, on=None):
                     "certified": bool(s.certified)} for s in person.skills],
         "months_available": max(0, months_between(on, person.expected_release_on)),
     }
+
+
+# --- Person records -----------------------------------------------------------------------
+
+# Fields a person form or an import row may set; facility and custody change only through
+# admission (create), release and transfer.
+PERSON_FIELDS = ("file_number", "last_name", "first_name", "patronymic", "iin", "birth_on",
+                 "gender", "admitted_on", "expected_release_on", "able_bodied",
+                 "disability_group", "education_level", "no_work_with_minors", "no_outside_work")
+
+
+def as_text(value):
+    """Return a value as it is kept in the change history."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def iin_errors(iin, birth_on, gender):
+    """Return a message if an IIN's check digit is wrong or it disagrees with birth and gender."""
+    if not iin:
+        return None
+    if not is_valid_number(iin):
+        return _("The IIN must be 12 digits with a correct check digit.")
+    encoded = iin_birth_and_gender(iin)
+    if encoded is None:
+        return _("The IIN does not encode a real birth date.")
+    born, sex = encoded
+    if birth_on is not None and born != birth_on:
+        return _("The IIN encodes the birth date %(date)s, not the one given.", date=born.isoformat())
+    if gender and sex != gender:
+        return _("The IIN encodes the other gender.")
+    return None
+
+
+def value_errors(values):
+    """Check a person's values among themselves (no database); return {field: message}."""
+    errors = {}
+    message = iin_errors(values.get("iin"), values.get("birth_on"), values.get("gender"))
+    if message:
+        errors["iin"] = message
+    birth, admitted, release = (values.get("birth_on"), values.get("admitted_on"),
+                                values.get("expected_release_on"))
+    if birth and admitted and admitted <= birth:
+        errors["admitted_on"] = _("Admission must come after the birth date.")
+    if admitted and release and release < admitted:
+        errors["expected_release_on"] = _("Expected release cannot be before admission.")
+    group = values.get("disability_group")
+    if group is not None:
+        if values.get("able_bodied", True):
+            errors["disability_group"] = _("A disability group is given only to people who are not able-bodied.")
+        elif group not in (1, 2, 3):
+            errors["disability_group"] = _("The disability group is 1, 2 or 3.")
+    return errors
+
+
+def uniqueness_errors(values, person_id=None):
+    """Return {field: message} when the file number or IIN belongs to another person."""
+    errors = {}
+    others = Person.id != person_id if person_id else true()
+    if values.get("file_number") and db.session.scalar(select(Person.id).where(
+            Person.file_number == values["file_number"], others)):
+        errors["file_number"] = _("Another person already has this file number.")
+    if values.get("iin") and db.session.scalar(select(Person.id).where(
+            Person.iin == values["iin"], others)):
+        errors["iin"] = _("Another person already has this IIN.")
+    return errors
+
+
+def check_person(values, person_id=None):
+    """Raise InputError with every field problem of a person's values."""
+    errors = {**uniqueness_errors(values, person_id), **value_errors(values)}
+    if errors:
+        raise InputError(errors)
+
+
+def record_changes(person_id, changes, user_id):
+    """Keep the old and new value of each changed field; return the changed field names."""
+    now = utcnow()
+    db.session.add_all([PersonChange(person_id=person_id, field=name, old_value=as_text(old),
+                                     new_value=as_text(new), changed_by=user_id, changed_at=now)
+                        for name, (old, new) in changes.items()])
+    return list(changes)
+
+
+def _apply(person, values):
+    changes = {}
+    for name in PERSON_FIELDS:
+        if name in values and getattr(person, name) != values[name]:
+            changes[name] = (getattr(person, name), values[name])
+            setattr(person, name, values[name])
+    return changes
+
+
+def create_person(values, facility_id):
+    """Admit a new person to a facility, with an open stay; return the person."""
+    check_person(values)
+    person = Person(facility_id=facility_id, custody_status="in_custody",
+                    **{k: values.get(k) for k in PERSON_FIELDS if k in values})
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(Stay(person_id=person.id, facility_id=facility_id, started_on=person.admitted_on))
+    db.session.flush()
+    return person
+
+
+def update_person(person, values, user_id):
+    """Correct a person's fields, keeping history; return the names of changed fields."""
+    check_person(values, person.id)
+    changes = _apply(person, values)
+    if "admitted_on" in changes:
+        stay = open_stay(person.id)
+        first = db.session.scalar(select(func.count(Stay.id)).where(Stay.person_id == person.id))
+        if stay is not None and first == 1:
+            stay.started_on = person.admitted_on  # the only stay starts on admission
+    db.session.flush()
+    return record_changes(person.id, changes, user_id)
+
+
+def open_stay(person_id):
+    """Return the person's open stay, if any."""
+    return db.session.scalars(select(Stay).where(
+        Stay.person_id == person_id, Stay.ended_on.is_(None))).first()
+
+
+def _check_leaving(person, on):
+    if person.custody_status != "in_custody":
+        raise InputError({"on": _("This person is no longer in custody.")})
+    stay = open_stay(person.id)
+    started = stay.started_on if stay else person.admitted_on
+    if on < started:
+        raise InputError({"on": _("The date cannot be before the current stay began (%(date)s).",
+                                  date=started.isoformat())})
+    return stay
+
+
+def release_person(person, on, user_id):
+    """Release a person on a date and close the open stay; the caller ends the placement."""
+    stay = _check_leaving(person, on)
+    if stay is not None:
+        stay.ended_on, stay.end_reason = on, "released"
+    changes = {"custody_status": (person.custody_status, "released"),
+               "released_on": (person.released_on, on)}
+    person.custody_status, person.released_on = "released", on
+    db.session.flush()
+    return record_changes(person.id, changes, user_id)
+
+
+def transfer_person(person, facility_id, on, user_id):
+    """Move a person to another facility on a date: close this stay, open the next one."""
+    if facility_id == person.facility_id:
+        raise InputError({"facility_id": _("Choose a different facility.")})
+    if db.session.get(Facility, facility_id) is None:
+        raise InputError({"facility_id": _("Unknown facility.")})
+    stay = _check_leaving(person, on)
+    if stay is not None:
+        stay.ended_on, stay.end_reason = on, "transferred"
+    changes = {"facility_id": (person.facility_id, facility_id)}
+    person.facility_id = facility_id
+    db.session.flush()
+    db.session.add(Stay(person_id=person.id, facility_id=facility_id, started_on=on))
+    db.session.flush()
+    return record_changes(person.id, changes, user_id)
+
+
+# --- Skills -------------------------------------------------------------------------------
+
+def skill_text(skill):
+    """Return a skill in the compact import form, e.g. 7533:qualified:4:yes."""
+    return f"{skill.occupation_code}:{skill.level}:{skill.years_experience}:" + (
+        "yes" if skill.certified else "no")
+
+
+def save_skill(person, skill, occupation_code, level, years, certified, user_id):
+    """Add a skill to a person or change one; return the skill."""
+    if db.session.get(Occupation, occupation_code) is None:
+        raise InputError({"occupation_code": _("Unknown occupation code.")})
+    clash = db.session.scalar(select(Skill.id).where(
+        Skill.person_id == person.id, Skill.occupation_code == occupation_code,
+        Skill.id != (skill.id if skill else 0)))
+    if clash:
+        raise InputError({"occupation_code": _("This person already has this occupation.")})
+    old = skill_text(skill) if skill else None
+    if skill is None:
+        skill = Skill(person_id=person.id)
+        db.session.add(skill)
+    skill.occupation_code, skill.level = occupation_code, level
+    skill.years_experience, skill.certified = years, bool(certified)
+    db.session.flush()
+    if old != skill_text(skill):
+        record_changes(person.id, {f"skill {occupation_code}": (old, skill_text(skill))}, user_id)
+    return skill
+
+
+def remove_skill(skill, user_id):
+    """Remove a skill from a person, keeping it in the change history."""
+    record_changes(skill.person_id, {f"skill {skill.occupation_code}": (skill_text(skill), None)},
+                   user_id)
+    db.session.delete(skill)
+    db.session.flush()
+
+
+def person_history(person_id):
+    """Return a person's corrections, newest first."""
+    return db.session.scalars(select(PersonChange).where(PersonChange.person_id == person_id)
+                              .order_by(PersonChange.changed_at.desc(), PersonChange.id.desc())
+                              ).all()
+
+
+def stays_of(person_id):
+    """Return a person's stays with their facility, newest first."""
+    return db.session.execute(select(Stay, Facility).join(Facility, Facility.id == Stay.facility_id)
+                              .where(Stay.person_id == person_id)
+                              .order_by(Stay.started_on.desc(), Stay.id.desc())).all()

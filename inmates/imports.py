@@ -1,0 +1,453 @@
+"""Roster and skills import: template, checks with a preview of every bad row, all-or-nothing save.
+
+The upload is read by tabular.read_table (size, row and zip-bomb caps before parsing,
+formulas refused). Between preview and confirmation the rows wait on the server in
+instance/imports/<token>.json, bound to the user who uploaded them; confirmation checks
+them again against the database as it is then and writes every row or none, with bulk
+statements. A person is matched on the file number; equal values write nothing.
+"""
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from sqlalchemy import bindparam, delete, insert, select, update
+
+from accounts import audit
+from extensions import db
+from facilities.models import Facility
+from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
+from reference.models import Occupation
+from tabular import (CellError, Column, Row, parse_bool, parse_date, parse_int, parse_text,
+                     read_table, template_xlsx)
+from timeutil import utcnow
+
+from .models import Person, PersonChange, Skill, Stay
+from .services import as_text, value_errors
+
+COLUMNS = [
+    Column("facility", _l("Facility code"), width=12),
+    Column("file_number", _l("File number"), required=True),
+    Column("last_name", _l("Last name"), required=True, width=18),
+    Column("first_name", _l("First name"), required=True, width=18),
+    Column("patronymic", _l("Patronymic"), width=18),
+    Column("iin", _l("IIN"), width=15),
+    Column("birth_on", _l("Birth date"), required=True, width=12),
+    Column("gender", _l("Gender"), required=True, width=8),
+    Column("admitted_on", _l("Admitted on"), required=True, width=12),
+    Column("expected_release_on", _l("Expected release"), required=True, width=12),
+    Column("able_bodied", _l("Able-bodied"), width=10),
+    Column("disability_group", _l("Disability group"), width=10),
+    Column("education_level", _l("Education"), width=18),
+    Column("restrictions", _l("Restrictions"), width=20),
+    Column("skills", _l("Skills (code:level:years:certified; ...)"), width=36),
+]
+LABELS = {c.key: c.label for c in COLUMNS}
+REQUIRED = {c.key for c in COLUMNS if c.required}
+LENGTHS = {"file_number": 30, "last_name": 80, "first_name": 80, "patronymic": 80}
+RESTRICTION_WORDS = {"no_work_with_minors": ("minors", _l("No work with minors")),
+                     "no_outside_work": ("outside", _l("No work outside the facility"))}
+GENDER_ALIASES = {"m": "M", "f": "F", "м": "M", "ж": "F", "муж": "M", "жен": "F", "ер": "M",
+                  "әйел": "F", "е": "M", "ә": "F", "male": "M", "female": "F"}
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+KEEP_SECONDS = 24 * 3600
+CHUNK = 900  # keeps IN lists under SQLite's bound-parameter limit
+# What the import writes to a person; custody status and facility change by actions only.
+PERSON_KEYS = ("file_number", "last_name", "first_name", "patronymic", "iin", "birth_on",
+               "gender", "admitted_on", "expected_release_on", "able_bodied",
+               "disability_group", "education_level", "no_work_with_minors", "no_outside_work")
+
+
+def _fold(text):
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def vocabulary(table, aliases=None):
+    """Return {folded word: code} accepting the code and its label in kk, ru and en."""
+    words = {_fold(code): code for code in table}
+    for language in ("kk", "ru", "en"):
+        with force_locale(language):
+            words.update({_fold(label): code for code, label in table.items()})
+    words.update(aliases or {})
+    return words
+
+
+def example_row(facility_code):
+    """Return the template's example row."""
+    return {"facility": facility_code, "file_number": "12-345678", "last_name": "Сейтқали",
+            "first_name": "Нұрлан", "patronymic": "Бекұлы", "iin": "791028302728",
+            "birth_on": "1979-10-28", "gender": "M", "admitted_on": "2021-03-01",
+            "expected_release_on": "2027-09-01", "able_bodied": "yes", "disability_group": "",
+            "education_level": "vocational", "restrictions": "minors",
+            "skills": "7533:qualified:4:yes; 8153:trainee:0:no"}
+
+
+def template(facilities):
+    """Return the XLSX template: headers in the user's language, an example, allowed codes."""
+    occupations = db.session.scalars(select(Occupation).order_by(Occupation.code)).all()
+    codes = {
+        _("Facilities"): [(f.code, f.name) for f in facilities],
+        _("Occupations"): [(o.code, o.title) for o in occupations],
+        _("Levels"): list(SKILL_LEVELS.items()),
+        _("Gender"): list(GENDERS.items()),
+        _("Education"): list(EDUCATION_LEVELS.items()),
+        _("Restrictions"): [(word, label) for word, label in RESTRICTION_WORDS.values()],
+    }
+    first = facilities[0].code if facilities else "F-1"
+    return template_xlsx(COLUMNS, example_row(first), codes=codes)
+
+
+# --- Checking -----------------------------------------------------------------------------
+
+@dataclass
+class Checked:
+    """The outcome of checking an upload: bad rows with reasons, and what saving would do."""
+
+    errors: list = field(default_factory=list)      # [(row number, [reasons])]
+    creates: list = field(default_factory=list)     # [record]
+    updates: list = field(default_factory=list)     # [(person id, record, {field: (old, new)})]
+    unchanged: int = 0
+    present: frozenset = frozenset()
+
+    @property
+    def ok(self):
+        """Say whether every row is good."""
+        return not self.errors
+
+
+class _Context:
+    """Everything the row checks look up, loaded once per upload in a few set-based queries."""
+
+    def __init__(self, rows, facility_id):
+        self.own_facility = facility_id
+        self.facilities = {_fold(code): fid for code, fid in
+                           db.session.execute(select(Facility.code, Facility.id))}
+        self.occupations = set(db.session.scalars(select(Occupation.code)))
+        self.genders = vocabulary(GENDERS, GENDER_ALIASES)
+        self.levels = vocabulary(SKILL_LEVELS)
+        self.education = vocabulary(EDUCATION_LEVELS)
+        self.restrictions = {}
+        for key, (word, label) in RESTRICTION_WORDS.items():
+            self.restrictions[word] = key
+            self.restrictions[_fold(key)] = key
+            for language in ("kk", "ru", "en"):
+                with force_locale(language):
+                    self.restrictions[_fold(label)] = key
+        numbers = {parse_text(r.values.get("file_number")) for r in rows} - {None}
+        iins = {parse_text(r.values.get("iin")) for r in rows} - {None}
+        self.people = {}
+        for chunk in _chunks(sorted(numbers)):
+            for person in db.session.execute(select(Person.id, Person.facility_id,
+                                                    *[getattr(Person, k) for k in PERSON_KEYS])
+                                             .where(Person.file_number.in_(chunk))).mappings():
+                self.people[person["file_number"]] = dict(person)
+        self.iin_owner = {}
+        for chunk in _chunks(sorted(iins)):
+            self.iin_owner.update(db.session.execute(
+                select(Person.iin, Person.file_number).where(Person.iin.in_(chunk))).all())
+        self.skills = {}
+        ids = [p["id"] for p in self.people.values()]
+        for chunk in _chunks(ids):
+            for skill in db.session.execute(select(Skill).where(Skill.person_id.in_(chunk))).scalars():
+                self.skills.setdefault(skill.person_id, []).append(
+                    (skill.occupation_code, skill.level, skill.years_experience, skill.certified))
+
+
+def _chunks(items):
+    items = list(items)
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def _cell(problems, key, parser, value):
+    try:
+        return parser(value)
+    except CellError as error:
+        problems.append(f"{LABELS[key]}: {error}")
+        return None
+
+
+def _word(problems, key, words, value, message):
+    text = parse_text(value)
+    if text is None:
+        return None
+    code = words.get(_fold(text))
+    if code is None:
+        problems.append(f"{LABELS[key]}: {message} «{text[:40]}»")
+    return code
+
+
+def _skills(problems, context, value):
+    """Parse '7533:qualified:4:yes; 8153:trainee:0:no' into sorted (code, level, years, cert)."""
+    text = parse_text(value)
+    if text is None:
+        return []
+    found = {}
+    for item in (part.strip() for part in re.split(r"[;\n]", text)):
+        if not item:
+            continue
+        parts = [p.strip() for p in item.split(":")]
+        if len(parts) > 4 or not parts[0]:
+            problems.append(_("Skill «%(item)s»: write it as code:level:years:certified.",
+                              item=item[:40]))
+            continue
+        code = parts[0]
+        if code not in context.occupations:
+            problems.append(_("Skill «%(item)s»: unknown occupation code %(code)s.",
+                              item=item[:40], code=code[:10]))
+            continue
+        level = context.levels.get(_fold(parts[1])) if len(parts) > 1 and parts[1] else "qualified"
+        if level is None:
+            problems.append(_("Skill «%(item)s»: unknown level.", item=item[:40]))
+            continue
+        try:
+            years = parse_int(parts[2]) if len(parts) > 2 and parts[2] else 0
+            certified = parse_bool(parts[3]) if len(parts) > 3 and parts[3] else False
+        except CellError as error:
+            problems.append(_("Skill «%(item)s»: %(reason)s", item=item[:40], reason=error))
+            continue
+        if not 0 <= years <= 60:
+            problems.append(_("Skill «%(item)s»: years of experience are 0 to 60.", item=item[:40]))
+            continue
+        if code in found:
+            problems.append(_("Skill «%(item)s»: the occupation is listed twice.", item=item[:40]))
+            continue
+        found[code] = (code, level, years, certified)
+    return sorted(found.values())
+
+
+def _restrictions(problems, context, value):
+    flags = {"no_work_with_minors": False, "no_outside_work": False}
+    text = parse_text(value)
+    for word in re.split(r"[;,]", text or ""):
+        if not word.strip():
+            continue
+        key = context.restrictions.get(_fold(word))
+        if key is None:
+            problems.append(_("Restrictions: unknown restriction «%(word)s».", word=word.strip()[:40]))
+        else:
+            flags[key] = True
+    return flags
+
+
+def _facility(problems, context, value):
+    code = parse_text(value)
+    if code is None:
+        if context.own_facility:
+            return context.own_facility
+        problems.append(_("Missing value: %(column)s.", column=LABELS["facility"]))
+        return None
+    facility_id = context.facilities.get(_fold(code))
+    if facility_id is None:
+        problems.append(_("Unknown facility «%(code)s».", code=code[:30]))
+    elif context.own_facility and facility_id != context.own_facility:
+        problems.append(_("The facility «%(code)s» is outside your scope.", code=code[:30]))
+        return None
+    return facility_id
+
+
+def check_row(row, context):
+    """Return (record, problems) for one data row."""
+    values, problems = row.values, list(row.errors)
+    for key in REQUIRED:
+        if values.get(key) is None and not any(str(LABELS[key]) in p for p in problems):
+            problems.append(_("Missing value: %(column)s.", column=LABELS[key]))
+    record = {"facility_id": _facility(problems, context, values.get("facility"))}
+    for key in ("file_number", "last_name", "first_name", "patronymic", "iin"):
+        text = parse_text(values.get(key))
+        if text is not None and key in LENGTHS and len(text) > LENGTHS[key]:
+            problems.append(_("%(column)s: longer than %(max)s characters.",
+                              column=LABELS[key], max=LENGTHS[key]))
+        record[key] = text
+    for key in ("birth_on", "admitted_on", "expected_release_on"):
+        record[key] = _cell(problems, key, parse_date, values.get(key))
+    record["gender"] = _word(problems, "gender", context.genders, values.get("gender"),
+                             _("unknown gender"))
+    able = _cell(problems, "able_bodied", parse_bool, values.get("able_bodied"))
+    record["able_bodied"] = True if able is None else able
+    record["disability_group"] = _cell(problems, "disability_group", parse_int,
+                                       values.get("disability_group"))
+    record["education_level"] = _word(problems, "education_level", context.education,
+                                      values.get("education_level"),
+                                      _("unknown education level")) or "general_secondary"
+    record.update(_restrictions(problems, context, values.get("restrictions")))
+    record["skills"] = _skills(problems, context, values.get("skills"))
+    if record["iin"] and not record["iin"].isdigit():
+        problems.append(_("IIN: 12 digits expected."))
+    else:
+        problems.extend(f"{LABELS[k]}: {m}" for k, m in value_errors(record).items())
+    return record, problems
+
+
+def check(rows, facility_id=None, present=None):
+    """Check every row; ``facility_id`` limits rows to one facility (an inspector's)."""
+    context = _Context(rows, facility_id)
+    present = frozenset(present if present is not None else {c.key for c in COLUMNS})
+    result = Checked(present=present)
+    seen_numbers, seen_iins = {}, {}
+    for row in rows:
+        record, problems = check_row(row, context)
+        number, iin = record["file_number"], record["iin"]
+        if number and number in seen_numbers:
+            problems.append(_("The file number %(number)s is also on row %(row)s.",
+                              number=number, row=seen_numbers[number]))
+        elif number:
+            seen_numbers[number] = row.number
+        if iin and iin in seen_iins:
+            problems.append(_("This IIN is also on row %(row)s.", row=seen_iins[iin]))
+        elif iin:
+            seen_iins[iin] = row.number
+        if iin and context.iin_owner.get(iin, number) != number:
+            problems.append(_("IIN: another person already has this IIN."))
+        existing = context.people.get(number)
+        if existing and record["facility_id"] and existing["facility_id"] != record["facility_id"]:
+            problems.append(_("This file number belongs to a person at another facility; "
+                              "use a transfer to move a person."))
+        if problems:
+            result.errors.append((row.number, problems))
+            continue
+        if existing is None:
+            result.creates.append(record)
+            continue
+        changes = _differences(existing, record, context.skills.get(existing["id"], []), present)
+        if changes:
+            result.updates.append((existing["id"], record, changes))
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _differences(existing, record, skills, present):
+    """Return {field: (old, new)} for the columns present in the file whose value changed."""
+    changes = {}
+    for key in PERSON_KEYS:
+        column = "restrictions" if key.startswith("no_") else key
+        if column in present and existing[key] != record[key]:
+            changes[key] = (existing[key], record[key])
+    old_skills = sorted(skills)
+    if "skills" in present and old_skills != record["skills"]:
+        changes["skills"] = (skills_text(old_skills), skills_text(record["skills"]))
+    return changes
+
+
+def skills_text(skills):
+    """Return skills in the compact column form."""
+    return "; ".join(f"{c}:{lvl}:{y}:{'yes' if cert else 'no'}" for c, lvl, y, cert in skills) or None
+
+
+# --- Saving -------------------------------------------------------------------------------
+
+def save(result, user_id):
+    """Write a checked upload with bulk statements; the caller commits once."""
+    now = utcnow()
+    if result.creates:
+        rows = [{**{k: r[k] for k in PERSON_KEYS}, "facility_id": r["facility_id"],
+                 "custody_status": "in_custody", "version_id": 1} for r in result.creates]
+        ids = db.session.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True),
+                                 rows).all()
+        db.session.execute(insert(Stay), [{"person_id": pid, "facility_id": r["facility_id"],
+                                           "started_on": r["admitted_on"]}
+                                          for pid, r in zip(ids, result.creates)])
+        _insert_skills([(pid, r["skills"]) for pid, r in zip(ids, result.creates)])
+    if result.updates:
+        _update_people(result, user_id, now)
+    audit_count = len(result.creates) + len(result.updates)
+    if audit_count:
+        audit.record("import", entity="person",
+                     detail=f"created {len(result.creates)}, updated {len(result.updates)}")
+    db.session.flush()
+
+
+def _insert_skills(pairs):
+    rows = [{"person_id": pid, "occupation_code": c, "level": lvl, "years_experience": y,
+             "certified": cert} for pid, skills in pairs for c, lvl, y, cert in skills]
+    if rows:
+        db.session.execute(insert(Skill), rows)
+
+
+def _update_people(result, user_id, now):
+    table = Person.__table__
+    keys = [k for k in PERSON_KEYS
+            if ("restrictions" if k.startswith("no_") else k) in result.present]
+    if keys:
+        statement = (update(table).where(table.c.id == bindparam("person_id"))
+                     .values({k: bindparam(f"v_{k}") for k in keys},
+                             version_id=table.c.version_id + 1))
+        db.session.execute(statement, [{"person_id": pid, **{f"v_{k}": r[k] for k in keys}}
+                                       for pid, r, _changes in result.updates])
+    reskilled = [(pid, r["skills"]) for pid, r, changes in result.updates if "skills" in changes]
+    for chunk in _chunks(reskilled):
+        db.session.execute(delete(Skill).where(Skill.person_id.in_([pid for pid, _s in chunk])))
+    _insert_skills(reskilled)
+    db.session.execute(insert(PersonChange), [
+        {"person_id": pid, "field": name, "old_value": as_text(old), "new_value": as_text(new),
+         "changed_by": user_id, "changed_at": now}
+        for pid, _r, changes in result.updates for name, (old, new) in changes.items()])
+
+
+# --- Keeping an upload between preview and confirmation ------------------------------------
+
+def _folder():
+    folder = os.path.join(current_app.instance_path, "imports")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def keep(rows, present, user_id, filename):
+    """Store read rows on the server for the confirmation; return the random token."""
+    folder = _folder()
+    for name in os.listdir(folder):  # forget abandoned previews
+        path = os.path.join(folder, name)
+        if time.time() - os.path.getmtime(path) > KEEP_SECONDS:
+            os.remove(path)
+    token = secrets.token_urlsafe(24)
+    payload = {"user_id": user_id, "filename": filename, "present": sorted(present),
+               "rows": [[r.number, {k: _jsonable(v) for k, v in r.values.items()}, r.errors]
+                        for r in rows]}
+    with open(os.path.join(folder, token + ".json"), "w", encoding="utf-8") as out:
+        json.dump(payload, out, ensure_ascii=False)
+    return token
+
+
+def forget(token):
+    """Remove a kept upload once saved."""
+    if token and TOKEN.match(token):
+        try:
+            os.remove(os.path.join(_folder(), token + ".json"))
+        except OSError:
+            pass
+
+
+def take(token, user_id):
+    """Return (rows, present, filename) kept under a token for this user, or None."""
+    if not token or not TOKEN.match(token):
+        return None
+    path = os.path.join(_folder(), token + ".json")
+    try:
+        with open(path, encoding="utf-8") as source:
+            payload = json.load(source)
+    except (OSError, ValueError):
+        return None
+    if payload.get("user_id") != user_id or time.time() - os.path.getmtime(path) > KEEP_SECONDS:
+        return None
+    rows = [Row(number, values, errors) for number, values, errors in payload["rows"]]
+    return rows, frozenset(payload["present"]), payload["filename"]
+
+
+def read(data, filename):
+    """Read an upload into rows and the set of columns it has; raise tabular.TableError."""
+    rows = read_table(data, filename, COLUMNS)
+    return rows, frozenset(rows.present)
