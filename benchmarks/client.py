@@ -55,7 +55,10 @@ class Browser:
         return status, text, headers, elapsed
 
     def post(self, path, data):
-        return self.request("POST", path, dict(data, csrf_token=self.csrf or ""))
+        """POST a form: a dict (the CSRF token is added) or (name, value) pairs as read."""
+        if isinstance(data, dict):
+            data = dict(data, csrf_token=self.csrf or "")
+        return self.request("POST", path, data)
 
     def remember_csrf(self, text):
         """Keep the CSRF token of the last page that carried one."""
