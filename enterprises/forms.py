@@ -116,7 +116,8 @@ class OccupationRow(Form):
 
     code = SelectField(_l("Occupation"), validate_choice=False,
                        render_kw={"data-occupation-picker": "1"})
-    min_level = SelectField(_l("Minimum level"), choices=list(SKILL_LEVELS.items()))
+    min_level = SelectField(_l("Minimum level"), choices=list(SKILL_LEVELS.items()),
+                            default="trainee", validate_choice=False)
 
 
 class LineForm(FlaskForm):
