@@ -262,7 +262,8 @@ def roster_import(ctx):
     if importer is None:
         return _missing(ctx, operation, 15.0, "no roster import service in inmates/ yet")
     path = Path(tempfile.mkdtemp()) / "roster.xlsx"
-    roster.write_file(path, rows, ctx.synthetic["import_facility_id"])
+    with ctx.app.test_request_context():  # the Russian headers need a request's locale
+        roster.write_file(path, rows, ctx.synthetic["import_facility_id"])
     facility_id = ctx.synthetic["import_facility_id"]
 
     def product():

@@ -9,6 +9,7 @@ import argparse
 import platform
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from . import databases
@@ -61,6 +62,7 @@ def run(scales, engines, runs, only, rebuild, log=print):
                     try:
                         row = case(ctx)
                     except Exception as error:  # one broken case must not hide the others
+                        traceback.print_exc()
                         row = Row(name, engine, scale, Timing(note=_first_line(error)), None,
                                   None, status="error")
                 log(f"    {row.product.median} s median ({time.perf_counter() - started:.0f} s)")
@@ -78,7 +80,7 @@ def run(scales, engines, runs, only, rebuild, log=print):
 
 def _first_line(error):
     lines = [l for l in str(error).strip().splitlines() if l.strip()]
-    return f"{type(error).__name__}: {lines[-1] if lines else ''}"[:300]
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"[:300]
 
 
 def record(text_block):
