@@ -44,15 +44,12 @@ def _scope_choices(form):
 
 
 def _scope_from_form(form):
-    """Return the scope columns chosen in a user form, or None after adding field errors."""
+    """Return the scope columns chosen in a user form, or None after adding field errors.
+
+    The facility and region lists only accept their own choices (validated by the form).
+    """
     role = form.role.data
     facility_id, region_id, enterprise_id = form.facility_id.data, form.region_id.data, None
-    if facility_id is not None and db.session.get(Facility, facility_id) is None:
-        form.facility_id.errors.append(_("Choose a facility from the list."))
-        return None
-    if region_id is not None and db.session.get(Region, region_id) is None:
-        form.region_id.errors.append(_("Choose a region from the list."))
-        return None
     if role == "owner":
         if not form.enterprise_bin.data:
             form.enterprise_bin.errors.append(_("A business owner needs the enterprise's BIN."))

@@ -49,6 +49,7 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
 
 
 def _optional_int(value):
+    """Coerce a select's value to an id, or None for the empty choice."""
     return int(value) if value not in (None, "", "None") else None
 
 
@@ -57,12 +58,11 @@ class UserForm(FlaskForm):
 
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(key, label) for key, label in ROLES.items()])
-    facility_id = SelectField(_l("Facility (inspectors)"), coerce=_optional_int,
-                              validate_choice=False)
+    facility_id = SelectField(_l("Facility (inspectors)"), coerce=_optional_int)
     enterprise_bin = StringField(_l("Enterprise BIN (business owners)"), validators=[
         Optional(), Regexp(r"^\d{12}$", message=_l("A BIN has 12 digits."))])
     region_id = SelectField(_l("Region (analysts; empty for the whole country)"),
-                            coerce=_optional_int, validate_choice=False)
+                            coerce=_optional_int)
     language = SelectField(_l("Language"), choices=LANGUAGES)
 
 

@@ -75,7 +75,9 @@ def test_user_form_refuses_bad_input_with_messages(client, auth, world):
         ({"role": "analyst", "new_password": "password12345", "confirm": "password12345"},
          b"too common"),
         ({"role": "analyst", "login": "inspector_a"}, b"This login is taken."),
-        ({"role": "analyst", "facility_id": "99999999999"}, b"Choose a facility"),
+        ({"role": "analyst", "facility_id": "99999999999"}, b"is-invalid"),
+        ({"role": "analyst", "region_id": "-5"}, b"is-invalid"),
+        ({"role": "analyst", "region_id": "abc"}, b"is-invalid"),
         ({"role": "superuser"}, b"is-invalid"),
     ]
     before = db.session.scalar(select(db.func.count(User.id)))

@@ -101,3 +101,20 @@ def test_current_password_field_is_throttled_too(monkeypatch, client, auth, worl
         "current_password": factories.PASSWORD, "new_password": "a brand new passphrase",
         "confirm": "a brand new passphrase"})
     assert blocked.status_code == 429
+
+
+def test_forwarded_for_is_trusted_only_behind_configured_proxies(monkeypatch, database_url, app,
+                                                                 world):
+    from tests.conftest import make_test_app
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    proxied = make_test_app(database_url).test_client()
+    _login(proxied, "admin", "wrong password here", ip="10.0.0.1",
+           **{"X-Forwarded-For": "203.0.113.5"})
+    monkeypatch.delenv("TRUSTED_PROXIES")
+    direct = make_test_app(database_url).test_client()
+    _login(direct, "admin", "wrong password here", ip="10.0.0.1",
+           **{"X-Forwarded-For": "203.0.113.6"})
+    db.session.expire_all()
+    assert db.session.scalars(select(AuditEvent.ip).order_by(AuditEvent.id)).all() == [
+        "203.0.113.5", "10.0.0.1"]

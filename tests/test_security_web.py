@@ -141,3 +141,22 @@ def test_denied_and_forbidden_pages_show_no_details(client, auth, world):
     response = client.get("/audit", headers=EN)
     assert response.status_code == 403
     assert b"You do not have access to this page." in response.data
+
+
+def test_a_view_that_declares_no_access_is_refused_to_everyone(database_url, app, world):
+    undeclared = make_test_app(database_url)
+
+    def forgotten():
+        """A view whose author forgot @roles."""
+        return "secret page"
+
+    undeclared.add_url_rule("/forgotten-for-tests", "forgotten", forgotten, methods=["GET", "POST"])
+    client = undeclared.test_client()
+    assert client.get("/forgotten-for-tests").status_code == 302  # anonymous: log in first
+    assert client.post("/forgotten-for-tests").status_code == 401
+    client.post("/login", data={"login": "admin", "password": factories.PASSWORD})
+    response = client.get("/forgotten-for-tests")
+    assert response.status_code == 403 and b"secret page" not in response.data
+    db.session.expire_all()
+    denial = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "deny")).one()
+    assert (denial.login, denial.entity, denial.outcome) == ("admin", "forgotten", "undeclared")
