@@ -9,16 +9,16 @@ import io
 from collections import namedtuple
 
 from flask import current_app, send_file
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from tabular import neutralise
+from tabular import Column, TableError, neutralise, read_table, template_xlsx
 
 from . import wages
 
-COLUMNS = ("file_number", "full_name", *wages.FIELDS)
-HEADERS = {"file_number": _l("File number"), "full_name": _l("Full name"), **wages.LABELS}
+COLUMNS = [Column("file_number", _l("File number"), required=True),
+           Column("full_name", _l("Full name"), width=30),
+           *(Column(f, wages.LABELS[f], required=True) for f in wages.FIELDS)]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 PAYLOAD_MAX_AGE = 3600  # seconds between preview and confirmation
@@ -26,33 +26,23 @@ PAYLOAD_MAX_AGE = 3600  # seconds between preview and confirmation
 ImportResult = namedtuple("ImportResult", "ok rows errors")
 
 
-def headers():
-    """Return the sheet's headers in the current language."""
-    return [str(HEADERS[c]) for c in COLUMNS]
-
-
-def _accepted_headers():
-    accepted = []
-    for language in ("kk", "ru", "en"):
-        with force_locale(language):
-            accepted.append([h.strip().casefold() for h in headers()])
-    return accepted
+def _sheet_row(row):
+    values = {"file_number": row.file_number, "full_name": row.full_name}
+    if row.record is not None:
+        values.update({f: getattr(row.record, f) for f in wages.FIELDS})
+        values["norm_met"] = 1 if row.record.norm_met else 0
+    return values
 
 
 def template_response(line, month):
-    """Return an XLSX with the headers and one prefilled row per placement of the month."""
-    from openpyxl import Workbook
+    """Return the XLSX template, headers in the user's language, one row per worker of the month."""
+    from openpyxl import load_workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{month:%Y-%m}"
-    sheet.append(headers())
-    for row in wages.grid(line.id, month):
-        record = row.record
-        values = [getattr(record, f) if record else None for f in wages.FIELDS]
-        if record is not None:
-            values[wages.FIELDS.index("norm_met")] = 1 if record.norm_met else 0
-        sheet.append([neutralise(row.file_number), neutralise(row.full_name), *values])
+    rows = [_sheet_row(row) for row in wages.grid(line.id, month)]
+    book = load_workbook(io.BytesIO(template_xlsx(COLUMNS, rows[0] if rows else {})))
+    sheet = book.worksheets[0]
+    for values in rows[1:]:
+        sheet.append([neutralise(values.get(c.key)) for c in COLUMNS])
     buffer = io.BytesIO()
     book.save(buffer)
     buffer.seek(0)
@@ -64,59 +54,37 @@ def template_response(line, month):
     return response
 
 
-def _size(storage):
-    stream = storage.stream
-    stream.seek(0, io.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    return size
-
-
 def check_upload(storage, line, month):
     """Read and check an uploaded sheet; return ImportResult(ok, rows, [(row, reason)])."""
-    if _size(storage) > MAX_BYTES:
-        return ImportResult(False, [], [(None, _l("The file is larger than 2 MB."))])
     try:
-        table = read_table(storage, MAX_ROWS + 1)
-    except ValueError as error:
-        return ImportResult(False, [], [(None, str(error))])
-    if not table:
-        return ImportResult(False, [], [(None, _l("The file is empty."))])
-    if len(table) > MAX_ROWS + 1:
-        return ImportResult(False, [], [(None, _l("The file has more than %(max)s rows.",
-                                                   max=MAX_ROWS))])
-    head = [str(v or "").strip().casefold() for v in table[0]][:len(COLUMNS)]
-    if head not in _accepted_headers():
-        return ImportResult(False, [], [(1, _l("The headers do not match the template. "
-                                               "Download the template and fill it in."))])
-    return check_rows(table[1:], line, month)
+        table = read_table(storage.read(MAX_BYTES + 1), storage.filename, COLUMNS,
+                           max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    except TableError as error:
+        return ImportResult(False, [], [(None, error.message)])
+    return check_rows(table, line, month)
 
 
 def check_rows(rows, line, month):
-    """Check data rows against the line's placements of the month and the wage rules."""
+    """Check tabular rows against the line's placements of the month and the wage rules."""
     placements = {row.file_number.casefold(): row.placement for row in wages.grid(line.id, month)}
     good, errors, seen = [], [], set()
-    for number, cells in enumerate(rows, start=2):
-        cells = list(cells) + [None] * (len(COLUMNS) - len(cells))
-        values = dict(zip(COLUMNS, cells))
-        if not any(str(v or "").strip() for v in cells):
+    for row in rows:
+        if row.errors:
+            errors.extend((row.number, message) for message in row.errors)
             continue
-        if any(isinstance(v, str) and v.startswith("=") for v in cells):
-            errors.append((number, _l("Formulas are not accepted; enter values.")))
-            continue
-        key = str(values["file_number"] or "").strip().casefold()
+        key = str(row.values["file_number"] or "").strip().casefold()
         placement = placements.get(key)
         if placement is None:
-            errors.append((number, _l("No worker with this file number on this line in this "
-                                      "month.")))
+            errors.append((row.number, _l("No worker with this file number on this line in "
+                                          "this month.")))
             continue
         if key in seen:
-            errors.append((number, _l("This file number appears twice.")))
+            errors.append((row.number, _l("This file number appears twice.")))
             continue
         seen.add(key)
-        clean, problems = wages.validate(values)
+        clean, problems = wages.validate(row.values)
         if problems:
-            errors.extend((number, f"{wages.LABELS[f]}: {m}") for f, m in problems.items())
+            errors.extend((row.number, f"{wages.LABELS[f]}: {m}") for f, m in problems.items())
             continue
         good.append({"placement_id": placement.id, **clean})
     if not good and not errors:
@@ -157,10 +125,3 @@ def save_all(rows, line, month, user):
             break
         wages.save_record(row.placement, month, clean, user, row.record)
     return [str(p) for p in problems]
-
-
-def read_table(storage, limit):
-    """Read the first sheet of an XLSX or a CSV into lists of cell values."""
-    from tabular import read_rows
-
-    return read_rows(storage, limit)

@@ -38,8 +38,12 @@ def _grid_context(line, month, values=None, errors=None):
     minimum = wages.minimum_wage(month.year)
     flags = {}
     for row in rows:
-        current = (values or {}).get(row.placement.id) or (
-            {f: getattr(row.record, f) for f in wages.FIELDS} if row.record else {})
+        posted = (values or {}).get(row.placement.id)
+        if posted is not None:
+            current, problems = wages.validate(posted)
+            current = {} if problems else current
+        else:
+            current = {f: getattr(row.record, f) for f in wages.FIELDS} if row.record else {}
         flags[row.placement.id] = wages.below_minimum(current, row.placement, month, minimum)
     return {"line": line, "month": month, "rows": rows, "values": values or {},
             "errors": errors or {}, "flags": flags, "minimum": minimum,

@@ -13,6 +13,7 @@ from sqlalchemy import Date, and_, case, cast, extract, func, or_, select, text
 
 from enterprises.models import ProductionLine
 from extensions import db
+from tabular import parse_bool, parse_int
 from inmates.models import Person
 from reference.models import MinimumWage
 from timeutil import month_end, month_start, utcnow
@@ -38,8 +39,6 @@ LABELS = {
     "deduction_other_kzt": _l("Other deductions, ₸"),
     "credited_kzt": _l("Credited, ₸"),
 }
-TRUE_WORDS = {"1", "true", "yes", "y", "да", "иә", "on", "x", "✓"}
-FALSE_WORDS = {"", "0", "false", "no", "n", "нет", "жоқ", "off"}
 BELOW_MIN_LABEL = _l("Below the minimum wage")
 
 GridRow = namedtuple("GridRow", "placement full_name file_number record full_month")
@@ -54,28 +53,8 @@ def parse_month(value, default):
         return month_start(default)
 
 
-def _number(raw):
-    if isinstance(raw, bool):
-        raise ValueError
-    if isinstance(raw, (int, float)):
-        if float(raw) != int(raw):
-            raise ValueError
-        return int(raw)
-    text = str(raw if raw is not None else "").strip().replace("\u00a0", "").replace(" ", "")
-    if text == "":
-        return 0
-    return int(text)
-
-
-def _flag(raw):
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw if raw is not None else "").strip().lower()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise ValueError
+def _blank_as_none(value):
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 def validate(raw):
@@ -86,8 +65,8 @@ def validate(raw):
     clean, errors = {}, {}
     for field in NUMBER_FIELDS:
         try:
-            value = _number(raw.get(field))
-        except (TypeError, ValueError, OverflowError):
+            value = parse_int(_blank_as_none(raw.get(field))) or 0
+        except ValueError:
             errors[field] = _l("Enter a whole number.")
             continue
         low, high = RANGES.get(field, (0, MAX_KZT))
@@ -96,7 +75,7 @@ def validate(raw):
             continue
         clean[field] = value
     try:
-        clean["norm_met"] = _flag(raw.get("norm_met"))
+        clean["norm_met"] = bool(parse_bool(_blank_as_none(raw.get("norm_met"))))
     except ValueError:
         errors["norm_met"] = _l("Enter yes or no.")
     if not errors:
