@@ -376,8 +376,8 @@ def _update_people(result, user_id, now):
             if ("restrictions" if k.startswith("no_") else k) in result.present]
     if keys:
         statement = (update(table).where(table.c.id == bindparam("person_id"))
-                     .values({k: bindparam(f"v_{k}") for k in keys},
-                             version_id=table.c.version_id + 1))
+                     .values({**{k: bindparam(f"v_{k}") for k in keys},
+                              "version_id": table.c.version_id + 1}))
         db.session.execute(statement, [{"person_id": pid, **{f"v_{k}": r[k] for k in keys}}
                                        for pid, r, _changes in result.updates])
     reskilled = [(pid, r["skills"]) for pid, r, changes in result.updates if "skills" in changes]
