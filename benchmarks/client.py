@@ -2,6 +2,7 @@
 import http.client
 import re
 import time
+import uuid
 from urllib.parse import urlencode, urlsplit
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -20,15 +21,16 @@ class Browser:
         self.cookies = {}
         self.csrf = None
 
-    def request(self, method, path, data=None):
+    def request(self, method, path, data=None, body=None, content_type=None):
         """Send one request; return (status, body text, headers, seconds)."""
         headers = {"Accept-Language": "ru"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
         if data is not None:
             body = urlencode(data)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            content_type = "application/x-www-form-urlencoded"
+        if content_type:
+            headers["Content-Type"] = content_type
         started = time.perf_counter()
         connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
@@ -59,6 +61,20 @@ class Browser:
         if isinstance(data, dict):
             data = dict(data, csrf_token=self.csrf or "")
         return self.request("POST", path, data)
+
+    def upload(self, path, fields, field_name, filename, content):
+        """POST a multipart form with one file and the CSRF token."""
+        boundary = "----bench" + uuid.uuid4().hex
+        parts = []
+        for name, value in dict(fields, csrf_token=self.csrf or "").items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                         f"\r\n\r\n{value}\r\n".encode())
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field_name}"; '
+                     f'filename="{filename}"\r\nContent-Type: application/octet-stream'
+                     "\r\n\r\n".encode() + content + b"\r\n")
+        parts.append(f"--{boundary}--\r\n".encode())
+        return self.request("POST", path, body=b"".join(parts),
+                            content_type=f"multipart/form-data; boundary={boundary}")
 
     def remember_csrf(self, text):
         """Keep the CSRF token of the last page that carried one."""
