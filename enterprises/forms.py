@@ -62,7 +62,8 @@ class RegistrationForm(FlaskForm):
     contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE])
     login = StringField(_l("Login"), validators=[
         DataRequired(), Length(min=3, max=60),
-        Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use Latin letters, digits, dot, dash or underscore."))])
+        Regexp(r"^[A-Za-z0-9._-]+$",
+               message=_l("Use Latin letters, digits, dot, dash or underscore."))])
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200),
                                                          good_password])

@@ -8,13 +8,14 @@ from accounts.permissions import ALL_ROLES, get_or_404, roles, visible
 from extensions import db
 from facilities.models import ProductionSpace
 from facilities.services import InputError, free_area
-from facilities.views import apply_input_errors, check_facility_scope, query_choice, query_int
+from facilities.views import (apply_input_errors, check_facility_scope, flash_errors,
+                              query_choice, query_int)
 from reference.codes import LEASE_STATUSES
 
 from . import leases as lease_services
 from .forms import DecisionForm, EndForm, LeaseRequestForm
 from .models import Enterprise, Lease
-from .views import bp, unapproved_owner_redirect
+from .views import approved_enterprise_required, bp
 
 
 @bp.route("/leases")
@@ -35,12 +36,10 @@ def leases():
 
 @bp.route("/spaces/<int:space_id>/lease", methods=["GET", "POST"])
 @roles("owner")
+@approved_enterprise_required
 def lease_request(space_id):
     """Ask for part or all of a production space for the owner's enterprise."""
     space = get_or_404(ProductionSpace, space_id)
-    refused = unapproved_owner_redirect()
-    if refused:
-        return refused
     form = LeaseRequestForm()
     if form.validate_on_submit():
         enterprise = db.session.get(Enterprise, current_user.enterprise_id)
@@ -67,9 +66,7 @@ def lease_decide(lease_id):
     check_facility_scope(lease.space.facility_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "danger")
+        flash_errors(form.errors)
         return redirect(url_for("enterprises.leases"))
     try:
         if form.decision.data == "approve":
@@ -81,8 +78,7 @@ def lease_decide(lease_id):
         db.session.commit()
     except InputError as error:
         db.session.rollback()
-        for message in error.errors.values():
-            flash(message, "danger")
+        flash_errors(error.errors)
     else:
         flash(_("The decision is saved."), "success")
     return redirect(url_for("enterprises.leases"))
@@ -102,8 +98,7 @@ def lease_end(lease_id):
         lease_services.end_lease(lease, form.ended_on.data)
     except InputError as error:
         db.session.rollback()
-        for message in error.errors.values():
-            flash(message, "danger")
+        flash_errors(error.errors)
     else:
         audit.record("end", entity="lease", entity_id=lease_id)
         db.session.commit()

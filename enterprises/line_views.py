@@ -10,17 +10,20 @@ from accounts.permissions import ALL_ROLES, get_or_404, roles, visible
 from extensions import db
 from facilities.models import Facility
 from facilities.services import InputError, paginate_rows
-from facilities.views import apply_input_errors, query_choice, query_int, sort_order
+from facilities.views import (apply_input_errors, flash_errors, query_choice, query_int,
+                              sort_order)
 from reference.codes import LINE_STATUSES
 from reference.models import Occupation
 
 from . import lines as line_services
 from .forms import CloseLineForm, LineForm, LineStatusForm
 from .models import Enterprise, ProductionLine
-from .views import bp, facility_choices, region_choices, unapproved_owner_redirect
+from .views import approved_enterprise_required, bp, facility_choices, region_choices
 
-CONFLICT = lambda: _("Someone else changed this line while you were editing it. "  # noqa: E731
-                     "Reload the page to see their changes, then make yours again.")
+def conflict_message():
+    """Return the message shown when the line changed under the user's edit."""
+    return _("Someone else changed this line while you were editing it. "
+             "Reload the page to see their changes, then make yours again.")
 
 
 def occupation_choices():
@@ -115,11 +118,9 @@ def _render_line_form(form, line, status=200):
 
 @bp.route("/lines/new", methods=["GET", "POST"])
 @roles("owner", "admin")
+@approved_enterprise_required
 def line_new():
     """Post a new production line."""
-    refused = unapproved_owner_redirect()
-    if refused:
-        return refused
     form = LineForm()
     enterprise = form_enterprise(form)
     fill_choices(form, enterprise if current_user.role == "owner" else None)
@@ -143,12 +144,10 @@ def line_new():
 
 @bp.route("/lines/<int:line_id>/edit", methods=["GET", "POST"])
 @roles("owner", "admin")
+@approved_enterprise_required
 def line_edit(line_id):
     """Change a production line; a concurrent change is reported, not overwritten."""
     line = get_or_404(ProductionLine, line_id)
-    refused = unapproved_owner_redirect()
-    if refused:
-        return refused
     form = LineForm(obj=line if request.method == "GET" else None)
     if request.method == "GET":
         rows = [{"code": o.occupation_code, "min_level": o.min_level} for o in line.occupations]
@@ -169,7 +168,7 @@ def line_edit(line_id):
             apply_input_errors(form, error.errors)
         except (line_services.LineConflict, StaleDataError):
             db.session.rollback()
-            flash(CONFLICT(), "danger")
+            flash(conflict_message(), "danger")
             return _render_line_form(form, line, 409)
         else:
             flash(_("The line is saved."), "success")
@@ -179,12 +178,10 @@ def line_edit(line_id):
 
 @bp.route("/lines/<int:line_id>/status", methods=["POST"])
 @roles("owner", "admin")
+@approved_enterprise_required
 def line_status(line_id):
     """Open, pause or reopen a production line."""
     line = get_or_404(ProductionLine, line_id)
-    refused = unapproved_owner_redirect()
-    if refused:
-        return refused
     form = LineStatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -198,16 +195,16 @@ def line_status(line_id):
         db.session.commit()
     except InputError as error:
         db.session.rollback()
-        for message in error.errors.values():
-            flash(message, "danger")
+        flash_errors(error.errors)
     except StaleDataError:
         db.session.rollback()
-        flash(CONFLICT(), "danger")
+        flash(conflict_message(), "danger")
     return redirect(url_for("enterprises.line_detail", line_id=line_id))
 
 
 @bp.route("/lines/<int:line_id>/close", methods=["GET", "POST"])
 @roles("owner", "admin")
+@approved_enterprise_required
 def line_close(line_id):
     """Close a line, ending its active placements with a reason and date."""
     line = get_or_404(ProductionLine, line_id)
@@ -224,7 +221,7 @@ def line_close(line_id):
             apply_input_errors(form, error.errors)
         except StaleDataError:
             db.session.rollback()
-            flash(CONFLICT(), "danger")
+            flash(conflict_message(), "danger")
         else:
             flash(_("The line is closed."), "success")
             return redirect(url_for("enterprises.line_detail", line_id=line_id))

@@ -17,6 +17,9 @@ PANEL_ROWS = 10
 def enterprise_panel():
     """Return what the user's home panel shows: their enterprise, lines, leases, workers."""
     role = getattr(current_user, "role", None)
+    if role == "admin":
+        return {"pending": db.session.scalar(select(func.count(Enterprise.id)).where(
+            Enterprise.status == "pending"))}
     if role not in ("owner", "inspector"):
         return None
     live = ProductionLine.status.in_(("open", "paused", "draft") if role == "owner"

@@ -2,6 +2,8 @@
 
 Leases and lines have their routes in lease_views.py and line_views.py on the same blueprint.
 """
+from functools import wraps
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,9 +14,8 @@ from accounts import audit
 from accounts.permissions import ALL_ROLES, get_or_404, public, roles, visible
 from extensions import db
 from facilities.models import Facility
-from facilities.views import (apply_input_errors, query_choice, query_int, regions,
-                              sort_order)
-from facilities.services import paginate_rows
+from facilities.views import (apply_input_errors, flash_errors, query_choice, query_int,
+                              regions, sort_order)
 from i18n import current_language
 from reference.codes import ENTERPRISE_KINDS, ENTERPRISE_STATUSES
 
@@ -36,16 +37,18 @@ def facility_choices(blank=None):
     return ([("", blank)] if blank else []) + [(f.id, f"{f.code} · {f.name}") for f in rows]
 
 
-def unapproved_owner_redirect():
-    """Send a pending or rejected owner home with an explanation; None for everyone else."""
-    if current_user.role != "owner":
-        return None
-    enterprise = db.session.get(Enterprise, current_user.enterprise_id)
-    if enterprise is not None and enterprise.status == "approved":
-        return None
-    flash(_("Your enterprise is not approved yet, so it cannot request space or post lines."),
-          "warning")
-    return redirect(url_for("home.index"))
+def approved_enterprise_required(view):
+    """Send a pending or rejected owner home with an explanation instead of running the view."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user.role == "owner":
+            enterprise = db.session.get(Enterprise, current_user.enterprise_id)
+            if enterprise is None or enterprise.status != "approved":
+                flash(_("Your enterprise is not approved yet, so it cannot request space or "
+                        "post lines."), "warning")
+                return redirect(url_for("home.index"))
+        return view(*args, **kwargs)
+    return wrapper
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -120,16 +123,13 @@ def decide(enterprise_id):
     enterprise = get_or_404(Enterprise, enterprise_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "danger")
+        flash_errors(form.errors)
         return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
     try:
         services.decide_enterprise(enterprise, form.decision.data == "approve", form.reason.data)
     except services.InputError as error:
         db.session.rollback()
-        for message in error.errors.values():
-            flash(message, "danger")
+        flash_errors(error.errors)
     else:
         audit.record("update", entity="enterprise", entity_id=enterprise.id,
                      detail=f"status={enterprise.status}")

@@ -62,6 +62,13 @@ def apply_input_errors(form, errors):
             field.errors = list(field.errors or []) + [message]
 
 
+def flash_errors(errors):
+    """Flash every message of a form's or a service's errors (for forms without a page)."""
+    for messages in errors.values():
+        for message in ([messages] if isinstance(messages, str) else messages):
+            flash(message, "danger")
+
+
 @bp.route("/", endpoint="list")
 @roles("admin", "analyst")
 def facility_list():
