@@ -140,10 +140,12 @@ PAGE_TARGETS = {
 
 
 def _object_routes(app, targets):
+    """Yield (rule, method) for every method of every route naming only such rows: opening
+    (GET) and editing (POST, with empty data) alike."""
     for rule in app.url_map.iter_rules():
         if rule.arguments and rule.arguments <= set(targets):
-            methods = set(rule.methods) - {"HEAD", "OPTIONS"}
-            yield rule, "GET" if "GET" in methods else sorted(methods)[0]
+            for method in sorted(set(rule.methods) - {"HEAD", "OPTIONS"}):
+                yield rule, method
 
 
 @pytest.mark.parametrize("login", sorted(PAGE_TARGETS))
