@@ -10,6 +10,11 @@ class Timing:
 
     seconds: list = field(default_factory=list)
     note: str = ""
+    cpu: list = field(default_factory=list)  # this process's CPU seconds per run
+
+    @property
+    def cpu_median(self):
+        return statistics.median(self.cpu) if self.cpu else None
 
     @property
     def median(self):
@@ -34,13 +39,14 @@ def measure(function, runs, warmup=1, setup=None, teardown=None):
     for index in range(warmup + runs):
         if setup:
             setup()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         function()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         if teardown:
             teardown()
         if index >= warmup:
             timing.seconds.append(elapsed)
+            timing.cpu.append(cpu)
     return timing
 
 
@@ -91,7 +97,8 @@ class Row:
         return "within 10×" if self.product.median <= 10 * self.scale1_median else "OVER 10×"
 
 
-HEADER = ("operation", "db", "scale", "runs", "median", "min", "max", "limit (median)",
+HEADER = ("operation", "db", "scale", "runs", "median", "min", "max", "CPU median",
+          "limit (median)",
           "÷ limit", "budget", "verdict", "s10 ÷ s1", "notes")
 
 
@@ -104,7 +111,7 @@ def table(rows):
         notes = "; ".join(n for n in (row.extra, row.product.note) if n)
         cells = (row.operation, row.database, row.scale, str(len(row.product.seconds)),
                  seconds_text(row.product.median), seconds_text(row.product.low),
-                 seconds_text(row.product.high),
+                 seconds_text(row.product.high), seconds_text(row.product.cpu_median),
                  seconds_text(row.limit.median) if row.limit else "—",
                  ratio_text(row.limit_ratio),
                  seconds_text(row.budget) if row.budget else "—",
