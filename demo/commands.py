@@ -11,10 +11,13 @@ from flask.cli import with_appcontext
 @with_appcontext
 def demo_data_command(scale, seed):
     """Build the deterministic national demo data set (DESIGN.md section 8)."""
+    from extensions import db
+
     from .generator import build
 
     started = time.perf_counter()
     summary = build(scale=scale, seed=seed)
+    db.session.commit()
     click.echo(f"demo data built in {time.perf_counter() - started:.1f} s: "
                + ", ".join(f"{k} {v}" for k, v in summary.items()))
 

@@ -1,0 +1,415 @@
+"""People of one demo country: persons, stays, skills and placements over time.
+
+The population on D is built exactly (per facility: in custody, able-bodied, employed on each
+planned line, restricted); history before D and life after it are generated around it and
+never touch D: spells before D end on or before D, spells after D start after D, and people
+released before D or admitted after D have no stay covering D.
+"""
+from datetime import date
+from heapq import heappop, heappush
+
+from . import catalogue as c
+from .names import person_name
+from .util import INF, add_years, apportion, as_date, as_datetime, day, uniform_day
+
+D = day(c.D)
+HISTORY_FROM = day(date(2019, 7, 1))   # people's employment histories start around here
+EMPLOYED_MEAN = 330                   # days, mean length of a placement
+SENTENCE_MEAN = 1460                  # days, mean time from D (or admission) to release
+END_REASONS = (("completed", 45), ("dismissed", 15), ("health", 8), ("other", 7))
+ALL_CODES = sorted({code for _t, codes, _k, _a in c.PRODUCTIONS.values() for code in codes}
+                   | {code for _t, codes in c.SERVICES.values() for code in codes})
+
+
+class Population:
+    """Builds the people of a planned Country."""
+
+    def __init__(self, country):
+        self.country = country
+        self.rng = country.rng
+        self.today = country.today
+        self.persons, self.stays, self.skills, self.placements = [], [], [], []
+        self.lines = {line["id"]: line for line in country.lines}
+
+    # -- exact figures on D ----------------------------------------------------------------
+
+    def plan(self):
+        """Build everyone; return self."""
+        country, rng = self.country, self.rng
+        facilities = country.facilities
+        entries = {f["id"]: [] for f in facilities}
+        for line in country.lines:
+            if line["facility_id"] is not None:
+                entries[line["facility_id"]] += [line] * line["_quota"]
+        workshop = country.workshop
+        for facility, share in zip(country.astana_minimum,
+                                   apportion(workshop["_quota"], [55, 45])):
+            entries[facility["id"]] += [workshop] * share
+        employed = [len(entries[f["id"]]) for f in facilities]
+        rates = self._rates(facilities)
+        able = [e + extra for e, extra in zip(employed, apportion(
+            country.targets["able_bodied"] - sum(employed),
+            [e * (1 / r - 1) + 0.5 for e, r in zip(employed, rates)]))]
+        fit = [rng.uniform(0.72, 0.82) for _ in facilities]
+        custody = [a + extra for a, extra in zip(able, apportion(
+            country.targets["in_custody"] - country.targets["able_bodied"],
+            [a * (1 / r - 1) + 0.5 for a, r in zip(able, fit)]))]
+        restricted = apportion(country.targets["no_work_with_minors"], custody)
+        self.rate = {f["id"]: min(0.8, max(0.2, e / a if a else 0.5))
+                     for f, e, a in zip(facilities, employed, able)}
+        self.fit = {f["id"]: r for f, r in zip(facilities, fit)}
+        self.size = {f["id"]: n for f, n in zip(facilities, custody)}
+        self._weights(facilities, entries)
+        for facility, n_custody, n_able, n_restricted in zip(facilities, custody, able,
+                                                             restricted):
+            self._population_on_d(facility, n_custody, n_able, n_restricted,
+                                  entries[facility["id"]])
+        for facility in facilities:
+            self._released_before_d(facility)
+            self._admitted_after_d(facility)
+        self._slots()
+        return self
+
+    def _rates(self, facilities):
+        """Employment rates on D between 0.3 and 0.7, varying by region and facility."""
+        rng, by_region = self.rng, {}
+        rates = []
+        for facility in facilities:
+            base = by_region.setdefault(facility["_region"], rng.uniform(0.38, 0.6))
+            rate = base + rng.uniform(-0.08, 0.08) - (0.1 if facility["is_pre_trial"] else 0)
+            rates.append(min(0.7, max(0.3, rate)))
+        return rates
+
+    def _weights(self, facilities, entries):
+        """Weights for choosing a line in later spells: its quota on D or its kind's mean."""
+        for facility in facilities:
+            lines = self.country.lines_by_facility.get(facility["id"], [])
+            quotas = [line["_quota"] for line in lines if line["_quota"]]
+            mean = sum(quotas) / len(quotas) if quotas else 5
+            for line in lines:
+                line["_weight"] = max(line["_quota"], mean * 0.8) + 1
+        workshop = self.country.workshop
+        workshop["_weight"] = workshop["_quota"] / 2 + 1
+
+    def _population_on_d(self, facility, n_custody, n_able, n_restricted, entries):
+        rng, fid = self.rng, facility["id"]
+        people = []
+        for index in range(n_custody):
+            age = rng.triangular(19, 64, 33)
+            born = D - int(age * 365.25) - rng.randrange(365)
+            admitted = max(D - int(rng.expovariate(1 / 1200)) - rng.randrange(30),
+                           day(add_years(as_date(born), 18)) + 1, D - 20 * 365)
+            release = D + 1 + int(rng.expovariate(1 / SENTENCE_MEAN))
+            people.append(self._person(facility, born, admitted, release, able=index < n_able))
+        for person in rng.sample(people, n_restricted):
+            person["no_work_with_minors"] = True
+        able = people[:n_able]
+        rng.shuffle(able)
+        # Restricted places first, each to the first person whom no restriction bars.
+        entries = sorted(entries, key=lambda line: not (line["involves_minors"]
+                                                        or line["outside_work"]))
+        on_d = {}
+        for line in entries:
+            for position in range(len(able) - 1, -1, -1):
+                if self._allowed(able[position], line):
+                    on_d[able.pop(position)["id"]] = line
+                    break
+            else:
+                raise RuntimeError(f"nobody fits line {line['id']} at {facility['code']}")
+        for person in people:
+            stays = self._stays_around_d(person, facility)
+            for stay in stays:
+                self.stays.append(stay)
+            if person["able_bodied"]:
+                self._spells_around_d(person, stays, on_d.get(person["id"]))
+            self._finish(person, stays)
+
+    # -- people ----------------------------------------------------------------------------
+
+    def _person(self, facility, born, admitted, release, able):
+        rng, country = self.rng, self.country
+        gender = "F" if rng.random() < 0.07 else "M"
+        last, first, patronymic = person_name(rng, gender)
+        born_date = as_date(born)
+        education = rng.choices([e for e, _w in c.EDUCATION], [w for _e, w in c.EDUCATION])[0]
+        person = {
+            "id": country.ids["person"].next(), "last_name": last, "first_name": first,
+            "patronymic": patronymic, "gender": gender, "birth_on": born_date,
+            "iin": country.identifiers.iin(born_date, gender) if rng.random() < 0.92 else None,
+            "facility_id": facility["id"], "admitted_on": as_date(admitted),
+            "able_bodied": able, "disability_group": None if able or rng.random() < 0.2
+            else rng.choice((1, 2, 2, 2, 3, 3, 3, 3)),
+            "education_level": education, "no_work_with_minors": False,
+            "no_outside_work": rng.random() < 0.05, "version_id": 1,
+            "_admitted": admitted, "_release": release, "_first_line": None}
+        person["file_number"] = f"ЛД-{person['id']:07d}"
+        self.persons.append(person)
+        return person
+
+    def _finish(self, person, stays):
+        """Set the current facility, release and status from the person's stays."""
+        rng = self.rng
+        last = stays[-1]
+        person["facility_id"] = last["facility_id"]
+        release = person["_release"]
+        if release <= self.today:
+            person["released_on"] = as_date(release)
+            person["custody_status"] = "released"
+            early = rng.randrange(30, 400) if rng.random() < 0.25 else 0
+            person["expected_release_on"] = as_date(release + early)
+        else:
+            person["released_on"] = None
+            person["custody_status"] = "in_custody"
+            person["expected_release_on"] = as_date(release)
+        codes = set()
+        if person["_first_line"]:
+            codes.add(person["_first_line"]["_codes"][0])
+        while len(codes) < rng.choice((1, 1, 2, 2, 3)):
+            codes.add(ALL_CODES[rng.randrange(len(ALL_CODES))])
+        for code in sorted(codes):
+            self.skills.append({
+                "id": self.country.ids["skill"].next(), "person_id": person["id"],
+                "occupation_code": code,
+                "level": rng.choice(("trainee", "trainee", "qualified", "qualified", "expert")),
+                "years_experience": rng.randrange(0, 16), "certified": rng.random() < 0.3})
+
+    def _stay(self, person, facility, start, end, reason):
+        return {"id": self.country.ids["stay"].next(), "person_id": person["id"],
+                "facility_id": facility["id"], "started_on": as_date(start),
+                "ended_on": as_date(end) if end <= self.today else None,
+                "end_reason": reason if end <= self.today else None,
+                "_start": start, "_end": end if end <= self.today else INF,
+                "_reason": reason, "_facility": facility}
+
+    def _other_facility(self, facility):
+        same = [f for f in self.country.facilities
+                if f["region_id"] == facility["region_id"] and f is not facility]
+        return self.rng.choice(same or self.country.facilities)
+
+    def _stays_around_d(self, person, facility):
+        """One stay covering D, with a transfer before or after D for a few people."""
+        rng = self.rng
+        admitted, release = person["_admitted"], person["_release"]
+        draw = rng.random()
+        if draw < 0.03 and D - admitted > 60:
+            moved = uniform_day(rng, admitted + 30, D)
+            return [self._stay(person, self._other_facility(facility), admitted, moved,
+                               "transferred"),
+                    self._stay(person, facility, moved, release, "released")]
+        end = min(release, self.today)
+        if draw > 0.97 and end - D > 60:
+            moved = uniform_day(rng, D + 30, end - 1)
+            return [self._stay(person, facility, admitted, moved, "transferred"),
+                    self._stay(person, self._other_facility(facility), moved, release,
+                               "released")]
+        return [self._stay(person, facility, admitted, release, "released")]
+
+    def _released_before_d(self, facility):
+        rng = self.rng
+        monthly = self.size[facility["id"]] / 48
+        for first in _month_starts(HISTORY_FROM, D - 1):
+            for _ in range(int(monthly + rng.random())):
+                release = uniform_day(rng, first, min(_next_month(first), D) - 1)
+                self._newcomer(facility, release - 60 - int(rng.expovariate(1 / 1200)), release)
+
+    def _admitted_after_d(self, facility):
+        rng = self.rng
+        monthly = self.size[facility["id"]] / 48
+        for first in _month_starts(D, self.today):
+            for _ in range(int(monthly + rng.random())):
+                admitted = uniform_day(rng, max(first, D + 1), min(_next_month(first) - 1,
+                                                                   self.today))
+                self._newcomer(facility, admitted,
+                               admitted + 60 + int(rng.expovariate(1 / SENTENCE_MEAN)))
+
+    def _newcomer(self, facility, admitted, release):
+        """A person whose only stay does not cover D."""
+        rng = self.rng
+        age = rng.triangular(18.2, 62, 30)
+        born = admitted - int(age * 365.25)
+        able = rng.random() < self.fit[facility["id"]]
+        person = self._person(facility, born, admitted, release, able)
+        person["no_work_with_minors"] = rng.random() < 0.064
+        stay = self._stay(person, facility, admitted, release, "released")
+        self.stays.append(stay)
+        if able:
+            start = max(admitted, HISTORY_FROM + rng.randrange(180))
+            employed = admitted < start and rng.random() < self.rate[facility["id"]]
+            self._forward(person, stay, start, employed)
+        self._finish(person, [stay])
+
+    # -- employment spells -----------------------------------------------------------------
+
+    def _allowed(self, person, line):
+        return not ((line["involves_minors"] and person["no_work_with_minors"])
+                    or (line["outside_work"] and person["no_outside_work"]))
+
+    def _choose(self, person, facility, at):
+        """Pick a line open on day ``at`` at the facility (or the Astana workshop)."""
+        lines = self.country.lines_by_facility.get(facility["id"], [])
+        if facility in self.country.astana_minimum:
+            lines = lines + [self.country.workshop]
+        open_lines = [line for line in lines if line["_open"] <= at < line["_close"]
+                      and self._allowed(person, line)]
+        if not open_lines:
+            return None
+        return self.rng.choices(open_lines, [line["_weight"] for line in open_lines])[0]
+
+    def _idle(self, facility):
+        rate = self.rate[facility["id"]]
+        return 7 + int(self.rng.expovariate(rate / (EMPLOYED_MEAN * (1 - rate))))
+
+    def _busy(self):
+        return 20 + int(self.rng.expovariate(1 / EMPLOYED_MEAN))
+
+    def _reason(self):
+        return self.rng.choices([r for r, _w in END_REASONS], [w for _r, w in END_REASONS])[0]
+
+    def _place(self, person, line, start, end, reason):
+        """Record a placement; ``end`` INF means it is still active."""
+        minimum = self.country.minimum_wage(start)
+        wage = line["wage_kzt"] if line["wage_kzt"] >= minimum else minimum // 500 * 500 + 2500
+        self.placements.append([person["id"], line, start, end, reason, wage])
+        if person["_first_line"] is None:
+            person["_first_line"] = line
+
+    def _forward(self, person, stay, start, employed):
+        """Alternate idle and employed spells from ``start`` to the end of the stay."""
+        facility, limit = stay["_facility"], min(stay["_end"], self.today + 1)
+        self._current = person
+        at = start
+        while at < limit:
+            if not employed:
+                at += self._idle(facility)
+                employed = True
+                continue
+            line = self._choose(person, facility, at)
+            if line is None:
+                at += 30
+                continue
+            end = self._spell_end(line, stay, at, at + self._busy())
+            if end is None:
+                return
+            at, employed = end, False
+
+    def _spell_end(self, line, stay, start, natural):
+        """Cut a spell at the line's closing or the stay's end; record it; return its end."""
+        end, reason = natural, self._reason()
+        if line["_close"] <= end:
+            end, reason = line["_close"], "line_closed"
+        if stay["_end"] <= end:
+            end, reason = stay["_end"], stay["_reason"]
+        if end > self.today:
+            self._place(self._current, line, start, INF, None)
+            return None
+        if end > start:
+            self._place(self._current, line, start, end, reason)
+        return end
+
+    def _backward(self, person, stay, end):
+        """Employment history before ``end`` (idle just before it), back to HISTORY_FROM."""
+        rng, facility = self.rng, stay["_facility"]
+        lower = max(stay["_start"], HISTORY_FROM - rng.randrange(180))
+        at, employed = end, False
+        spells = []
+        while at > lower:
+            if not employed:
+                at -= self._idle(facility)
+                employed = True
+                continue
+            line = self._choose(person, facility, at - 1)
+            if line is None:
+                at -= 30
+                continue
+            start = max(at - self._busy(), line["_open"], lower)
+            if start < at:
+                spells.append((line, start, at, "line_closed" if line["_close"] == at
+                               else self._reason()))
+            at, employed = start, False
+        for line, start, finish, reason in reversed(spells):
+            self._place(person, line, start, finish, reason)
+
+    def _spells_around_d(self, person, stays, line_on_d):
+        self._current = person
+        here = next(s for s in stays if s["_start"] <= D < s["_end"])
+        if line_on_d is None:
+            self._backward(person, here, D)
+            start = D
+            employed = False
+        else:
+            start = max(D - int(self.rng.expovariate(1 / EMPLOYED_MEAN)), line_on_d["_open"],
+                        here["_start"])
+            self._backward(person, here, start)
+            end = self._spell_end(line_on_d, here, start,
+                                  D + 1 + int(self.rng.expovariate(1 / EMPLOYED_MEAN)))
+            if end is None:
+                return
+            employed = False
+            start = end
+        for stay in stays:
+            if stay is here:
+                self._forward(person, stay, start, employed)
+            elif stay["_start"] < D:
+                self._forward(person, stay, max(stay["_start"], HISTORY_FROM), False)
+            else:
+                self._forward(person, stay, stay["_start"], False)
+
+    # -- slots and headcounts --------------------------------------------------------------
+
+    def _slots(self):
+        """Number places 1..n per line so overlapping placements differ; set headcounts."""
+        rng, by_line = self.rng, {}
+        for placement in self.placements:
+            by_line.setdefault(placement[1]["id"], []).append(placement)
+        workshop = self.country.workshop
+        kept = []
+        for line in self.country.lines:
+            rows = sorted(by_line.get(line["id"], []), key=lambda p: (p[2], p[3], p[0]))
+            cap = c.WORKSHOP_HEADCOUNT if line is workshop else INF
+            busy, free, top = [], [], 0
+            for placement in rows:
+                while busy and busy[0][0] <= placement[2]:
+                    heappush(free, heappop(busy)[1])
+                if free:
+                    slot = heappop(free)
+                elif top < cap:
+                    top += 1
+                    slot = top
+                else:
+                    if placement[2] <= D < placement[3]:
+                        raise RuntimeError("the Astana workshop is over its headcount on D")
+                    continue
+                heappush(busy, (placement[3], slot))
+                placement.append(slot)
+                kept.append(placement)
+            if line is workshop:
+                line["headcount"] = c.WORKSHOP_HEADCOUNT
+            else:
+                line["headcount"] = max(1, top + max(1, int(top * rng.uniform(0.05, 0.3)))
+                                        if top else rng.randint(5, 25))
+        kept.sort(key=lambda p: (p[0], p[2]))
+        self.placements = kept
+
+    def placement_rows(self, ids):
+        """Return the placements as rows for the placement table."""
+        rows = []
+        for person_id, line, start, end, reason, wage, slot in self.placements:
+            rows.append({"id": ids.next(), "person_id": person_id, "line_id": line["id"],
+                         "slot": slot, "started_on": as_date(start),
+                         "ended_on": None if end == INF else as_date(end), "end_reason": reason,
+                         "wage_kzt": wage, "created_at": as_datetime(start)})
+        return rows
+
+
+def _month_starts(first, last):
+    """Day numbers of the first days of the months from ``first``'s to ``last``'s."""
+    value = as_date(first).replace(day=1)
+    while value.toordinal() <= last:
+        yield value.toordinal()
+        value = as_date(_next_month(value.toordinal()))
+
+
+def _next_month(first):
+    value = as_date(first)
+    return (value.replace(year=value.year + 1, month=1) if value.month == 12
+            else value.replace(month=value.month + 1, day=1)).toordinal()
