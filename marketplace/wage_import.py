@@ -34,11 +34,11 @@ def _sheet_row(row):
     return values
 
 
-def template_response(line, month):
+def template_response(line, month, scope=None):
     """Return the XLSX template, headers in the user's language, one row per worker of the month."""
     from openpyxl import load_workbook
 
-    rows = [_sheet_row(row) for row in wages.grid(line.id, month)]
+    rows = [_sheet_row(row) for row in wages.grid(line.id, month, scope)]
     book = load_workbook(io.BytesIO(template_xlsx(COLUMNS, rows[0] if rows else {})))
     sheet = book.worksheets[0]
     for values in rows[1:]:
@@ -54,19 +54,20 @@ def template_response(line, month):
     return response
 
 
-def check_upload(storage, line, month):
+def check_upload(storage, line, month, scope=None):
     """Read and check an uploaded sheet; return ImportResult(ok, rows, [(row, reason)])."""
     try:
         table = read_table(storage.read(MAX_BYTES + 1), storage.filename, COLUMNS,
                            max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     except TableError as error:
         return ImportResult(False, [], [(None, error.message)])
-    return check_rows(table, line, month)
+    return check_rows(table, line, month, scope)
 
 
-def check_rows(rows, line, month):
+def check_rows(rows, line, month, scope=None):
     """Check tabular rows against the line's placements of the month and the wage rules."""
-    placements = {row.file_number.casefold(): row.placement for row in wages.grid(line.id, month)}
+    placements = {row.file_number.casefold(): row.placement
+                  for row in wages.grid(line.id, month, scope)}
     good, errors, seen = [], [], set()
     for row in rows:
         if row.errors:
@@ -112,9 +113,9 @@ def unsign(payload, line_id, month):
     return data.get("rows")
 
 
-def save_all(rows, line, month, user):
+def save_all(rows, line, month, user, scope=None):
     """Save every row; return a list of problems (then the caller rolls everything back)."""
-    placements = {row.placement.id: row for row in wages.grid(line.id, month)}
+    placements = {row.placement.id: row for row in wages.grid(line.id, month, scope)}
     problems = []
     for values in rows:
         row = placements.get(values.get("placement_id"))

@@ -13,6 +13,7 @@ from timeutil import today
 
 from . import wage_import, wages
 from .forms import WageImportForm
+from .models import Placement
 from .views import bp
 
 WAGE_ROLES = ("admin", "inspector", "owner")
@@ -27,14 +28,14 @@ def _month():
 def wages_index():
     """List the lines with placements in a month and how far their wages are entered."""
     month = _month()
-    page = paginate_rows(wages.month_summary(visible(ProductionLine), month),
+    page = paginate_rows(wages.month_summary(visible(ProductionLine), visible(Placement), month),
                          request.args.get("page", 1, type=int))
     return render_template("marketplace/wages.html", page=page, month=month)
 
 
 
 def _grid_context(line, month, values=None, errors=None):
-    rows = wages.grid(line.id, month)
+    rows = wages.grid(line.id, month, visible(Placement))
     minimum = wages.minimum_wage(month.year)
     flags = {}
     for row in rows:
@@ -59,7 +60,7 @@ def wage_grid(line_id):
     month = _month()
     if request.method == "GET":
         return render_template("marketplace/wage_grid.html", **_grid_context(line, month))
-    rows = wages.grid(line.id, month)
+    rows = wages.grid(line.id, month, visible(Placement))
     values, errors, clean = {}, {}, {}
     for row in rows:
         raw = {f: request.form.get(f"{f}-{row.placement.id}", "") for f in wages.FIELDS}
@@ -102,7 +103,7 @@ def wage_review(line_id):
     """Mark a line's wages of a month reviewed."""
     line = get_or_404(ProductionLine, line_id)
     month = _month()
-    count = wages.mark_reviewed(line.id, month, current_user)
+    count = wages.mark_reviewed(line.id, month, current_user, visible(Placement))
     audit.record("update", entity="wage_month", entity_id=line.id,
                  detail=f"reviewed {month:%Y-%m}: {count}")
     _commit_or_409()
@@ -118,7 +119,7 @@ def wage_template(line_id):
     month = _month()
     audit.record("export", entity="wage_template", entity_id=line.id)
     db.session.commit()
-    return wage_import.template_response(line, month)
+    return wage_import.template_response(line, month, visible(Placement))
 
 
 @bp.route("/lines/<int:line_id>/wages/import", methods=["POST"])
@@ -132,7 +133,7 @@ def wage_import_preview(line_id):
         for error in form.file.errors:
             flash(str(error), "danger")
         return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
-    result = wage_import.check_upload(form.file.data, line, month)
+    result = wage_import.check_upload(form.file.data, line, month, visible(Placement))
     return render_template("marketplace/wage_import.html", line=line, month=month,
                            result=result,
                            payload=wage_import.sign(result, line, month) if result.ok else None)
@@ -148,7 +149,7 @@ def wage_import_confirm(line_id):
     if rows is None:
         flash(_("The checked file expired or was altered. Upload it again."), "danger")
         return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
-    problems = wage_import.save_all(rows, line, month, current_user)
+    problems = wage_import.save_all(rows, line, month, current_user, visible(Placement))
     if problems:
         db.session.rollback()
         for problem in problems:

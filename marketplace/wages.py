@@ -9,7 +9,7 @@ from collections import namedtuple
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, and_, case, cast, extract, func, or_, select, text
+from sqlalchemy import Date, and_, case, cast, extract, func, or_, select, text, true
 
 from enterprises.models import ProductionLine
 from extensions import db
@@ -141,15 +141,20 @@ def flagged(query):
             .add_columns(case((below_minimum_clause(), True), else_=False).label("below_min")))
 
 
-def grid(line_id, month):
-    """Return one GridRow per placement of the line active in the month, in one query."""
+def grid(line_id, month, scope=None):
+    """Return one GridRow per placement of the line active in the month, in one query.
+
+    ``scope`` limits the placements to those the user may see (an inspector sees only the
+    people of their facility on an outside line).
+    """
     rows = db.session.execute(
         select(Placement, Person.last_name, Person.first_name, Person.patronymic,
                Person.file_number, WageRecord)
         .join(Person, Person.id == Placement.person_id)
         .outerjoin(WageRecord, and_(WageRecord.placement_id == Placement.id,
                                     WageRecord.month == month))
-        .where(Placement.line_id == line_id, active_in_month(month))
+        .where(Placement.line_id == line_id, active_in_month(month),
+               true() if scope is None else scope)
         .order_by(Person.last_name, Person.first_name, Placement.id)).all()
     return [GridRow(p, " ".join(x for x in (last, first, patr) if x), number, record,
                     full_month(p, month))
@@ -174,12 +179,12 @@ def save_record(placement, month, clean, user, record=None):
     return record, created
 
 
-def mark_reviewed(line_id, month, user):
-    """Mark every record of a line and month reviewed; return how many."""
+def mark_reviewed(line_id, month, user, scope=None):
+    """Mark every record of a line and month (within ``scope``) reviewed; return how many."""
     records = db.session.scalars(
         select(WageRecord).join(Placement, Placement.id == WageRecord.placement_id)
         .where(Placement.line_id == line_id, WageRecord.month == month,
-               WageRecord.reviewed_at.is_(None))).all()
+               WageRecord.reviewed_at.is_(None), true() if scope is None else scope)).all()
     for record in records:
         record.reviewed_by_id, record.reviewed_at = user.id, utcnow()
     db.session.flush()
@@ -196,7 +201,7 @@ def records_with_flags(placement_ids):
     return [(record, bool(below)) for record, below in db.session.execute(query)]
 
 
-def month_summary(line_scope, month):
+def month_summary(line_scope, placement_scope, month):
     """Return a select, per line in scope with placements in the month: placements, records
     entered, records reviewed and records below the minimum wage (one grouped query)."""
     below = case((below_minimum_clause(), 1), else_=0)
@@ -209,6 +214,6 @@ def month_summary(line_scope, month):
             .outerjoin(WageRecord, and_(WageRecord.placement_id == Placement.id,
                                         WageRecord.month == month))
             .outerjoin(MinimumWage, MinimumWage.year == wage_year())
-            .where(line_scope, active_in_month(month))
+            .where(line_scope, placement_scope, active_in_month(month))
             .group_by(ProductionLine.id, ProductionLine.title)
             .order_by(ProductionLine.title, ProductionLine.id))

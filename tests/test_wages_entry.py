@@ -236,3 +236,17 @@ def test_tampered_payload_is_refused(client, auth, world, placed):
                            data={"payload": "forged"})
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(WageRecord.id))) == 0
+
+
+def test_inspector_sees_only_own_people_on_an_outside_line(client, auth, world):
+    outside = factories.line(world.sme_a, None, region_code="KZ-71", title="Астана швейный")
+    other_minimum = factories.facility(region_code="KZ-71", security_level="minimum")
+    stranger = factories.person(other_minimum, last_name="Чужой")
+    factories.placement(stranger, outside, started_on=date(2024, 1, 1))
+    factories.placement(world.person_a, outside, started_on=date(2024, 1, 1))
+    db.session.commit()
+    auth.login("inspector_a")
+    page = client.get(f"/market/lines/{outside.id}/wages?month={MONTH}").get_data(as_text=True)
+    assert "Алиев" in page and "Чужой" not in page
+    history = client.get(f"/market/lines/{outside.id}/placements").get_data(as_text=True)
+    assert "Алиев" in history and "Чужой" not in history
