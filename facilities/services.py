@@ -4,6 +4,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from extensions import db
 
@@ -26,7 +27,7 @@ class RowPagination(Pagination):
         return list(db.session.execute(query).all())
 
     def _query_count(self):
-        sub = self._query_args["select"].order_by(None).subquery()
+        sub = self._query_args["select"].options(lazyload("*")).order_by(None).subquery()
         return db.session.scalar(select(func.count()).select_from(sub))
 
 
@@ -71,7 +72,7 @@ def spaces_query(visible_clause, region_id=None, kind=None, min_free=None, facil
     query = (select(ProductionSpace, Facility, free)
              .join(Facility, Facility.id == ProductionSpace.facility_id)
              .outerjoin(leased, leased.c.space_id == ProductionSpace.id)
-             .where(visible_clause))
+             .where(visible_clause).options(joinedload(Facility.region)))
     if not include_inactive:
         query = query.where(ProductionSpace.is_active.is_(True))
     if region_id:
@@ -100,7 +101,7 @@ def facilities_query(visible_clause, term=None, region_id=None, security_level=N
                     func.coalesce(per_facility.c.total_m2, 0).label("total_m2"),
                     func.coalesce(per_facility.c.free_m2, 0).label("free_m2"))
              .outerjoin(per_facility, per_facility.c.facility_id == Facility.id)
-             .where(visible_clause))
+             .where(visible_clause).options(joinedload(Facility.region)))
     if term:
         like = f"%{term.lower()}%"
         query = query.where(func.lower(Facility.code).like(like)
