@@ -22,6 +22,8 @@ line's minimum level) with the same months left, and the same holds between ``mi
 ``submajor``. A person without a related skill is no candidate at all unless the line provides training, and then only at
 the low ``TRAINING_BASE``. Months left reward people who can stay long enough to learn.
 """
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 
 from reference.codes import SKILL_LEVEL_RANK, SKILL_LEVELS
@@ -47,6 +49,7 @@ def kind_reason(kind, code):
     return _l("same sub-major group as %(code)s", code=code)
 
 
+@lru_cache(maxsize=4096)
 def match_kind(skill_code, required_code):
     """Say how close two ISCO-08 unit group codes are: exact, minor, submajor or None."""
     if skill_code == required_code:
