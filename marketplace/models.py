@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        Numeric, SmallInteger, String, Text, UniqueConstraint, text)
+                        SmallInteger, String, Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enterprises.models import ProductionLine

@@ -22,9 +22,10 @@ from .views import bp, conflict, flash_form_errors
 
 
 def _back(placement):
-    return request.form.get("next_person") and url_for(
-        "marketplace.person_history", person_id=placement.person_id) or url_for(
-        "marketplace.line_history", line_id=placement.line_id)
+    """Return to the person's history when the form came from there, else the line's."""
+    if request.form.get("next_person"):
+        return url_for("marketplace.person_history", person_id=placement.person_id)
+    return url_for("marketplace.line_history", line_id=placement.line_id)
 
 
 @bp.route("/placements/<int:placement_id>/end", methods=["POST"])

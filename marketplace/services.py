@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from enterprises.models import ProductionLine
 from extensions import db
 from inmates.models import Person
-from inmates.services import pseudonym, pseudonymous_profile
+from inmates.services import pseudonymous_profile
 from timeutil import month_start, utcnow
 
 from . import matching

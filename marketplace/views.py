@@ -10,6 +10,7 @@ from enterprises.models import ProductionLine
 from extensions import db
 from facilities.services import paginate_rows
 from inmates.models import Person
+from inmates.services import pseudonym
 from reference.models import Region
 from timeutil import today
 
@@ -126,7 +127,7 @@ def requests():
                          request.args.get("page", 1, type=int))
     rows = [asked for asked, _line in page.items]
     if current_user.role == "owner":
-        labels = {r.id: services.pseudonym(r.person_id, r.line_id) for r in rows}
+        labels = {r.id: pseudonym(r.person_id, r.line_id) for r in rows}
         people = {}
     else:
         labels = {}

