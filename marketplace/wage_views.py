@@ -1,7 +1,10 @@
 """Routes for monthly wages: the month's lines, the entry grid, review, template and import."""
+from contextlib import contextmanager
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from accounts import audit
@@ -75,23 +78,27 @@ def wage_grid(line_id):
         return render_template("marketplace/wage_grid.html",
                                **_grid_context(line, month, values, errors)), 422
     saved = 0
-    for row in rows:
-        if row.placement.id in clean:
-            record, created = wages.save_record(row.placement, month, clean[row.placement.id],
-                                                current_user, row.record)
-            audit.record("create" if created else "update", entity="wage_record",
-                         entity_id=record.id)
-            saved += 1
-    _commit_or_409()
+    with conflicts_as_409():
+        for row in rows:
+            if row.placement.id in clean:
+                record, created = wages.save_record(row.placement, month,
+                                                    clean[row.placement.id], current_user,
+                                                    row.record)
+                audit.record("create" if created else "update", entity="wage_record",
+                             entity_id=record.id)
+                saved += 1
+        db.session.commit()
     flash(_("%(count)s wage rows saved.", count=saved), "success")
     return redirect(url_for("marketplace.wage_grid", line_id=line.id,
                             month=month.strftime("%Y-%m")))
 
 
-def _commit_or_409():
+@contextmanager
+def conflicts_as_409():
+    """Turn a concurrent edit of the same wages (a second insert or a stale version) into 409."""
     try:
-        db.session.commit()
-    except StaleDataError:
+        yield
+    except (IntegrityError, StaleDataError):
         db.session.rollback()
         abort(409, description=_("Someone else changed these wages meanwhile. "
                                  "Reload the page and enter them again."))
@@ -103,10 +110,11 @@ def wage_review(line_id):
     """Mark a line's wages of a month reviewed."""
     line = get_or_404(ProductionLine, line_id)
     month = _month()
-    count = wages.mark_reviewed(line.id, month, current_user, visible(Placement))
-    audit.record("update", entity="wage_month", entity_id=line.id,
-                 detail=f"reviewed {month:%Y-%m}: {count}")
-    _commit_or_409()
+    with conflicts_as_409():
+        count = wages.mark_reviewed(line.id, month, current_user, visible(Placement))
+        audit.record("update", entity="wage_month", entity_id=line.id,
+                     detail=f"reviewed {month:%Y-%m}: {count}")
+        db.session.commit()
     flash(_("%(count)s wage rows marked reviewed.", count=count), "success")
     return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
 
@@ -149,7 +157,8 @@ def wage_import_confirm(line_id):
     if rows is None:
         flash(_("The checked file expired or was altered. Upload it again."), "danger")
         return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
-    problems = wage_import.save_all(rows, line, month, current_user, visible(Placement))
+    with conflicts_as_409():
+        problems = wage_import.save_all(rows, line, month, current_user, visible(Placement))
     if problems:
         db.session.rollback()
         for problem in problems:
@@ -157,6 +166,7 @@ def wage_import_confirm(line_id):
         return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
     audit.record("import", entity="wage_month", entity_id=line.id,
                  detail=f"{month:%Y-%m}: {len(rows)} rows")
-    _commit_or_409()
+    with conflicts_as_409():
+        db.session.commit()
     flash(_("%(count)s wage rows imported.", count=len(rows)), "success")
     return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))

@@ -250,3 +250,24 @@ def test_inspector_sees_only_own_people_on_an_outside_line(client, auth, world):
     assert "Алиев" in page and "Чужой" not in page
     history = client.get(f"/market/lines/{outside.id}/placements").get_data(as_text=True)
     assert "Алиев" in history and "Чужой" not in history
+
+
+def test_a_concurrent_first_entry_of_the_same_month_is_a_409(client, auth, world, placed,
+                                                              monkeypatch):
+    """Two people save the same new month at once: the second insert answers 409, not 500."""
+    auth.login("owner_a")
+    url = f"/market/lines/{world.line_a.id}/wages?month={MONTH}"
+    client.post(url, data=grid_data(placed))
+
+    def insert_as_if_unseen(placement, month, clean, user, record=None):
+        # What the second request does when it read the grid before the first one committed.
+        fresh = WageRecord(placement_id=placement.id, month=month, **clean)
+        db.session.add(fresh)
+        db.session.flush()
+        return fresh, True
+
+    monkeypatch.setattr(wages, "save_record", insert_as_if_unseen)
+    response = client.post(url, data=grid_data(placed, accrued_kzt="110000", credited_kzt="65000"))
+    assert response.status_code == 409
+    assert "changed these wages meanwhile" in response.get_data(as_text=True)
+    assert [r.accrued_kzt for r in records()] == [100000]
