@@ -9,6 +9,7 @@ forbidding cost would instead trade score for headcount, which is not what is as
 from collections import namedtuple
 
 import numpy as np
+from flask_babel import lazy_gettext as _l
 from scipy.optimize import linear_sum_assignment
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 
@@ -20,8 +21,10 @@ from timeutil import months_between
 from . import scoring
 from .matching import add_months, rule_clauses
 from .models import Placement
+from .placements import PlacementConflict, start_placement
 
 Vacancy = namedtuple("Vacancy", "line_id title enterprise_id headcount active vacant")
+Outcome = namedtuple("Outcome", "full_name line_title ok message placement_id")
 Proposal = namedtuple("Proposal", "person_id file_number full_name line_id line_title score reasons")
 
 # Eligible pairs gain a hair more than their score so a zero-score eligible pair still
@@ -147,3 +150,28 @@ def proposals(facility, on):
                                value, why))
     result.sort(key=lambda p: (p.line_id, -p.score, p.person_id))
     return result
+
+
+def place_proposals(facility, pairs, started_on):
+    """Place accepted (person id, line id) proposals one by one; return an Outcome per row.
+
+    Each goes through the safe placement service in its own savepoint, so a conflict since
+    the proposal was made (someone placed meanwhile, a line filled) is reported on its row
+    and the other rows still go through.
+    """
+    people = {p.id: p for p in db.session.scalars(select(Person).where(
+        Person.id.in_([p for p, _ in pairs]), Person.facility_id == facility.id))}
+    lines = {line.id: line for line in db.session.scalars(select(ProductionLine).where(
+        ProductionLine.id.in_([line_id for _, line_id in pairs]), lines_open_to(facility)))}
+    results = []
+    for person_id, line_id in pairs:
+        person, line = people.get(person_id), lines.get(line_id)
+        if person is None or line is None:
+            continue
+        try:
+            placement = start_placement(person_id, line_id, started_on)
+        except PlacementConflict as error:
+            results.append(Outcome(person.full_name, line.title, False, error.message, None))
+            continue
+        results.append(Outcome(person.full_name, line.title, True, _l("Placed."), placement.id))
+    return results

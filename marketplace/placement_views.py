@@ -137,24 +137,16 @@ def fill():
 
 def _accept_proposals(facility):
     """Place each checked proposal through the safe service; report each row's outcome."""
-    results = []
-    started_on = today()
+    pairs = []
     for value in request.form.getlist("accept")[:1000]:
-        try:
-            person_id, line_id = (int(part) for part in value.split(":"))
-        except ValueError:
-            continue
-        person = db.session.get(Person, person_id)
-        line = db.session.get(ProductionLine, line_id)
-        if person is None or line is None or person.facility_id != facility.id:
-            continue
-        try:
-            placement = start_placement(person_id, line_id, started_on)
-        except PlacementConflict as error:
-            results.append((person.full_name, line.title, False, str(error.message)))
-            continue
-        audit.record("create", entity="placement", entity_id=placement.id, detail="fill")
-        results.append((person.full_name, line.title, True, _("Placed.")))
+        person_id, _sep, line_id = value.partition(":")
+        if person_id.isdigit() and line_id.isdigit():
+            pairs.append((int(person_id), int(line_id)))
+    results = filling.place_proposals(facility, pairs, today())
+    for outcome in results:
+        if outcome.placement_id:
+            audit.record("create", entity="placement", entity_id=outcome.placement_id,
+                         detail="fill")
     db.session.commit()
     return results
 
