@@ -6,6 +6,7 @@ benchmarks/RESULTS.md). ``--scale tiny`` runs everything at a toy size without d
 for the smoke test.
 """
 import argparse
+import json
 import platform
 import sys
 import time
@@ -68,14 +69,34 @@ def run(scales, engines, runs, only, rebuild, log=print):
                 log(f"    {row.product.median} s median ({time.perf_counter() - started:.0f} s)")
                 if scale == "1":
                     scale1[name, engine] = row.product.median
+                    remember(name, engine, row)
                 elif scale != "tiny":
-                    row.scale1_median = scale1.get((name, engine))
+                    row.scale1_median = scale1.get((name, engine), recalled(name, engine))
                 rows.append(row)
             with app.app_context():
                 from extensions import db
 
                 db.engine.dispose()
     return rows, profiles
+
+
+def _store():
+    return databases.OUT / "scale1_medians.json"
+
+
+def remember(name, engine, row):
+    """Keep scale-1 medians, so a later scale-10 run can compare with them."""
+    if row.product.median is None:
+        return
+    known = json.loads(_store().read_text()) if _store().exists() else {}
+    known[f"{name}/{engine}"] = row.product.median
+    _store().write_text(json.dumps(known, indent=1))
+
+
+def recalled(name, engine):
+    """Return the scale-1 median of an earlier run, or None."""
+    known = json.loads(_store().read_text()) if _store().exists() else {}
+    return known.get(f"{name}/{engine}")
 
 
 def _first_line(error):

@@ -30,6 +30,7 @@ PAGES = {"inspector": ("roster", "candidates", "dashboard"),
          "analyst": ("dashboard",), "owner": ("owner candidates",)}
 GOALS = {"roster": 0.100, "dashboard": 0.300}
 MAX_REQUESTS = 100_000  # a hard bound besides the time limit
+CLIENT_TIMEOUT = 90  # seconds a user waits for one page; gunicorn's own timeout is 60
 
 
 def urls(database_url):
@@ -91,7 +92,7 @@ class Recorder:
 
 def browse(base, role, pages, paths, deadline, recorder, think):
     """One user: log in, then request the role's pages in turn until the deadline."""
-    browser = Browser(base)
+    browser = Browser(base, timeout=CLIENT_TIMEOUT)
     if not browser.login(role, DEMO_USERS[role]):
         recorder.error("login", RuntimeError(f"login as {role} failed"))
         return
@@ -116,7 +117,7 @@ END_FORM = re.compile(r'action="([^"]*/placements/(\d+)/end)"')
 
 def place_and_end(base, paths, deadline, recorder, outcome):
     """The placing inspector: place the best candidate, then end that placement, in turn."""
-    browser = Browser(base)
+    browser = Browser(base, timeout=CLIENT_TIMEOUT)
     if not browser.login("inspector", DEMO_USERS["inspector"]):
         recorder.error("login", RuntimeError("placing inspector could not log in"))
         return
