@@ -46,8 +46,8 @@ class Country:
 
     def minimum_wage(self, day_number):
         """Return the minimum wage of the year of a day number."""
-        year = as_date(day_number).year
-        return self.wages.get(year) or max(self.wages.values())
+        year = min(max(as_date(day_number).year, min(self.wages)), max(self.wages))
+        return self.wages[year]
 
     def add_space(self, facility, kind, area):
         """Add a production space of ``kind`` and ``area`` m² to a facility."""
@@ -87,7 +87,7 @@ class Country:
                  lease=None, outside=False, quota=0, minors=False):
         """Add a production line open from ``opened`` up to ``closed`` (day numbers)."""
         wage = self.minimum_wage(opened)
-        wage = int(wage * self.rng.uniform(1.02, 1.9)) // 500 * 500
+        wage = int(wage * self.rng.uniform(1.02, 1.5)) // 500 * 500
         closed_date = as_date(closed) if closed <= self.today else None
         line = {"id": self.ids["production_line"].next(), "enterprise_id": enterprise["id"],
                 "title": title, "description": None,

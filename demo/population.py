@@ -16,7 +16,10 @@ D = day(c.D)
 HISTORY_FROM = day(date(2019, 7, 1))   # people's employment histories start around here
 EMPLOYED_MEAN = 330                   # days, mean length of a placement
 SENTENCE_MEAN = 1460                  # days, mean time from D (or admission) to release
-END_REASONS = (("completed", 45), ("dismissed", 15), ("health", 8), ("other", 7))
+END_REASONS = ("completed", "dismissed", "health", "other")
+END_REASON_WEIGHTS = (45, 60, 68, 75)  # cumulative: completed 45, dismissed 15, health 8, other 7
+EDUCATION_LEVELS = [level for level, _weight in c.EDUCATION]
+EDUCATION_WEIGHTS = [sum(w for _l, w in c.EDUCATION[:i + 1]) for i in range(len(c.EDUCATION))]
 ALL_CODES = sorted({code for _t, codes, _k, _a in c.PRODUCTIONS.values() for code in codes}
                    | {code for _t, codes in c.SERVICES.values() for code in codes})
 
@@ -131,7 +134,7 @@ class Population:
         gender = "F" if rng.random() < 0.07 else "M"
         last, first, patronymic = person_name(rng, gender)
         born_date = as_date(born)
-        education = rng.choices([e for e, _w in c.EDUCATION], [w for _e, w in c.EDUCATION])[0]
+        education = rng.choices(EDUCATION_LEVELS, cum_weights=EDUCATION_WEIGHTS)[0]
         person = {
             "id": country.ids["person"].next(), "last_name": last, "first_name": first,
             "patronymic": patronymic, "gender": gender, "birth_on": born_date,
@@ -214,7 +217,7 @@ class Population:
 
     def _admitted_after_d(self, facility):
         rng = self.rng
-        monthly = self.size[facility["id"]] / 48
+        monthly = self.size[facility["id"]] / 49
         for first in _month_starts(D, self.today):
             for _ in range(int(monthly + rng.random())):
                 admitted = uniform_day(rng, max(first, D + 1), min(_next_month(first) - 1,
@@ -256,14 +259,16 @@ class Population:
         return self.rng.choices(open_lines, [line["_weight"] for line in open_lines])[0]
 
     def _idle(self, facility):
-        rate = self.rate[facility["id"]]
+        # Spells cut short by releases, closures and newcomers' first idle months pull the
+        # observed rate below the target: aim a little higher.
+        rate = min(0.85, self.rate[facility["id"]] * 1.12)
         return 7 + int(self.rng.expovariate(rate / (EMPLOYED_MEAN * (1 - rate))))
 
     def _busy(self):
         return 20 + int(self.rng.expovariate(1 / EMPLOYED_MEAN))
 
     def _reason(self):
-        return self.rng.choices([r for r, _w in END_REASONS], [w for _r, w in END_REASONS])[0]
+        return self.rng.choices(END_REASONS, cum_weights=END_REASON_WEIGHTS)[0]
 
     def _place(self, person, line, start, end, reason):
         """Record a placement; ``end`` INF means it is still active."""
