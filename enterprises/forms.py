@@ -1,12 +1,12 @@
 """Forms for enterprises, leases and production lines."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, FormField,
                      HiddenField, IntegerField, PasswordField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange,
                                 Optional, Regexp, ValidationError)
 
+from facilities.forms import CleanForm, CleanMeta
 from reference.codes import END_REASONS, ENTERPRISE_KINDS, SKILL_LEVELS
 from reference.identifiers import is_valid_number
 from timeutil import today
@@ -53,7 +53,7 @@ def good_password(form, field):
 PHONE = Regexp(r"^\+?[0-9 ()\-]{6,20}$", message=_l("Enter a phone number, e.g. +7 701 123 45 67."))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(CleanForm):
     """Register an SME and its owner's account."""
 
     name = StringField(_l("Enterprise name"), validators=[DataRequired(), Length(max=200)])
@@ -71,7 +71,7 @@ class RegistrationForm(FlaskForm):
         DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
 
 
-class EnterpriseForm(FlaskForm):
+class EnterpriseForm(CleanForm):
     """Create an enterprise of any kind (administrators)."""
 
     kind = SelectField(_l("Kind"), choices=list(ENTERPRISE_KINDS.items()))
@@ -84,7 +84,7 @@ class EnterpriseForm(FlaskForm):
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), PHONE])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(CleanForm):
     """Approve or reject a request, with a reason when rejecting."""
 
     decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")),
@@ -97,7 +97,7 @@ class DecisionForm(FlaskForm):
             raise ValidationError(_l("Give the reason for the rejection."))
 
 
-class LeaseRequestForm(FlaskForm):
+class LeaseRequestForm(CleanForm):
     """Ask for part or all of a production space."""
 
     area_m2 = DecimalField(_l("Area, m²"), places=1, validators=[
@@ -106,7 +106,7 @@ class LeaseRequestForm(FlaskForm):
     purpose = TextAreaField(_l("Purpose"), validators=[DataRequired(), Length(max=2000)])
 
 
-class EndForm(FlaskForm):
+class EndForm(CleanForm):
     """End something on a date."""
 
     ended_on = DateField(_l("End date"), default=today, validators=[InputRequired()])
@@ -115,13 +115,16 @@ class EndForm(FlaskForm):
 class OccupationRow(Form):
     """One required occupation of a line and the minimum level it accepts."""
 
+    class Meta(CleanMeta):
+        pass
+
     code = SelectField(_l("Occupation"), validate_choice=False,
                        render_kw={"data-occupation-picker": "1"})
     min_level = SelectField(_l("Minimum level"), choices=list(SKILL_LEVELS.items()),
                             default="trainee", validate_choice=False)
 
 
-class LineForm(FlaskForm):
+class LineForm(CleanForm):
     """Create or edit a production line."""
 
     enterprise_id = SelectField(_l("Enterprise"), coerce=int, validate_choice=False)
@@ -149,7 +152,7 @@ class LineForm(FlaskForm):
     version_id = HiddenField()
 
 
-class CloseLineForm(FlaskForm):
+class CloseLineForm(CleanForm):
     """Close a line and end its active placements."""
 
     ended_on = DateField(_l("Closing date"), default=today, validators=[InputRequired()])
@@ -157,7 +160,7 @@ class CloseLineForm(FlaskForm):
                              choices=list(END_REASONS.items()), default="line_closed")
 
 
-class LineStatusForm(FlaskForm):
+class LineStatusForm(CleanForm):
     """Open, pause or reopen a line."""
 
     action = SelectField(choices=[("open", "open"), ("pause", "pause")])

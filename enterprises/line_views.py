@@ -11,7 +11,7 @@ from extensions import db
 from facilities.models import Facility
 from facilities.services import InputError, paginate_rows
 from facilities.views import (apply_input_errors, flash_errors, query_choice, query_int,
-                              sort_order)
+                              query_text, sort_order)
 from reference.codes import LINE_STATUSES
 from reference.models import Occupation
 
@@ -79,7 +79,7 @@ def form_enterprise(form):
 @roles(*ALL_ROLES)
 def lines():
     """List production lines in the user's scope with filled and vacant places."""
-    term = request.args.get("q", "")[:60].strip()
+    term = query_text("q")
     status = query_choice("status", LINE_STATUSES)
     facility_id = query_int("facility")
     occupation = request.args.get("occupation", "")[:4]

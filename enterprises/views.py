@@ -4,7 +4,7 @@ Leases and lines have their routes in lease_views.py and line_views.py on the sa
 """
 from functools import wraps
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from accounts.permissions import ALL_ROLES, get_or_404, public, roles, visible
 from extensions import db
 from facilities.models import Facility
 from facilities.views import (apply_input_errors, flash_errors, query_choice, query_int,
-                              regions, sort_order)
+                              query_text, regions, sort_order)
 from i18n import current_language
 from reference.codes import ENTERPRISE_KINDS, ENTERPRISE_STATUSES
 
@@ -85,7 +85,7 @@ def register():
 @roles("admin", "analyst")
 def enterprise_list():
     """List enterprises with search by name or BIN, filters, sorting and pages."""
-    term = request.args.get("q", "")[:60].strip()
+    term = query_text("q")
     kind = query_choice("kind", ENTERPRISE_KINDS)
     status = query_choice("status", ENTERPRISE_STATUSES)
     region_id = query_int("region")

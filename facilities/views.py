@@ -12,7 +12,7 @@ from reference.codes import SECURITY_LEVELS, SPACE_KINDS
 from reference.models import Region
 
 from . import services
-from .forms import SpaceForm
+from .forms import SpaceForm, strip_control
 from .models import Facility, ProductionSpace
 
 bp = Blueprint("facilities", __name__)
@@ -22,6 +22,11 @@ def query_int(name):
     """Return a positive integer query argument, or None when missing or malformed."""
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+
+
+def query_text(name, limit=60):
+    """Return a search term from the query string: trimmed, short, without control characters."""
+    return strip_control(request.args.get(name, "")[:limit]).strip()
 
 
 def query_choice(name, allowed):
@@ -73,7 +78,7 @@ def flash_errors(errors):
 @roles("admin", "analyst")
 def facility_list():
     """List facilities with their region, security level and floor space."""
-    term = request.args.get("q", "")[:60].strip()
+    term = query_text("q")
     region_id = query_int("region")
     level = query_choice("level", SECURITY_LEVELS)
     query, figures = services.facilities_query(visible(Facility), term, region_id, level)

@@ -1,12 +1,46 @@
-"""In a real browser: the occupation picker searches as you type; pages pass axe checks."""
+"""In a real browser: the occupation picker searches as you type; pages pass axe checks.
+
+The app is served in-process by a threaded Werkzeug server over the test database, so the
+test needs no migrations and no second gunicorn.
+"""
+import os
+import threading
+
 import pytest
+from werkzeug.serving import make_server
 
-from tests.e2e.conftest import assert_accessible, browser, live_server, login, page  # noqa: F401
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, assert_accessible, login
 
-pytestmark = pytest.mark.xdist_group("e2e")
+pytestmark = pytest.mark.xdist_group("enterprises_browser")
 
 
-def test_occupation_picker_searches_in_any_language(page):  # noqa: F811
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for this module."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(app, world, chromium):
+    """A browser page on the app served over the test database with the small world."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = chromium.new_context(base_url=f"http://127.0.0.1:{server.server_port}")
+    yield context.new_page()
+    context.close()
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_occupation_picker_searches_in_any_language(page):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("response", lambda r: errors.append(r.url) if r.status >= 400
@@ -31,13 +65,13 @@ def test_occupation_picker_searches_in_any_language(page):  # noqa: F811
 
 @pytest.mark.parametrize("path", ["/facilities/spaces", "/enterprises/leases",
                                   "/enterprises/lines"])
-def test_owner_pages_accessible(page, path):  # noqa: F811
+def test_owner_pages_accessible(page, path):
     login(page, "owner_a", lang="kk")
     page.goto(path)
     assert_accessible(page)
 
 
-def test_registration_page_accessible(page):  # noqa: F811
+def test_registration_page_accessible(page):
     page.goto("/enterprises/register")
     page.fill("#bin", "94014000038A")
     page.locator("main form button[type=submit]").click()
