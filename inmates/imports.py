@@ -64,7 +64,7 @@ PERSON_KEYS = ("file_number", "last_name", "first_name", "patronymic", "iin", "b
 
 
 def _fold(text):
-    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+    return " ".join(str(text).split()).casefold()
 
 
 def vocabulary(table, aliases=None):
@@ -153,9 +153,10 @@ class _Context:
         self.skills = {}
         ids = [p["id"] for p in self.people.values()]
         for chunk in _chunks(ids):
-            for skill in db.session.execute(select(Skill).where(Skill.person_id.in_(chunk))).scalars():
-                self.skills.setdefault(skill.person_id, []).append(
-                    (skill.occupation_code, skill.level, skill.years_experience, skill.certified))
+            for person_id, *skill in db.session.execute(select(
+                    Skill.person_id, Skill.occupation_code, Skill.level, Skill.years_experience,
+                    Skill.certified).where(Skill.person_id.in_(chunk))):
+                self.skills.setdefault(person_id, []).append(tuple(skill))
 
 
 def _chunks(items):
@@ -267,14 +268,14 @@ def check_row(row, context):
     for key in ("birth_on", "admitted_on", "expected_release_on"):
         record[key] = _cell(problems, key, parse_date, values.get(key))
     record["gender"] = _word(problems, "gender", context.genders, values.get("gender"),
-                             _("unknown gender"))
+                             _l("unknown gender"))
     able = _cell(problems, "able_bodied", parse_bool, values.get("able_bodied"))
     record["able_bodied"] = True if able is None else able
     record["disability_group"] = _cell(problems, "disability_group", parse_int,
                                        values.get("disability_group"))
     record["education_level"] = _word(problems, "education_level", context.education,
                                       values.get("education_level"),
-                                      _("unknown education level")) or "general_secondary"
+                                      _l("unknown education level")) or "general_secondary"
     record.update(_restrictions(problems, context, values.get("restrictions")))
     record["skills"] = _skills(problems, context, values.get("skills"))
     if record["iin"] and not record["iin"].isdigit():

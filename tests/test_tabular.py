@@ -1,5 +1,6 @@
 """The generic spreadsheet reader and template writer in tabular.py."""
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -194,3 +195,63 @@ def test_template_has_headers_example_widths_and_codes(app):
 
 def test_module_documents_its_reader():
     assert "read_table" in tabular.__doc__
+
+
+def _with_sheet_xml(data, transform):
+    """Return a copy of an XLSX whose first sheet's XML went through ``transform``."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = transform(body)
+            target.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def test_sheet_with_a_dtd_or_entity_is_refused(app):
+    data = xlsx([["File number"], ["A-1"]])
+    bomb = _with_sheet_xml(data, lambda xml: xml.replace(
+        b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+                       b"<worksheet", 1))
+    with pytest.raises(TableError):
+        read_table(bomb, "a.xlsx", COLUMNS)
+
+
+def test_inline_strings_sparse_cells_booleans_and_cached_formulas(app):
+    data = xlsx([["File number", "Birth date", "Amount"], ["A-1", None, True]])
+
+    def rewrite(xml):
+        # An inline string in A2, C2 left as a boolean, and a formula with a cached value in B2.
+        xml = re.sub(rb'<c r="A2"[^>]*>.*?</c>', b'<c r="A2" t="inlineStr"><is><t>In</t>'
+                     b'<r><t>line</t></r></is></c><c r="B2"><f>1+1</f><v>2</v></c>', xml, flags=re.S)
+        return xml
+
+    rows = read_table(_with_sheet_xml(data, rewrite), "a.xlsx", COLUMNS)
+    assert rows[0].values["file_number"] == "Inline"
+    assert rows[0].values["born"] is None and rows[0].errors
+    assert rows[0].values["amount"] is True
+
+
+def test_declared_dimension_over_the_cap_is_refused_before_rows_are_read(app, monkeypatch):
+    app.config["IMPORT_MAX_ROWS"] = 3
+    data = xlsx([["File number"], ["A"]])
+    big = _with_sheet_xml(data, lambda xml: re.sub(rb'<dimension ref="[^"]+"',
+                                                   b'<dimension ref="A1:A900000"', xml))
+    monkeypatch.setattr(tabular.SheetReader, "read", _must_not_load)
+    with pytest.raises(TableError) as error:
+        read_table(big, "a.xlsx", COLUMNS)
+    assert "more than 3 rows" in error.value.message
+
+
+def test_prefixed_namespace_sheet_is_read(app):
+    data = xlsx([["File number"], ["A-1"]])
+
+    def prefix(xml):
+        xml = re.sub(rb"<(/?)(worksheet|sheetData|row|c|v|dimension|sheetViews|sheetView|selection|"
+                     rb"sheetFormatPr|pageMargins|sheetPr|outlinePr|pageSetUpPr|is|t)\b", rb"<\1x:\2", xml)
+        return xml.replace(b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                           b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+
+    rows = read_table(_with_sheet_xml(data, prefix), "a.xlsx", COLUMNS)
+    assert rows[0].values["file_number"] == "A-1"
