@@ -37,9 +37,15 @@ def machine():
     import os
     import sqlite3
 
+    import subprocess
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=databases.ROOT).stdout.strip() or "unknown"
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     return (f"{model}, {os.cpu_count()} cores, {memory}, {platform.system()} "
             f"{platform.release()}, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}")
+            f"SQLite {sqlite3.sqlite_version}; code at commit {commit}; "
+            f"load average at the end {load}")
 
 
 def run(scales, engines, runs, only, rebuild, log=print):
