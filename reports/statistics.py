@@ -34,7 +34,7 @@ from calendar import monthrange
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, String, and_, case, cast, func, literal, or_, select, union_all
 
 from enterprises.models import Enterprise, Lease, ProductionLine
 from extensions import db
@@ -138,7 +138,7 @@ def _years_before(on, years):
 
 
 def population(on, scope=Scope()):
-    """Return a subquery: one row per person in custody in scope on ``on``, flagged.
+    """Return a select: one row per person in custody in scope on ``on``, flagged.
 
     Columns: person_id, facility_id, region_id, security_level, gender, age_band, able (0/1),
     employed (0/1), kind, enterprise_id, line_id (the last three only for the employed).
@@ -159,14 +159,7 @@ def population(on, scope=Scope()):
              .join(Facility, Facility.id == custody.c.facility_id)
              .outerjoin(employment, employment.c.person_id == custody.c.person_id)
              .where(*_facility_scope(scope, Facility)))
-    return query.subquery("population")
-
-
-def _counts(pop):
-    """The three counting columns over a population subquery."""
-    return (func.count().label("in_custody"),
-            func.coalesce(func.sum(pop.c.able), 0).label("able_bodied"),
-            func.coalesce(func.sum(pop.c.employed), 0).label("employed"))
+    return query
 
 
 def _with_rate(row, **extra):
@@ -177,57 +170,104 @@ def _with_rate(row, **extra):
     return values
 
 
+def _new_enterprise_ids(on, scope):
+    """Enterprises whose first line opened in ``on``'s year, on or before ``on``, with a line
+    in scope."""
+    first_line = (select(ProductionLine.enterprise_id,
+                         func.min(ProductionLine.opened_on).label("first_opened_on"))
+                  .group_by(ProductionLine.enterprise_id).subquery("first_line"))
+    return (select(first_line.c.enterprise_id)
+            .where(first_line.c.first_opened_on >= date(on.year, 1, 1),
+                   first_line.c.first_opened_on <= on,
+                   first_line.c.enterprise_id.in_(
+                       select(ProductionLine.enterprise_id).where(*_line_in_scope(scope)))))
+
+
+def _grouped(on, scope, dimensions):
+    """Run one statement grouping the population by each dimension; return its rows.
+
+    The population is a CTE referenced by every branch of a UNION ALL, so SQLite (3.35+) and
+    PostgreSQL (12+) compute it once. Dimensions: 'total', 'new' (employed by new productions),
+    'employer_kind', and the person-level columns region, facility, security_level, gender,
+    age_band.
+    """
+    pop = population(on, scope).cte("population")
+    columns = {"region": pop.c.region_id, "facility": pop.c.facility_id,
+               "security_level": pop.c.security_level, "gender": pop.c.gender,
+               "age_band": pop.c.age_band, "employer_kind": pop.c.kind}
+    branches = []
+    for dimension in dimensions:
+        key = columns.get(dimension)
+        query = select(literal(dimension).label("dimension"),
+                       cast(key if key is not None else literal(""), String).label("key"),
+                       func.count().label("in_custody"),
+                       func.coalesce(func.sum(pop.c.able), 0).label("able_bodied"),
+                       func.coalesce(func.sum(pop.c.employed), 0).label("employed"),
+                       func.count(func.distinct(pop.c.enterprise_id)).label("enterprises"))
+        if dimension == "employer_kind":
+            query = query.where(pop.c.employed == 1)
+        if dimension == "new":
+            query = query.where(pop.c.employed == 1,
+                                pop.c.enterprise_id.in_(_new_enterprise_ids(on, scope)))
+        if key is not None:
+            query = query.group_by(key)
+        branches.append(query)
+    statement = branches[0] if len(branches) == 1 else union_all(*branches)
+    result = {dimension: [] for dimension in dimensions}
+    for row in db.session.execute(statement):
+        result[row.dimension].append(row)
+    return result
+
+
+def _named(model, rows):
+    """Attach code and kk/ru/en names to rows keyed by a region or facility id."""
+    ids = [int(row.key) for row in rows]
+    names = {obj.id: obj for obj in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    result = []
+    for row in rows:
+        obj = names[int(row.key)]
+        result.append(_with_rate(row, key=obj.id, code=obj.code, name_kk=obj.name_kk,
+                                 name_ru=obj.name_ru, name_en=obj.name_en))
+    return sorted(result, key=lambda item: item["code"])
+
+
+def _breakdown_rows(by, rows):
+    """Shape the grouped rows of one dimension as the breakdown table."""
+    if by == "employer_kind":
+        found = {row.key: row for row in rows}
+        total = sum(int(row.employed) for row in rows)
+        return [{"key": kind,
+                 "employed": int(found[kind].employed) if kind in found else 0,
+                 "enterprises": int(found[kind].enterprises) if kind in found else 0,
+                 "share": int(found[kind].employed) / total if kind in found and total else None}
+                for kind in EMPLOYER_KINDS]
+    if by == "region":
+        return _named(Region, rows)
+    if by == "facility":
+        return _named(Facility, rows)
+    order = {key: index for index, (key, _years) in enumerate(AGE_BANDS)}
+    shaped = [_with_rate(row, key=row.key) for row in rows]
+    if by == "age_band":
+        return sorted(shaped, key=lambda item: order[item["key"]])
+    return sorted(shaped, key=lambda item: item["key"])
+
+
+def _total(rows):
+    if rows:
+        return _with_rate(rows[0])
+    return {"in_custody": 0, "able_bodied": 0, "employed": 0, "rate": None}
+
+
 def headline(on, scope=Scope()):
     """Return in custody, able-bodied, employed and rate on ``on`` in ``scope``."""
-    pop = population(on, scope)
-    row = db.session.execute(select(*_counts(pop))).one()
-    return _with_rate(row)
+    return _total(_grouped(on, scope, ["total"])["total"])
 
 
 def breakdown(on, scope, by):
     """Return the counts grouped by one of BREAKDOWNS, as a list of dicts with ``key``."""
-    pop = population(on, scope)
-    if by == "employer_kind":
-        rows = db.session.execute(
-            select(pop.c.kind.label("key"), func.count().label("employed"),
-                   func.count(func.distinct(pop.c.enterprise_id)).label("enterprises"))
-            .where(pop.c.employed == 1).group_by(pop.c.kind)).all()
-        found = {row.key: row for row in rows}
-        total = sum(row.employed for row in rows)
-        return [{"key": kind, "employed": found[kind].employed if kind in found else 0,
-                 "enterprises": found[kind].enterprises if kind in found else 0,
-                 "share": (found[kind].employed / total) if kind in found and total else None}
-                for kind in EMPLOYER_KINDS]
-    if by == "region":
-        query = (select(Region.id.label("key"), Region.code, Region.name_kk, Region.name_ru,
-                        Region.name_en, *_counts(pop))
-                 .join(Region, Region.id == pop.c.region_id)
-                 .group_by(Region.id, Region.code, Region.name_kk, Region.name_ru, Region.name_en)
-                 .order_by(Region.code))
-    elif by == "facility":
-        query = (select(Facility.id.label("key"), Facility.code, Facility.name_kk,
-                        Facility.name_ru, Facility.name_en, *_counts(pop))
-                 .join(Facility, Facility.id == pop.c.facility_id)
-                 .group_by(Facility.id, Facility.code, Facility.name_kk, Facility.name_ru,
-                           Facility.name_en)
-                 .order_by(Facility.code))
-    elif by in ("security_level", "gender", "age_band"):
-        column = pop.c[by]
-        query = select(column.label("key"), *_counts(pop)).group_by(column).order_by(column)
-    else:
+    if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by}")
-    rows = db.session.execute(query).all()
-    if by == "age_band":
-        order = [key for key, _years in AGE_BANDS]
-        rows = sorted(rows, key=lambda row: order.index(row.key))
-    return [_with_rate(row, **_names(row)) for row in rows]
-
-
-def _names(row):
-    """Keep the key and any names of a grouped row."""
-    mapping = row._mapping
-    return {name: mapping[name] for name in ("key", "code", "name_kk", "name_ru", "name_en")
-            if name in mapping}
+    return _breakdown_rows(by, _grouped(on, scope, [by])[by])
 
 
 def _line_in_scope(scope):
@@ -246,50 +286,51 @@ def _line_in_scope(scope):
     return conditions
 
 
-def enterprise_figures(on, scope=Scope()):
-    """Return SMEs engaged, area leased, state branches engaged and new productions on ``on``."""
-    pop = population(on, scope)
+def _enterprise_counts(on, scope):
+    """SMEs, branches and services engaged, area leased and new productions, in one statement."""
     lease_active = and_(Lease.status.in_(("active", "ended")),
                         is_active(Lease.starts_on, Lease.ends_on, on))
-    leases_in_scope = (select(Lease.enterprise_id, Lease.area_m2)
-                       .join(ProductionSpace, ProductionSpace.id == Lease.space_id)
-                       .join(Facility, Facility.id == ProductionSpace.facility_id)
-                       .join(Enterprise, Enterprise.id == Lease.enterprise_id)
-                       .where(lease_active, *_facility_scope(scope, Facility)))
+    leases = (select(Lease.enterprise_id, Lease.area_m2)
+              .join(ProductionSpace, ProductionSpace.id == Lease.space_id)
+              .join(Facility, Facility.id == ProductionSpace.facility_id)
+              .where(lease_active, *_facility_scope(scope, Facility)))
     if scope.employer_kind:
-        leases_in_scope = leases_in_scope.where(Enterprise.kind == scope.employer_kind)
-    leases_in_scope = leases_in_scope.subquery("leases_in_scope")
-    area = db.session.scalar(select(func.coalesce(func.sum(leases_in_scope.c.area_m2), 0)))
+        leases = leases.where(Lease.enterprise_id.in_(
+            select(Enterprise.id).where(Enterprise.kind == scope.employer_kind)))
+    leases = leases.cte("leases_in_scope")
     # Placements of persons in custody in scope (able-bodied or not) engage their employer.
-    employment = _employment(on)
-    engaged_ids = union_all(
-        select(leases_in_scope.c.enterprise_id),
-        select(employment.c.enterprise_id)
-        .where(employment.c.person_id.in_(select(pop.c.person_id)))).subquery("engaged_ids")
-    engaged = (select(Enterprise.kind, func.count().label("n"))
-               .where(Enterprise.id.in_(select(engaged_ids.c.enterprise_id)))
-               .group_by(Enterprise.kind))
-    engaged_by_kind = {row.kind: row.n for row in db.session.execute(engaged)}
-    first_line = (select(ProductionLine.enterprise_id,
-                         func.min(ProductionLine.opened_on).label("first_opened_on"))
-                  .group_by(ProductionLine.enterprise_id).subquery("first_line"))
-    new_ids = (select(first_line.c.enterprise_id)
-               .where(first_line.c.first_opened_on >= date(on.year, 1, 1),
-                      first_line.c.first_opened_on <= on,
-                      first_line.c.enterprise_id.in_(
-                          select(ProductionLine.enterprise_id).where(*_line_in_scope(scope)))))
-    new_count = db.session.scalar(select(func.count()).select_from(new_ids.subquery()))
-    new_employed = db.session.scalar(
-        select(func.count()).select_from(pop)
-        .where(pop.c.employed == 1, pop.c.enterprise_id.in_(new_ids)))
-    sme_allowed = scope.employer_kind in (None, "sme")
+    custody, employment = _custody(on), _employment(on)
+    placed = (select(employment.c.enterprise_id)
+              .join(custody, custody.c.person_id == employment.c.person_id)
+              .join(Facility, Facility.id == custody.c.facility_id)
+              .where(*_facility_scope(scope, Facility)))
+    engaged = Enterprise.id.in_(union_all(select(leases.c.enterprise_id), placed))
+    kind_count = lambda kind: func.count(case((Enterprise.kind == kind, 1)))  # noqa: E731
+    engaged_query = select(kind_count("sme").label("smes"),
+                           kind_count("state_branch").label("branches"),
+                           kind_count("facility_service").label("services")).where(engaged)
+    engaged_counts = engaged_query.subquery("engaged_counts")
+    statement = select(
+        engaged_counts.c.smes, engaged_counts.c.branches, engaged_counts.c.services,
+        select(func.coalesce(func.sum(leases.c.area_m2), 0)).scalar_subquery().label("area"),
+        select(func.count()).select_from(_new_enterprise_ids(on, scope).subquery())
+        .scalar_subquery().label("new_enterprises"))
+    return db.session.execute(statement).one()
+
+
+def enterprise_figures(on, scope=Scope(), new_employed=None):
+    """Return SMEs engaged, area leased, branches engaged and new productions on ``on``."""
+    row = _enterprise_counts(on, scope)
+    if new_employed is None:
+        new_rows = _grouped(on, scope, ["new"])["new"]
+        new_employed = int(new_rows[0].employed) if new_rows else 0
     return {
-        "smes_engaged": engaged_by_kind.get("sme", 0) if sme_allowed else 0,
-        "branches_engaged": engaged_by_kind.get("state_branch", 0),
-        "services_engaged": engaged_by_kind.get("facility_service", 0),
-        "area_leased_m2": float(area or 0),
-        "new_enterprises": int(new_count or 0),
-        "new_employed": int(new_employed or 0),
+        "smes_engaged": int(row.smes) if scope.employer_kind in (None, "sme") else 0,
+        "branches_engaged": int(row.branches),
+        "services_engaged": int(row.services),
+        "area_leased_m2": float(row.area or 0),
+        "new_enterprises": int(row.new_enterprises or 0),
+        "new_employed": new_employed,
     }
 
 
@@ -317,30 +358,45 @@ def _days_table(days, name):
 
 
 def series(days, scope=Scope()):
-    """Return in custody, able-bodied, employed and rate for each day, in one query."""
+    """Return in custody, able-bodied, employed and rate for each day, in one query.
+
+    The stays and placements overlapping the whole range are read once (materialised CTEs),
+    then joined to the days table; (day, person) pairs are made distinct before counting.
+    """
     if not days:
         return []
+    first, last = min(days), max(days)
     months = _days_table(days, "series_days")
-    employed_line = (select(ProductionLine.id).join(Enterprise)
-                     .where(Enterprise.kind == scope.employer_kind)) if scope.employer_kind else None
-    placement_on = [Placement.person_id == Stay.person_id,
-                    is_active(Placement.started_on, Placement.ended_on, months.c.d)]
-    if employed_line is not None:
-        placement_on.append(Placement.line_id.in_(employed_line))
-    employed_person = case((and_(Person.able_bodied.is_(True), Placement.id.isnot(None)),
-                            Stay.person_id))
-    query = (select(months.c.d,
-                    func.count(func.distinct(Stay.person_id)).label("in_custody"),
-                    func.count(func.distinct(case((Person.able_bodied.is_(True), Stay.person_id))))
-                    .label("able_bodied"),
-                    func.count(func.distinct(employed_person)).label("employed"))
-             .select_from(months)
-             .join(Stay, is_active(Stay.started_on, Stay.ended_on, months.c.d))
+    stays = (select(Stay.person_id, Stay.started_on, Stay.ended_on,
+                    case((Person.able_bodied.is_(True), 1), else_=0).label("able"))
              .join(Person, Person.id == Stay.person_id)
              .join(Facility, Facility.id == Stay.facility_id)
-             .outerjoin(Placement, and_(*placement_on))
-             .where(*_facility_scope(scope, Facility))
-             .group_by(months.c.d))
+             .where(Stay.started_on <= last, or_(Stay.ended_on.is_(None), Stay.ended_on > first),
+                    *_facility_scope(scope, Facility))
+             .cte("series_stays").prefix_with("MATERIALIZED"))
+    placements = (select(Placement.person_id, Placement.started_on, Placement.ended_on)
+                  .where(Placement.started_on <= last,
+                         or_(Placement.ended_on.is_(None), Placement.ended_on > first)))
+    if scope.employer_kind:
+        placements = placements.where(Placement.line_id.in_(
+            select(ProductionLine.id).join(Enterprise)
+            .where(Enterprise.kind == scope.employer_kind)))
+    placements = placements.cte("series_placements").prefix_with("MATERIALIZED")
+    custody = (select(months.c.d, stays.c.person_id, func.max(stays.c.able).label("able"))
+               .join(stays, is_active(stays.c.started_on, stays.c.ended_on, months.c.d))
+               .group_by(months.c.d, stays.c.person_id).cte("series_custody"))
+    working = (select(months.c.d, placements.c.person_id)
+               .join(placements, is_active(placements.c.started_on, placements.c.ended_on,
+                                           months.c.d))
+               .distinct().cte("series_working"))
+    employed = case((and_(custody.c.able == 1, working.c.person_id.isnot(None)), 1), else_=0)
+    query = (select(custody.c.d, func.count().label("in_custody"),
+                    func.sum(custody.c.able).label("able_bodied"),
+                    func.sum(employed).label("employed"))
+             .select_from(custody)
+             .outerjoin(working, and_(working.c.d == custody.c.d,
+                                      working.c.person_id == custody.c.person_id))
+             .group_by(custody.c.d))
     found = {_as_date(row.d): row for row in db.session.execute(query)}
     empty = {"in_custody": 0, "able_bodied": 0, "employed": 0, "rate": None}
     return [_with_rate(found[d], on=d) if d in found else dict(empty, on=d) for d in days]
@@ -363,12 +419,13 @@ def wages(first_month, last_month, scope=Scope()):
                     .label("full_norm"),
                     func.coalesce(func.sum(case((below, 1), else_=0)), 0).label("below_minimum"))
              .join(Placement, Placement.id == WageRecord.placement_id)
-             .join(ProductionLine, ProductionLine.id == Placement.line_id)
              .outerjoin(MinimumWage,
                         MinimumWage.year == func.extract("year", WageRecord.month))
-             .where(WageRecord.month >= months[0], WageRecord.month <= months[-1],
-                    *_line_in_scope(scope))
+             .where(WageRecord.month >= months[0], WageRecord.month <= months[-1])
              .group_by(WageRecord.month))
+    line_scope = _line_in_scope(scope)
+    if line_scope:  # the line is only read when the scope needs it
+        query = query.join(ProductionLine, ProductionLine.id == Placement.line_id).where(*line_scope)
     found = {_as_date(row.month): row for row in db.session.execute(query)}
     result = []
     for month in months:
@@ -386,10 +443,13 @@ def wages(first_month, last_month, scope=Scope()):
 
 def statistics(on, scope=Scope(), months=12, with_series=True):
     """Return every figure of the dashboard for ``on`` and ``scope``."""
-    stats = Statistics(on=on, scope=scope, headline=headline(on, scope))
+    grouped = _grouped(on, scope, ["total", "new", *BREAKDOWNS])
+    new_rows = grouped["new"]
+    stats = Statistics(on=on, scope=scope, headline=_total(grouped["total"]))
     for by in BREAKDOWNS:
-        stats.breakdowns[by] = breakdown(on, scope, by)
-    stats.enterprises = enterprise_figures(on, scope)
+        stats.breakdowns[by] = _breakdown_rows(by, grouped[by])
+    stats.enterprises = enterprise_figures(
+        on, scope, new_employed=int(new_rows[0].employed) if new_rows else 0)
     days = last_months(on, months)
     stats.wages = wages(days[0], days[-1], scope)
     if with_series:
