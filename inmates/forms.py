@@ -25,7 +25,8 @@ class PersonForm(FlaskForm):
                               validators=[DataRequired(), Length(max=30)])
     last_name = StringField(_l("Last name"), filters=[_strip], validators=[DataRequired(), Length(max=80)])
     first_name = StringField(_l("First name"), filters=[_strip], validators=[DataRequired(), Length(max=80)])
-    patronymic = StringField(_l("Patronymic"), filters=[_none_if_blank], validators=[Optional(), Length(max=80)])
+    patronymic = StringField(_l("Patronymic"), filters=[_none_if_blank],
+                             validators=[Optional(), Length(max=80)])
     iin = StringField(_l("IIN"), filters=[_none_if_blank], validators=[
         Optional(), Regexp(r"^\d{12}$", message=_l("The IIN is 12 digits."))])
     birth_on = DateField(_l("Birth date"), validators=[InputRequired()])

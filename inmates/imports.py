@@ -23,8 +23,8 @@ from extensions import db
 from facilities.models import Facility
 from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
 from reference.models import Occupation
-from tabular import (CellError, Column, Row, parse_bool, parse_date, parse_int, parse_text,
-                     read_table, template_xlsx)
+from tabular import (CellError, Column, Row, TableError, parse_bool, parse_date, parse_int,
+                     parse_text, read_table, template_xlsx)
 from timeutil import utcnow
 
 from .models import Person, PersonChange, Skill, Stay
@@ -451,4 +451,6 @@ def take(token, user_id):
 def read(data, filename):
     """Read an upload into rows and the set of columns it has; raise tabular.TableError."""
     rows = read_table(data, filename, COLUMNS)
+    if not rows:
+        raise TableError(_("The file has no data rows."))
     return rows, frozenset(rows.present)

@@ -95,7 +95,8 @@ def value_errors(values):
     group = values.get("disability_group")
     if group is not None:
         if values.get("able_bodied", True):
-            errors["disability_group"] = _("A disability group is given only to people who are not able-bodied.")
+            errors["disability_group"] = _(
+                "A disability group is given only to people who are not able-bodied.")
         elif group not in (1, 2, 3):
             errors["disability_group"] = _("The disability group is 1, 2 or 3.")
     return errors

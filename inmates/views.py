@@ -164,11 +164,25 @@ def transfer(person_obj, facility_id, on, user_id):
     return placements.end_active_placement_of(person_obj.id, on, "transferred")
 
 
-def _finish_leaving(obj, ended, detail):
-    audit.record("end", entity="person", entity_id=obj.id, detail=detail)
-    if ended is not None:
-        audit.record("end", entity="placement", entity_id=ended.id, detail=detail)
-    db.session.commit()
+def _leave(obj, form, reason, act):
+    """Run a release or transfer from a submitted form; return True once committed."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        ended = act()
+        audit.record("end", entity="person", entity_id=obj.id, detail=reason)
+        if ended is not None:
+            audit.record("end", entity="placement", entity_id=ended.id, detail=reason)
+        db.session.commit()
+    except services.InputError as error:
+        db.session.rollback()
+        apply_input_errors(form, error.errors)
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        apply_input_errors(form, {"on": _("The record changed meanwhile; try again.")})
+    else:
+        return True
+    return False
 
 
 @bp.route("/<int:person_id>/release", methods=["GET", "POST"])
@@ -177,19 +191,9 @@ def person_release(person_id):
     """Release a person from custody on a date, ending any active placement."""
     obj = get_or_404(Person, person_id)
     form = ReleaseForm(on=today())
-    if form.validate_on_submit():
-        try:
-            ended = release(obj, form.on.data, current_user.id)
-            _finish_leaving(obj, ended, "released")
-        except services.InputError as error:
-            db.session.rollback()
-            apply_input_errors(form, error.errors)
-        except (IntegrityError, StaleDataError):
-            db.session.rollback()
-            apply_input_errors(form, {"on": _("The record changed meanwhile; try again.")})
-        else:
-            flash(_("The person is released."), "success")
-            return redirect(url_for("inmates.person", person_id=person_id))
+    if _leave(obj, form, "released", lambda: release(obj, form.on.data, current_user.id)):
+        flash(_("The person is released."), "success")
+        return redirect(url_for("inmates.person", person_id=person_id))
     return render_template("inmates/leave_form.html", form=form, person=obj, action="release")
 
 
@@ -201,21 +205,12 @@ def person_transfer(person_id):
     form = TransferForm(on=today())
     form.facility_id.choices = [(f.id, f"{f.code} · {f.name}") for f in db.session.scalars(
         select(Facility).where(Facility.id != obj.facility_id).order_by(Facility.code))]
-    if form.validate_on_submit():
-        try:
-            ended = transfer(obj, form.facility_id.data, form.on.data, current_user.id)
-            _finish_leaving(obj, ended, "transferred")
-        except services.InputError as error:
-            db.session.rollback()
-            apply_input_errors(form, error.errors)
-        except (IntegrityError, StaleDataError):
-            db.session.rollback()
-            apply_input_errors(form, {"on": _("The record changed meanwhile; try again.")})
-        else:
-            flash(_("The person is transferred."), "success")
-            if current_user.role == "inspector":
-                return redirect(url_for("inmates.roster"))  # no longer in this inspector's scope
-            return redirect(url_for("inmates.person", person_id=person_id))
+    if _leave(obj, form, "transferred",
+              lambda: transfer(obj, form.facility_id.data, form.on.data, current_user.id)):
+        flash(_("The person is transferred."), "success")
+        if current_user.role == "inspector":
+            return redirect(url_for("inmates.roster"))  # no longer in this inspector's scope
+        return redirect(url_for("inmates.person", person_id=person_id))
     return render_template("inmates/leave_form.html", form=form, person=obj, action="transfer")
 
 

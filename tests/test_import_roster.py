@@ -83,13 +83,14 @@ def test_template_is_in_the_users_language_with_codes(world, client, auth):
 def test_happy_path_xlsx_creates_and_updates(world, client, auth):
     auth.login("inspector_a")
     existing = world.person_a
-    data = xlsx([row(), row(**{"File number": "IMP-2", "IIN": "", "Skills (code:level:years:certified; ...)": "",
+    skills = "Skills (code:level:years:certified; ...)"
+    data = xlsx([row(), row(**{"File number": "IMP-2", "IIN": "", skills: "",
                                "Restrictions": "", "Able-bodied": "no", "Disability group": 2}),
                  row(**{"File number": existing.file_number, "Last name": "Алиев",
                         "First name": "Марат", "Patronymic": "", "IIN": "", "Birth date": "05.05.1985",
                         "Admitted on": "2019-03-01", "Expected release": "2030-01-01",
                         "Education": "general_secondary", "Restrictions": "outside",
-                        "Skills (code:level:years:certified; ...)": "7533:qualified:4:no"})])
+                        skills: "7533:qualified:4:no"})])
     preview = upload(client, data)
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
@@ -276,3 +277,9 @@ def test_admin_imports_into_any_facility_with_a_code(world, client, auth):
         "File number": "IMP-2", "IIN": "", "Facility code": ""})]))
     page = preview.get_data(as_text=True)
     assert "Missing value: Facility code" in page
+
+
+def test_a_file_without_data_rows_is_refused(world, client, auth):
+    auth.login("inspector_a")
+    page = upload(client, xlsx([])).get_data(as_text=True)
+    assert "no data rows" in page and 'name="token"' not in page

@@ -1,7 +1,7 @@
 """The roster: filters, sorting, counts, and a constant number of queries per page."""
 from datetime import date
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert
 
 from extensions import db
 from inmates.models import Person, Skill, Stay
