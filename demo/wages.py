@@ -61,8 +61,7 @@ def insert_wages(session, today, wages, first_placement_id):
     if not values:
         return 0
     started, ended = _day_of("p.started_on", postgres), _day_of("p.ended_on", postgres)
-    # Inlined, each CTE would make SQLite recompute every expression many times.
-    materialized = "MATERIALIZED "
+    # MATERIALIZED: inlined, each CTE would make SQLite recompute every expression many times.
     sql = f"""
 INSERT INTO wage_record (placement_id, month, days_worked, hours_worked, norm_hours, norm_met,
                          accrued_kzt, deduction_upkeep_kzt, deduction_alimony_kzt,
@@ -71,7 +70,7 @@ INSERT INTO wage_record (placement_id, month, days_worked, hours_worked, norm_ho
 WITH months (idx, month, month_end, days, work_days, norm_hours, min_wage, entered_at) AS (
   VALUES {", ".join(values)}
 ),
-spans AS {materialized}(
+spans AS MATERIALIZED (
   SELECT p.id AS placement_id, p.person_id, m.month, m.days, m.work_days, m.norm_hours,
          m.min_wage, m.entered_at,
          ((p.id % 1000) * 7919 + m.idx * 104729) % 1000 AS h,
@@ -86,14 +85,14 @@ spans AS {materialized}(
                AND (p.ended_on IS NULL OR p.ended_on > m.month)
   WHERE p.id > {int(first_placement_id)}
 ),
-worked AS {materialized}(
+worked AS MATERIALIZED (
   SELECT s.*,
          ((s.last_day - s.first_day + 1) * s.work_days + s.days - 1) / s.days AS presence,
          CASE WHEN s.last_day - s.first_day + 1 = s.days AND s.h % 10 <> 0 THEN 1 ELSE 0 END
            AS full_month
   FROM spans s
 ),
-paid AS {materialized}(
+paid AS MATERIALIZED (
   SELECT w.*,
          CASE WHEN w.full_month = 0 AND w.h % 10 = 0 AND w.presence > 2 THEN w.presence - 2
               ELSE w.presence END AS days_worked,
