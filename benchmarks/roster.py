@@ -62,6 +62,7 @@ def write_file(path, rows, facility_id):
     from inmates.imports import COLUMNS
 
     code = db.session.get(Facility, facility_id).code
+    taken = set(db.session.scalars(select(Person.iin).where(Person.iin.isnot(None))))
     rng = random.Random(30)
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     dates = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -78,6 +79,8 @@ def write_file(path, rows, facility_id):
                   "education_level": "vocational",
                   "restrictions": "minors" if rng.random() < 0.07 else "",
                   "skills": rng.choice(SKILLS)}
+        if values["iin"] in taken:  # the demo data's people keep their IINs
+            values["iin"] = ""
         for column, c in enumerate(COLUMNS):
             value = values[c.key]
             if isinstance(value, date):

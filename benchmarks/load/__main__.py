@@ -96,12 +96,11 @@ def browse(base, role, pages, paths, deadline, recorder, think):
     if not browser.login(role, DEMO_USERS[role]):
         recorder.error("login", RuntimeError(f"login as {role} failed"))
         return
+    pages = [page for page in pages if paths.get(page)]
     index = 0
-    while time.monotonic() < deadline and recorder.count < MAX_REQUESTS:
+    while pages and time.monotonic() < deadline and recorder.count < MAX_REQUESTS:
         page = pages[index % len(pages)]
         index += 1
-        if not paths.get(page):
-            continue
         try:
             status, _text, _headers, seconds = browser.request("GET", paths[page])
             recorder.add(page, status, seconds)
@@ -225,12 +224,16 @@ def main(argv=None):
     parser.add_argument("--users", type=int, default=20, help="browsing users + 1 placing")
     parser.add_argument("--think", type=float, default=0.0, help="pause between requests, s")
     parser.add_argument("--scale", default="1")
+    parser.add_argument("--without", default="", help="pages left out, e.g. dashboard")
     parser.add_argument("--record", action="store_true", help="append to benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     args.seconds = min(args.seconds, 600)  # bounded whatever is asked
     meta = databases.prepare(args.scale, args.db, log=lambda m: print(m, file=sys.stderr))
     database_url = databases.copy(meta["url"], databases.name("load"))
     paths, _line_id = urls(database_url)
+    left_out = {p.strip() for p in args.without.split(",") if p.strip()}
+    for page in left_out:
+        paths[page] = None
     engine = create_engine(database_url)
     with engine.connect() as c:
         before = c.scalar(text("SELECT coalesce(max(id), 0) FROM placement"))
@@ -256,7 +259,8 @@ def main(argv=None):
         tracebacks = server.log().count("Traceback")
     checks = consistency(database_url, before)
     text_report, ok = report(recorder, elapsed, outcome, checks, args.think,
-                             f"{args.db} scale {args.scale}")
+                             f"{args.db} scale {args.scale}"
+                             + (f", without {', '.join(sorted(left_out))}" if left_out else ""))
     text_report += f"\nTracebacks in the server log: {tracebacks}."
     print(text_report)
     if args.record:
