@@ -9,27 +9,17 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, assert_accessible, login
+from tests.e2e.conftest import CHROMIUM, assert_accessible, browser, login  # noqa: F401
 
 pytestmark = pytest.mark.xdist_group("enterprises_browser")
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """One headless Chromium for this module."""
+@pytest.fixture
+def page(app, world, request):
+    """A browser page on the app served over the test database with the small world."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(app, world, chromium):
-    """A browser page on the app served over the test database with the small world."""
+    chromium = request.getfixturevalue("browser")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
