@@ -22,6 +22,9 @@ becomes an error on its row and its value None.
 
 Writing a template: ``template_xlsx(columns, example_row, codes=...)`` returns XLSX bytes
 with headers in the current language.
+
+Messages are translated when raised, so call these inside a request (or
+``app.test_request_context()``): the language comes from the request's locale.
 """
 import csv
 import io
