@@ -31,6 +31,7 @@ class Context:
     scale: str
     meta: dict
     runs: int
+    warmup: int = 1
     profiles: dict = field(default_factory=dict)  # operation -> cProfile text, when over budget
 
     @property
@@ -59,8 +60,8 @@ def profile(function, limit=15):
 
 def _row(ctx, operation, budget, product, limit=None, setup=None, teardown=None, extra=""):
     """Time a product function and its limit; profile it when it misses its budget."""
-    timing = measure(product, ctx.runs, setup=setup, teardown=teardown)
-    limit_timing = measure(limit, ctx.runs) if limit else None
+    timing = measure(product, ctx.runs, warmup=ctx.warmup, setup=setup, teardown=teardown)
+    limit_timing = measure(limit, ctx.runs, warmup=ctx.warmup) if limit else None
     row = Row(operation, ctx.engine, ctx.scale, timing, limit_timing, budget, extra)
     if budget and ctx.scale == "1" and timing.median > budget:
         if setup:
@@ -266,7 +267,7 @@ def roster_import(ctx):
     from . import roster
 
     importer = roster.importer()
-    rows = 300 if ctx.tiny else 30_000
+    rows = 50 if ctx.tiny else 30_000
     if importer is None:
         return _missing(ctx, operation, 15.0, "no roster import service in inmates/ yet")
     path = Path(tempfile.mkdtemp()) / "roster.xlsx"

@@ -1,7 +1,7 @@
 """Run the benchmarks and print one table: ``python -m benchmarks.run``.
 
 Options: ``--scale 1,10`` ``--db sqlite,postgresql`` ``--runs 5`` ``--only NAME[,NAME]``
-``--rebuild`` (build the cached databases again) ``--record`` (write the table into
+``--warmup 1`` ``--rebuild`` (build the cached databases again) ``--record`` (write the table into
 benchmarks/RESULTS.md). ``--scale tiny`` runs everything at a toy size without demo data,
 for the smoke test.
 """
@@ -48,7 +48,7 @@ def machine():
             f"load average at the end {load}")
 
 
-def run(scales, engines, runs, only, rebuild, log=print):
+def run(scales, engines, runs, only, rebuild, log=print, warmup=1):
     """Run every selected case on every selected database; return (rows, profiles)."""
     from app import create_app
 
@@ -59,7 +59,7 @@ def run(scales, engines, runs, only, rebuild, log=print):
             meta = databases.prepare(scale, engine, rebuild=rebuild, log=log)
             app = create_app({"SQLALCHEMY_DATABASE_URI": meta["url"]})
             ctx = Context(app=app, engine=engine, scale=scale, meta=meta, runs=runs,
-                          profiles=profiles)
+                          warmup=warmup, profiles=profiles)
             for name, case in CASES.items():
                 if only and name not in only:
                     continue
@@ -128,6 +128,7 @@ def main(argv=None):
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", default="")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs before timing")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args(argv)
@@ -141,7 +142,8 @@ def main(argv=None):
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
-    rows, profiles = run(scales, engines, args.runs, only, args.rebuild, log=log)
+    rows, profiles = run(scales, engines, args.runs, only, args.rebuild, log=log,
+                         warmup=max(args.warmup, 0))
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     block = [f"Run {stamp} on {machine()}.", "", table(rows)]
     for title, text_profile in profiles.items():

@@ -23,7 +23,7 @@ def test_benchmark_harness_prints_its_table(tmp_path):
         env["BENCH_PG_URL"] = server.render_as_string(hide_password=False)
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--scale", "tiny", "--db", engine, "--runs",
-         "1", "--only", "candidates,fill,statistics,series,workbook,import"],
+         "1", "--warmup", "0", "--only", "candidates,fill,statistics,series,workbook,import"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     try:
         assert done.returncode == 0, done.stderr[-3000:]
