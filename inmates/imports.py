@@ -411,7 +411,8 @@ def _update_people(result, user_id, now):
 # --- Keeping an upload between preview and confirmation ------------------------------------
 
 def _folder():
-    folder = os.path.join(current_app.instance_path, "imports")
+    folder = current_app.config.get("IMPORT_FOLDER") or os.path.join(current_app.instance_path,
+                                                                        "imports")
     os.makedirs(folder, exist_ok=True)
     return folder
 

@@ -13,11 +13,19 @@ import inmates.imports
 from accounts.models import AuditEvent
 from extensions import db
 from inmates.models import Person, PersonChange, Skill, Stay
+from tests.test_inmates_people import english  # noqa: F401  (autouse fixture)
+
 
 HEADERS = ["Facility code", "File number", "Last name", "First name", "Patronymic", "IIN",
            "Birth date", "Gender", "Admitted on", "Expected release", "Able-bodied",
            "Disability group", "Education", "Restrictions",
            "Skills (code:level:years:certified; ...)"]
+
+
+@pytest.fixture(autouse=True)
+def import_folder(app, tmp_path):
+    """Keep previewed uploads in the test's own folder, not the instance folder."""
+    app.config["IMPORT_FOLDER"] = str(tmp_path)
 
 
 def row(**overrides):

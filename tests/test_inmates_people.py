@@ -12,6 +12,22 @@ from inmates.services import iin_errors
 from marketplace.models import Placement
 from tests import factories
 
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """Read pages in English: the assertions quote the English messages."""
+    from tests.conftest import AuthActions
+
+    plain_login = AuthActions.login
+
+    def login(self, *args, **kwargs):
+        response = plain_login(self, *args, **kwargs)
+        self._client.post("/language", data={"lang": "en"})
+        return response
+
+    monkeypatch.setattr(AuthActions, "login", login)
+
+
 VALID_IIN = "791028302728"  # born 1979-10-28, male
 
 

@@ -8,6 +8,7 @@ from inmates.models import Person, Skill, Stay
 from inmates.roster import add_months
 from marketplace.models import Placement
 from tests import factories
+from tests.test_inmates_people import english  # noqa: F401  (autouse fixture)
 
 
 def crowd(facility, count, line=None, employed_every=3):

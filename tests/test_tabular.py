@@ -23,7 +23,7 @@ def request_context(request):
         yield
         return
     app = request.getfixturevalue("app")
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         yield
 
 
