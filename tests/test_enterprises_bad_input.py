@@ -1,5 +1,6 @@
 """No input, however malformed, makes the enterprise and floor-space pages answer 500."""
 import pytest
+from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 GARBAGE = [
     {},

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from enterprises.models import Enterprise, Lease, ProductionLine
 from extensions import db
 from timeutil import today
+from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 PASSWORD = "Quiet-Harbour-Lantern-58"
 

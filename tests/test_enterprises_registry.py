@@ -10,6 +10,12 @@ from tests import factories
 STRONG = "Quiet-Harbour-Lantern-58"
 
 
+@pytest.fixture(autouse=True)
+def english(app):
+    """Serve every page in English: the assertions quote the English messages."""
+    app.extensions["babel"].locale_selector = lambda: "en"
+
+
 def registration(**overrides):
     """Return registration form data that passes, with overrides."""
     data = {"name": "ТОО Жаңа Цех", "bin": "940140000385",

@@ -8,6 +8,7 @@ from extensions import db
 from facilities.models import ProductionSpace
 from facilities.services import free_area
 from tests import factories
+from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 
 def login_in_english(client, auth, login):

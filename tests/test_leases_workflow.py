@@ -13,6 +13,7 @@ from extensions import db
 from facilities.services import InputError, free_area
 from tests import factories
 from timeutil import today
+from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 
 def lease_form(area, starts_on=None, purpose="Sewing workshop"):

@@ -13,6 +13,7 @@ from home.templating import money
 from marketplace.models import Placement
 from reference.services import minimum_wage
 from tests import factories
+from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 MINIMUM_WAGES = {2019: 42_500, 2020: 42_500, 2021: 42_500, 2022: 60_000, 2023: 70_000,
                  2024: 85_000, 2025: 85_000, 2026: 85_000}
