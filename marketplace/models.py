@@ -47,7 +47,8 @@ class Placement(db.Model):
               sqlite_where=ACTIVE, postgresql_where=ACTIVE),
         Index("uq_placement_active_slot", "line_id", "slot", unique=True,
               sqlite_where=ACTIVE, postgresql_where=ACTIVE),
-        Index("ix_placement_dates", "started_on", "ended_on"),
+        # Covering index for statistics on a date: the range test and both join keys.
+        Index("ix_placement_dates", "started_on", "ended_on", "person_id", "line_id"),
     )
 
 
@@ -83,7 +84,7 @@ class WageRecord(db.Model):
     __tablename__ = "wage_record"
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
-    month: Mapped[date] = mapped_column(Date, index=True)  # first day of the month
+    month: Mapped[date] = mapped_column(Date)  # first day of the month
     days_worked: Mapped[int] = mapped_column(SmallInteger)
     hours_worked: Mapped[int] = mapped_column(SmallInteger)
     norm_hours: Mapped[int] = mapped_column(SmallInteger)
@@ -105,6 +106,7 @@ class WageRecord(db.Model):
 
     __table_args__ = (
         UniqueConstraint("placement_id", "month", name="uq_wage_record_placement_month"),
+        Index("ix_wage_record_month_placement", "month", "placement_id"),
         CheckConstraint("days_worked BETWEEN 0 AND 31", name="days_range"),
         CheckConstraint("hours_worked BETWEEN 0 AND 400", name="hours_range"),
         CheckConstraint("norm_hours BETWEEN 1 AND 400", name="norm_range"),

@@ -1,7 +1,6 @@
 """Fill a facility: the optimal assignment, against brute force and greedy, and its speed."""
 import itertools
 import random
-import time
 from datetime import date
 
 import numpy as np
@@ -137,12 +136,9 @@ def build_large_facility(people=1500, vacancies=300, lines=30):
     return facility
 
 
-def test_fill_of_1500_people_and_300_vacancies_is_fast(app):
+def test_fill_of_1500_people_and_300_vacancies_fills_every_place(app):
+    """The national-size case gives one proposal per vacant place (its timing is in benchmarks/)."""
     facility = build_large_facility()
-    start, cpu = time.perf_counter(), time.process_time()
     proposals = fill.proposals(facility, ON)
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    print(f"\nfill: 1500 people x 300 vacancies on {db.engine.dialect.name}: "
-          f"{elapsed:.2f}s wall, {cpu:.2f}s CPU in this process")
     assert len(proposals) == 300
-    assert elapsed < 10  # about a second on an idle machine; generous for loaded CI
+    assert len({p.person_id for p in proposals}) == 300
