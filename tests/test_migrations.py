@@ -31,8 +31,12 @@ def test_migrations_match_models(empty_app):
     assert diff == [], f"models and migrations differ: {diff}"
 
 
-def test_upgrade_downgrade_upgrade_with_data(empty_app):
-    from reference.models import Region
+def _counts():
+    return {table: db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+            for table in ("person", "stay", "placement", "production_line", "app_user")}
+
+
+def test_upgrade_downgrade_upgrade_with_data_in_place(empty_app):
     from reference.services import load_reference
     from tests import factories
 
@@ -42,13 +46,31 @@ def test_upgrade_downgrade_upgrade_with_data(empty_app):
     world = factories.small_world()
     factories.placement(world.person_a, world.line_a)
     db.session.commit()
+    before = _counts()
+    assert before["person"] == 2 and before["placement"] == 1
+    db.session.remove()
+
+    downgrade(revision="-1")
+    db.session.remove()
+    assert _counts() == before
+    with db.engine.connect() as connection:
+        assert "person_change" not in db.inspect(connection).get_table_names()
+    db.session.remove()
+
+    upgrade()
+    db.session.remove()
+    assert _counts() == before
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert diff == []
+    assert db.session.scalar(select(func.count()).select_from(
+        db.metadata.tables["region"])) == 20
+
+
+def test_every_migration_goes_down_to_base_and_back(empty_app):
+    upgrade()
     db.session.remove()
     downgrade(revision="base")
     with db.engine.connect() as connection:
-        tables = db.inspect(connection).get_table_names()
-    assert "person" not in tables
+        assert set(db.inspect(connection).get_table_names()) <= {"alembic_version"}
     upgrade()
-    load_reference()
-    db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(Region)) == 20
-    assert db.session.execute(text("SELECT count(*) FROM person")).scalar() == 0
