@@ -20,8 +20,12 @@ def from_environment(instance_path):
         "LANGUAGES": LANGUAGES,
         "BOOTSTRAP_SERVE_LOCAL": True,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # Uploads are checked against these before any parsing (DESIGN.md section 9).
+        "IMPORT_MAX_BYTES": 8 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 50_000,
         "IMPORT_MAX_UNCOMPRESSED": 100 * 1024 * 1024,
+        # Parsed uploads wait here between preview and confirmation, never in the cookie.
+        "IMPORT_FOLDER": os.path.join(instance_path, "imports"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

@@ -97,6 +97,7 @@ def navigation(role):
         "analyst": [
             ("reports.dashboard", _l("Statistics")),
             ("enterprises.list", _l("Enterprises")),
+            ("facilities.list", _l("Facilities")),
             ("enterprises.lines", _l("Production lines")),
         ],
         "admin": [
