@@ -75,8 +75,12 @@ class FreshContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Pages read in English unless a test chooses a language (session or user).
+        headers = kwargs.pop("headers", None) or {}
+        if not any(key.lower() == "accept-language" for key in dict(headers)):
+            headers = {**dict(headers), "Accept-Language": "en"}
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            return super().open(*args, headers=headers, **kwargs)
 
 
 def make_test_app(database_url, **overrides):

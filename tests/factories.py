@@ -122,9 +122,9 @@ def placement(person, line, started_on=date(2021, 2, 1), ended_on=None, end_reas
     return obj
 
 
-def user(role, login=None, **scope):
-    """Create a user with the test password."""
-    return create_user(login or f"{role}{next(_seq)}", PASSWORD, role, **scope)
+def user(role, login=None, language="en", **scope):
+    """Create a user with the test password; English unless a test picks a language."""
+    return create_user(login or f"{role}{next(_seq)}", PASSWORD, role, language=language, **scope)
 
 
 def small_world():

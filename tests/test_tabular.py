@@ -157,11 +157,13 @@ def test_row_cap_for_csv_and_xlsx(app, monkeypatch):
     assert len(read_table(xlsx([["File number"], ["a"], ["b"], ["c"]]), "a.xlsx", COLUMNS)) == 3
 
 
-def test_messages_are_translated(app, monkeypatch):
-    monkeypatch.setattr(tabular, "_", lambda text, **kw: "RU:" + text % kw)
-    with pytest.raises(TableError) as error:
-        read_table(b"x", "a.doc", COLUMNS)
-    assert error.value.message == "RU:Upload an XLSX or CSV file."
+def test_messages_are_in_the_users_language(app):
+    for lang in ("ru", "kk"):
+        with app.test_request_context(headers={"Accept-Language": lang}):
+            with pytest.raises(TableError) as error:
+                read_table(b"x", "a.doc", COLUMNS)
+        assert error.value.message != "Upload an XLSX or CSV file.", lang
+        assert any("\u0400" <= ch <= "\u04ff" for ch in error.value.message), lang
 
 
 def test_cell_parsers():
