@@ -30,73 +30,24 @@ Boundary conventions, the same in every figure:
 
 Everything is set-based SQL that compiles alike on SQLite and PostgreSQL.
 """
-from calendar import monthrange
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import Date, String, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, case, cast, func, literal, select, union_all
 
 from enterprises.models import Enterprise, Lease, ProductionLine
 from extensions import db
 from facilities.models import Facility, ProductionSpace
 from inmates.models import Person, Stay
-from marketplace.models import Placement, WageRecord
-from reference.models import MinimumWage, Region
+from marketplace.models import Placement
+from reference.models import Region
 
-EMPLOYER_KINDS = ("state_branch", "sme", "facility_service")
-# (key, lowest age in years); a band runs up to the next band's lowest age.
-AGE_BANDS = (("under_18", 0), ("18_24", 18), ("25_34", 25), ("35_44", 35), ("45_54", 45),
-             ("55_plus", 55))
-BREAKDOWNS = ("region", "facility", "security_level", "employer_kind", "gender", "age_band")
+from .scope import (AGE_BANDS, BREAKDOWNS, EMPLOYER_KINDS, Scope, Statistics, facility_scope,
+                    is_active, line_in_scope, with_rate)
+from .series import last_months, month_ends, series, wages
 
-
-@dataclass(frozen=True)
-class Scope:
-    """Which part of the country a figure covers; None means no restriction."""
-
-    region_id: int | None = None
-    facility_id: int | None = None
-    security_level: str | None = None
-    employer_kind: str | None = None
-
-    @property
-    def is_local(self):
-        """Say whether the scope is one region or one facility (cells may identify people)."""
-        return bool(self.region_id or self.facility_id)
-
-    def narrowed(self, **values):
-        """Return a copy with some fields replaced."""
-        return replace(self, **values)
-
-
-@dataclass
-class Statistics:
-    """All figures for one date and scope."""
-
-    on: date
-    scope: Scope
-    headline: dict
-    breakdowns: dict = field(default_factory=dict)
-    enterprises: dict = field(default_factory=dict)
-    wages: list = field(default_factory=list)
-    series: list = field(default_factory=list)
-
-
-def is_active(start, end, on):
-    """Return the SQL condition 'the period [start, end) contains the day ``on``'."""
-    return and_(start <= on, or_(end.is_(None), end > on))
-
-
-def _facility_scope(scope, facility):
-    """Conditions of the scope on a facility table (or alias)."""
-    conditions = []
-    if scope.region_id:
-        conditions.append(facility.region_id == scope.region_id)
-    if scope.facility_id:
-        conditions.append(facility.id == scope.facility_id)
-    if scope.security_level:
-        conditions.append(facility.security_level == scope.security_level)
-    return conditions
+__all__ = ["AGE_BANDS", "BREAKDOWNS", "EMPLOYER_KINDS", "Scope", "Statistics", "breakdown",
+           "enterprise_figures", "headline", "last_months", "month_ends", "population",
+           "series", "statistics", "wages"]
 
 
 def _custody(on):
@@ -105,7 +56,6 @@ def _custody(on):
             .where(is_active(Stay.started_on, Stay.ended_on, on))
             .group_by(Stay.person_id)
             .subquery("custody"))
-
 
 def _employment(on):
     """One row per person with a placement active on ``on``: its line, enterprise and kind."""
@@ -120,7 +70,6 @@ def _employment(on):
             .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
             .subquery("employment"))
 
-
 def _age_band(on):
     """SQL CASE giving the age band of Person.birth_on on ``on``."""
     whens = []
@@ -128,14 +77,12 @@ def _age_band(on):
         whens.append((Person.birth_on <= _years_before(on, years), key))
     return case(*whens, else_=AGE_BANDS[0][0])
 
-
 def _years_before(on, years):
     """Return the date ``years`` before ``on`` (28 February for 29 February in common years)."""
     try:
         return on.replace(year=on.year - years)
     except ValueError:
         return on.replace(year=on.year - years, day=28)
-
 
 def population(on, scope=Scope()):
     """Return a select: one row per person in custody in scope on ``on``, flagged.
@@ -158,17 +105,8 @@ def population(on, scope=Scope()):
              .join(Person, Person.id == custody.c.person_id)
              .join(Facility, Facility.id == custody.c.facility_id)
              .outerjoin(employment, employment.c.person_id == custody.c.person_id)
-             .where(*_facility_scope(scope, Facility)))
+             .where(*facility_scope(scope, Facility)))
     return query
-
-
-def _with_rate(row, **extra):
-    """Turn a result row of counts into a dict with the rate."""
-    values = dict(extra, in_custody=int(row.in_custody), able_bodied=int(row.able_bodied),
-                  employed=int(row.employed))
-    values["rate"] = values["employed"] / values["able_bodied"] if values["able_bodied"] else None
-    return values
-
 
 def _new_enterprise_ids(on, scope):
     """Enterprises whose first line opened in ``on``'s year, on or before ``on``, with a line
@@ -180,8 +118,7 @@ def _new_enterprise_ids(on, scope):
             .where(first_line.c.first_opened_on >= date(on.year, 1, 1),
                    first_line.c.first_opened_on <= on,
                    first_line.c.enterprise_id.in_(
-                       select(ProductionLine.enterprise_id).where(*_line_in_scope(scope)))))
-
+                       select(ProductionLine.enterprise_id).where(*line_in_scope(scope)))))
 
 def _grouped(on, scope, dimensions):
     """Run one statement grouping the population by each dimension; return its rows.
@@ -218,7 +155,6 @@ def _grouped(on, scope, dimensions):
         result[row.dimension].append(row)
     return result
 
-
 def _named(model, rows):
     """Attach code and kk/ru/en names to rows keyed by a region or facility id."""
     ids = [int(row.key) for row in rows]
@@ -226,10 +162,9 @@ def _named(model, rows):
     result = []
     for row in rows:
         obj = names[int(row.key)]
-        result.append(_with_rate(row, key=obj.id, code=obj.code, name_kk=obj.name_kk,
+        result.append(with_rate(row, key=obj.id, code=obj.code, name_kk=obj.name_kk,
                                  name_ru=obj.name_ru, name_en=obj.name_en))
     return sorted(result, key=lambda item: item["code"])
-
 
 def _breakdown_rows(by, rows):
     """Shape the grouped rows of one dimension as the breakdown table."""
@@ -246,45 +181,25 @@ def _breakdown_rows(by, rows):
     if by == "facility":
         return _named(Facility, rows)
     order = {key: index for index, (key, _years) in enumerate(AGE_BANDS)}
-    shaped = [_with_rate(row, key=row.key) for row in rows]
+    shaped = [with_rate(row, key=row.key) for row in rows]
     if by == "age_band":
         return sorted(shaped, key=lambda item: order[item["key"]])
     return sorted(shaped, key=lambda item: item["key"])
 
-
 def _total(rows):
     if rows:
-        return _with_rate(rows[0])
+        return with_rate(rows[0])
     return {"in_custody": 0, "able_bodied": 0, "employed": 0, "rate": None}
-
 
 def headline(on, scope=Scope()):
     """Return in custody, able-bodied, employed and rate on ``on`` in ``scope``."""
     return _total(_grouped(on, scope, ["total"])["total"])
-
 
 def breakdown(on, scope, by):
     """Return the counts grouped by one of BREAKDOWNS, as a list of dicts with ``key``."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by}")
     return _breakdown_rows(by, _grouped(on, scope, [by])[by])
-
-
-def _line_in_scope(scope):
-    """Conditions placing a production line in the scope (outside lines by their region)."""
-    conditions = []
-    if scope.region_id:
-        conditions.append(ProductionLine.region_id == scope.region_id)
-    if scope.facility_id:
-        conditions.append(ProductionLine.facility_id == scope.facility_id)
-    if scope.security_level:
-        conditions.append(ProductionLine.facility_id.in_(
-            select(Facility.id).where(Facility.security_level == scope.security_level)))
-    if scope.employer_kind:
-        conditions.append(ProductionLine.enterprise_id.in_(
-            select(Enterprise.id).where(Enterprise.kind == scope.employer_kind)))
-    return conditions
-
 
 def _enterprise_counts(on, scope):
     """SMEs, branches and services engaged, area leased and new productions, in one statement."""
@@ -293,7 +208,7 @@ def _enterprise_counts(on, scope):
     leases = (select(Lease.enterprise_id, Lease.area_m2)
               .join(ProductionSpace, ProductionSpace.id == Lease.space_id)
               .join(Facility, Facility.id == ProductionSpace.facility_id)
-              .where(lease_active, *_facility_scope(scope, Facility)))
+              .where(lease_active, *facility_scope(scope, Facility)))
     if scope.employer_kind:
         leases = leases.where(Lease.enterprise_id.in_(
             select(Enterprise.id).where(Enterprise.kind == scope.employer_kind)))
@@ -303,7 +218,7 @@ def _enterprise_counts(on, scope):
     placed = (select(employment.c.enterprise_id)
               .join(custody, custody.c.person_id == employment.c.person_id)
               .join(Facility, Facility.id == custody.c.facility_id)
-              .where(*_facility_scope(scope, Facility)))
+              .where(*facility_scope(scope, Facility)))
     engaged = Enterprise.id.in_(union_all(select(leases.c.enterprise_id), placed))
     kind_count = lambda kind: func.count(case((Enterprise.kind == kind, 1)))  # noqa: E731
     engaged_query = select(kind_count("sme").label("smes"),
@@ -316,7 +231,6 @@ def _enterprise_counts(on, scope):
         select(func.count()).select_from(_new_enterprise_ids(on, scope).subquery())
         .scalar_subquery().label("new_enterprises"))
     return db.session.execute(statement).one()
-
 
 def enterprise_figures(on, scope=Scope(), new_employed=None):
     """Return SMEs engaged, area leased, branches engaged and new productions on ``on``."""
@@ -332,114 +246,6 @@ def enterprise_figures(on, scope=Scope(), new_employed=None):
         "new_enterprises": int(row.new_enterprises or 0),
         "new_employed": new_employed,
     }
-
-
-def month_ends(first, last):
-    """Return the last day of each month from ``first``'s month to ``last``'s month."""
-    months = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        months.append(date(year, month, monthrange(year, month)[1]))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
-def last_months(on, count=12):
-    """Return the last days of the ``count`` months ending with ``on``'s month."""
-    start = date(on.year, on.month, 1)
-    for _ in range(count - 1):
-        start = (start - timedelta(days=1)).replace(day=1)
-    return month_ends(start, on)
-
-
-def _days_table(days, name):
-    """A CTE with one row per day in ``days`` (column ``d``), portable to SQLite."""
-    return union_all(*[select(literal(d, Date).label("d")) for d in days]).cte(name)
-
-
-def series(days, scope=Scope()):
-    """Return in custody, able-bodied, employed and rate for each day, in one query.
-
-    The stays and placements overlapping the whole range are read once (materialised CTEs),
-    then joined to the days table; (day, person) pairs are made distinct before counting.
-    """
-    if not days:
-        return []
-    first, last = min(days), max(days)
-    months = _days_table(days, "series_days")
-    stays = (select(Stay.person_id, Stay.started_on, Stay.ended_on,
-                    case((Person.able_bodied.is_(True), 1), else_=0).label("able"))
-             .join(Person, Person.id == Stay.person_id)
-             .join(Facility, Facility.id == Stay.facility_id)
-             .where(Stay.started_on <= last, or_(Stay.ended_on.is_(None), Stay.ended_on > first),
-                    *_facility_scope(scope, Facility))
-             .cte("series_stays").prefix_with("MATERIALIZED"))
-    placements = (select(Placement.person_id, Placement.started_on, Placement.ended_on)
-                  .where(Placement.started_on <= last,
-                         or_(Placement.ended_on.is_(None), Placement.ended_on > first)))
-    if scope.employer_kind:
-        placements = placements.where(Placement.line_id.in_(
-            select(ProductionLine.id).join(Enterprise)
-            .where(Enterprise.kind == scope.employer_kind)))
-    placements = placements.cte("series_placements").prefix_with("MATERIALIZED")
-    custody = (select(months.c.d, stays.c.person_id, func.max(stays.c.able).label("able"))
-               .join(stays, is_active(stays.c.started_on, stays.c.ended_on, months.c.d))
-               .group_by(months.c.d, stays.c.person_id).cte("series_custody"))
-    working = (select(months.c.d, placements.c.person_id)
-               .join(placements, is_active(placements.c.started_on, placements.c.ended_on,
-                                           months.c.d))
-               .distinct().cte("series_working"))
-    employed = case((and_(custody.c.able == 1, working.c.person_id.isnot(None)), 1), else_=0)
-    query = (select(custody.c.d, func.count().label("in_custody"),
-                    func.sum(custody.c.able).label("able_bodied"),
-                    func.sum(employed).label("employed"))
-             .select_from(custody)
-             .outerjoin(working, and_(working.c.d == custody.c.d,
-                                      working.c.person_id == custody.c.person_id))
-             .group_by(custody.c.d))
-    found = {_as_date(row.d): row for row in db.session.execute(query)}
-    empty = {"in_custody": 0, "able_bodied": 0, "employed": 0, "rate": None}
-    return [_with_rate(found[d], on=d) if d in found else dict(empty, on=d) for d in days]
-
-
-def _as_date(value):
-    """SQLite hands a literal date back as text."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def wages(first_month, last_month, scope=Scope()):
-    """Return the wage figures of each month from ``first_month`` to ``last_month``."""
-    months = [date(d.year, d.month, 1) for d in month_ends(first_month, last_month)]
-    below = and_(WageRecord.norm_met.is_(True), WageRecord.accrued_kzt < MinimumWage.amount_kzt)
-    query = (select(WageRecord.month,
-                    func.coalesce(func.sum(WageRecord.accrued_kzt), 0).label("accrued_kzt"),
-                    func.count(func.distinct(Placement.person_id)).label("persons"),
-                    func.count().label("records"),
-                    func.coalesce(func.sum(case((WageRecord.norm_met.is_(True), 1), else_=0)), 0)
-                    .label("full_norm"),
-                    func.coalesce(func.sum(case((below, 1), else_=0)), 0).label("below_minimum"))
-             .join(Placement, Placement.id == WageRecord.placement_id)
-             .outerjoin(MinimumWage,
-                        MinimumWage.year == func.extract("year", WageRecord.month))
-             .where(WageRecord.month >= months[0], WageRecord.month <= months[-1])
-             .group_by(WageRecord.month))
-    line_scope = _line_in_scope(scope)
-    if line_scope:  # the line is only read when the scope needs it
-        query = query.join(ProductionLine, ProductionLine.id == Placement.line_id).where(*line_scope)
-    found = {_as_date(row.month): row for row in db.session.execute(query)}
-    result = []
-    for month in months:
-        row = found.get(month)
-        accrued = int(row.accrued_kzt) if row else 0
-        persons = int(row.persons) if row else 0
-        full_norm = int(row.full_norm) if row else 0
-        below_minimum = int(row.below_minimum) if row else 0
-        result.append({"month": month, "accrued_kzt": accrued, "persons": persons,
-                       "mean_kzt": round(accrued / persons) if persons else None,
-                       "full_norm": full_norm, "below_minimum": below_minimum,
-                       "below_share": below_minimum / full_norm if full_norm else None})
-    return result
-
 
 def statistics(on, scope=Scope(), months=12, with_series=True):
     """Return every figure of the dashboard for ``on`` and ``scope``."""
