@@ -2,33 +2,27 @@
 
 The upload is read by tabular.read_table (size, row and zip-bomb caps before parsing,
 formulas refused). Between preview and confirmation the rows wait on the server in
-instance/imports/<token>.json, bound to the user who uploaded them; confirmation checks
+IMPORT_FOLDER (tabular.pending), bound to the user who uploaded them; confirmation checks
 them again against the database as it is then and writes every row or none, with bulk
 statements. A person is matched on the file number; equal values write nothing.
 """
-import json
-import os
 import re
-import secrets
-import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import select
 
-from accounts import audit
 from extensions import db
 from facilities.models import Facility
 from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
 from reference.models import Occupation
-from tabular import (CellError, Column, Row, TableError, parse_bool, parse_date, parse_int,
+from tabular import (CellError, Column, TableError, parse_bool, parse_date, parse_int,
                      parse_text, read_table, template_xlsx)
-from timeutil import utcnow
+from tabular.pending import forget, keep, take  # noqa: F401  (the views' API)
 
-from .models import Person, PersonChange, Skill, Stay
-from .services import as_text, value_errors
+from .import_save import PERSON_KEYS, chunks, save  # noqa: F401  (save: the views' API)
+from .models import Person, Skill
+from .services import value_errors
 
 COLUMNS = [
     Column("facility", _l("Facility code"), width=12),
@@ -54,13 +48,6 @@ RESTRICTION_WORDS = {"no_work_with_minors": ("minors", _l("No work with minors")
                      "no_outside_work": ("outside", _l("No work outside the facility"))}
 GENDER_ALIASES = {"m": "M", "f": "F", "м": "M", "ж": "F", "муж": "M", "жен": "F", "ер": "M",
                   "әйел": "F", "е": "M", "ә": "F", "male": "M", "female": "F"}
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-KEEP_SECONDS = 24 * 3600
-CHUNK = 5000  # keeps IN lists well under the bound-parameter limits (SQLite 32,766)
-# What the import writes to a person; custody status and facility change by actions only.
-PERSON_KEYS = ("file_number", "last_name", "first_name", "patronymic", "iin", "birth_on",
-               "gender", "admitted_on", "expected_release_on", "able_bodied",
-               "disability_group", "education_level", "no_work_with_minors", "no_outside_work")
 
 
 def _fold(text):
@@ -141,28 +128,22 @@ class _Context:
         numbers = {parse_text(r.values.get("file_number")) for r in rows} - {None}
         iins = {parse_text(r.values.get("iin")) for r in rows} - {None}
         self.people = {}
-        for chunk in _chunks(sorted(numbers)):
+        for chunk in chunks(sorted(numbers)):
             for person in db.session.execute(select(Person.id, Person.facility_id,
                                                     *[getattr(Person, k) for k in PERSON_KEYS])
                                              .where(Person.file_number.in_(chunk))).mappings():
                 self.people[person["file_number"]] = dict(person)
         self.iin_owner = {}
-        for chunk in _chunks(sorted(iins)):
+        for chunk in chunks(sorted(iins)):
             self.iin_owner.update(db.session.execute(
                 select(Person.iin, Person.file_number).where(Person.iin.in_(chunk))).all())
         self.skills = {}
         ids = [p["id"] for p in self.people.values()]
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             for person_id, *skill in db.session.execute(select(
                     Skill.person_id, Skill.occupation_code, Skill.level, Skill.years_experience,
                     Skill.certified).where(Skill.person_id.in_(chunk))):
                 self.skills.setdefault(person_id, []).append(tuple(skill))
-
-
-def _chunks(items):
-    items = list(items)
-    for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
 
 
 def _cell(problems, key, parser, value):
@@ -339,131 +320,6 @@ def _differences(existing, record, skills, present):
 def skills_text(skills):
     """Return skills in the compact column form."""
     return "; ".join(f"{c}:{lvl}:{y}:{'yes' if cert else 'no'}" for c, lvl, y, cert in skills) or None
-
-
-# --- Saving -------------------------------------------------------------------------------
-
-def save(result, user_id):
-    """Write a checked upload with bulk statements; the caller commits once."""
-    now = utcnow()
-    if result.creates:
-        rows = [{**{k: r[k] for k in PERSON_KEYS}, "facility_id": r["facility_id"],
-                 "custody_status": "in_custody", "version_id": 1} for r in result.creates]
-        ids = _insert_people(rows)
-        db.session.execute(insert(Stay.__table__), [
-            {"person_id": pid, "facility_id": r["facility_id"], "started_on": r["admitted_on"]}
-            for pid, r in zip(ids, result.creates)])
-        _insert_skills([(pid, r["skills"]) for pid, r in zip(ids, result.creates)])
-    if result.updates:
-        _update_people(result, user_id, now)
-    audit_count = len(result.creates) + len(result.updates)
-    if audit_count:
-        audit.record("import", entity="person",
-                     detail=f"created {len(result.creates)}, updated {len(result.updates)}")
-    db.session.flush()
-
-
-def _insert_people(rows):
-    """Insert people with Core statements and return their ids in the order of ``rows``.
-
-    On PostgreSQL the ids are drawn from the sequence first, so the rows go in as one short
-    prepared statement in a pipeline; a multi-row INSERT ... RETURNING costs psycopg seconds
-    of query rewriting per thousand rows. SQLite returns the ids from the insert itself.
-    """
-    people = Person.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        ids = db.session.scalars(text(
-            "SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, :n)"),
-            {"n": len(rows)}).all()
-        db.session.execute(insert(people), [{**row, "id": pid} for pid, row in zip(ids, rows)])
-        return ids
-    return db.session.scalars(insert(people).returning(people.c.id, sort_by_parameter_order=True),
-                              rows).all()
-
-
-def _insert_skills(pairs):
-    rows = [{"person_id": pid, "occupation_code": c, "level": lvl, "years_experience": y,
-             "certified": cert} for pid, skills in pairs for c, lvl, y, cert in skills]
-    if rows:
-        db.session.execute(insert(Skill.__table__), rows)
-
-
-def _update_people(result, user_id, now):
-    table = Person.__table__
-    keys = [k for k in PERSON_KEYS
-            if ("restrictions" if k.startswith("no_") else k) in result.present]
-    if keys:
-        statement = (update(table).where(table.c.id == bindparam("person_id"))
-                     .values({**{k: bindparam(f"v_{k}") for k in keys},
-                              "version_id": table.c.version_id + 1}))
-        db.session.execute(statement, [{"person_id": pid, **{f"v_{k}": r[k] for k in keys}}
-                                       for pid, r, _changes in result.updates])
-    reskilled = [(pid, r["skills"]) for pid, r, changes in result.updates if "skills" in changes]
-    for chunk in _chunks(reskilled):
-        db.session.execute(delete(Skill).where(Skill.person_id.in_([pid for pid, _s in chunk])))
-    _insert_skills(reskilled)
-    db.session.execute(insert(PersonChange.__table__), [
-        {"person_id": pid, "field": name, "old_value": as_text(old), "new_value": as_text(new),
-         "changed_by": user_id, "changed_at": now}
-        for pid, _r, changes in result.updates for name, (old, new) in changes.items()])
-
-
-# --- Keeping an upload between preview and confirmation ------------------------------------
-
-def _folder():
-    folder = current_app.config.get("IMPORT_FOLDER") or os.path.join(current_app.instance_path,
-                                                                        "imports")
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
-def _jsonable(value):
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def keep(rows, present, user_id, filename):
-    """Store read rows on the server for the confirmation; return the random token."""
-    folder = _folder()
-    for name in os.listdir(folder):  # forget abandoned previews
-        path = os.path.join(folder, name)
-        if time.time() - os.path.getmtime(path) > KEEP_SECONDS:
-            os.remove(path)
-    token = secrets.token_urlsafe(24)
-    payload = {"user_id": user_id, "filename": filename, "present": sorted(present),
-               "rows": [[r.number, {k: _jsonable(v) for k, v in r.values.items()}, r.errors]
-                        for r in rows]}
-    with open(os.path.join(folder, token + ".json"), "w", encoding="utf-8") as out:
-        json.dump(payload, out, ensure_ascii=False)
-    return token
-
-
-def forget(token):
-    """Remove a kept upload once saved."""
-    if token and TOKEN.match(token):
-        try:
-            os.remove(os.path.join(_folder(), token + ".json"))
-        except OSError:
-            pass
-
-
-def take(token, user_id):
-    """Return (rows, present, filename) kept under a token for this user, or None."""
-    if not token or not TOKEN.match(token):
-        return None
-    path = os.path.join(_folder(), token + ".json")
-    try:
-        with open(path, encoding="utf-8") as source:
-            payload = json.load(source)
-    except (OSError, ValueError):
-        return None
-    if payload.get("user_id") != user_id or time.time() - os.path.getmtime(path) > KEEP_SECONDS:
-        return None
-    rows = [Row(number, values, errors) for number, values, errors in payload["rows"]]
-    return rows, frozenset(payload["present"]), payload["filename"]
 
 
 def read(data, filename):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-import inmates.imports
+import inmates.import_save
 from accounts.models import AuditEvent
 from extensions import db
 from inmates.models import Person, PersonChange, Skill, Stay
@@ -244,7 +244,7 @@ def test_a_failure_while_saving_writes_nothing(world, client, auth, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(inmates.imports, "_insert_skills", broken)
+    monkeypatch.setattr(inmates.import_save, "_insert_skills", broken)
     with pytest.raises(RuntimeError):
         confirm(client, preview)
     assert counts() == before

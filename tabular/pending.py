@@ -1,0 +1,74 @@
+"""Uploads waiting between their preview and their confirmation, kept on the server.
+
+The rows wait in IMPORT_FOLDER/<random token>.json, bound to the user who uploaded them
+and forgotten after a day; never in the cookie.
+"""
+import json
+import os
+import re
+import secrets
+import time
+from datetime import date, datetime
+
+from flask import current_app
+
+from .reader import Row
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+KEEP_SECONDS = 24 * 3600
+
+
+def _folder():
+    folder = current_app.config.get("IMPORT_FOLDER") or os.path.join(current_app.instance_path,
+                                                                        "imports")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def keep(rows, present, user_id, filename):
+    """Store read rows on the server for the confirmation; return the random token."""
+    folder = _folder()
+    for name in os.listdir(folder):  # forget abandoned previews
+        path = os.path.join(folder, name)
+        if time.time() - os.path.getmtime(path) > KEEP_SECONDS:
+            os.remove(path)
+    token = secrets.token_urlsafe(24)
+    payload = {"user_id": user_id, "filename": filename, "present": sorted(present),
+               "rows": [[r.number, {k: _jsonable(v) for k, v in r.values.items()}, r.errors]
+                        for r in rows]}
+    with open(os.path.join(folder, token + ".json"), "w", encoding="utf-8") as out:
+        json.dump(payload, out, ensure_ascii=False)
+    return token
+
+
+def forget(token):
+    """Remove a kept upload once saved."""
+    if token and TOKEN.match(token):
+        try:
+            os.remove(os.path.join(_folder(), token + ".json"))
+        except OSError:
+            pass
+
+
+def take(token, user_id):
+    """Return (rows, present, filename) kept under a token for this user, or None."""
+    if not token or not TOKEN.match(token):
+        return None
+    path = os.path.join(_folder(), token + ".json")
+    try:
+        with open(path, encoding="utf-8") as source:
+            payload = json.load(source)
+    except (OSError, ValueError):
+        return None
+    if payload.get("user_id") != user_id or time.time() - os.path.getmtime(path) > KEEP_SECONDS:
+        return None
+    rows = [Row(number, values, errors) for number, values, errors in payload["rows"]]
+    return rows, frozenset(payload["present"]), payload["filename"]
