@@ -1,8 +1,10 @@
 """Application factory for the penal labour marketplace."""
+import errno
 import os
 
 from flask import Flask, request, session
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
@@ -98,7 +100,9 @@ def register_hooks(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if current_user and current_user.is_authenticated:
+        # Pages may carry personal data: no page is stored by browsers or proxies. This must
+        # not consult current_user: that would reach the database, which may be the failure.
+        if not (request.endpoint or "").endswith("static"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -108,7 +112,7 @@ def register_errorhandlers(app):
     from home.views import render_error
 
     from sqlalchemy.exc import OperationalError
-    from werkzeug.exceptions import HTTPException, ServiceUnavailable
+    from werkzeug.exceptions import ServiceUnavailable
 
     # Every HTTP error (CSRF failures and 429 included) and any unhandled exception (500).
     app.register_error_handler(HTTPException, render_error)
@@ -116,6 +120,23 @@ def register_errorhandlers(app):
     # A lost database connection is an outage, not a bug: 503, and the pool reconnects
     # by itself (pool_pre_ping) once the database is back.
     app.register_error_handler(OperationalError, lambda _error: render_error(ServiceUnavailable()))
+    app.register_error_handler(OSError, _disk_errors)
+
+
+class InsufficientStorage(HTTPException):
+    """507: the server ran out of disk space while preparing a file."""
+
+    code = 507
+    description = "Insufficient storage"
+
+
+def _disk_errors(error):
+    """Answer a full disk with a clear page; any other OS error is a bug (500)."""
+    from home.views import render_error
+
+    if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        return render_error(InsufficientStorage())
+    return render_error(error)
 
 
 def register_commands(app):

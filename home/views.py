@@ -20,6 +20,8 @@ ERROR_TITLES = {
     429: lambda: _("Too many attempts. Please wait a few minutes and try again."),
     500: lambda: _("Something went wrong on our side. The error has been logged."),
     503: lambda: _("The service is temporarily unavailable. Please try again in a minute."),
+    507: lambda: _("The server has run out of disk space, so the file could not be prepared. "
+                   "Nothing was changed. Please try again later or tell the administrator."),
 }
 
 

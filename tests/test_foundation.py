@@ -129,3 +129,40 @@ def test_lost_database_gives_503_page_without_traceback(database_url):
     assert response.status_code == 503
     body = response.get_data(as_text=True)
     assert "Traceback" not in body and "psycopg" not in body
+
+
+def test_logged_in_user_gets_503_not_500_when_the_database_goes_away(app, world, client, auth):
+    auth.login("admin")
+    from sqlalchemy.exc import OperationalError
+
+    def down(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    from accounts import services
+
+    original = services.load_session_user
+    try:
+        app.login_manager._user_callback = down
+        response = client.get("/")
+    finally:
+        app.login_manager._user_callback = original
+    assert response.status_code == 503
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_full_disk_gives_a_clear_page(app, world, client, auth, monkeypatch):
+    import errno
+
+    import reports.views
+
+    auth.login("admin")
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # Writing the page (like writing an export's temporary file) hits a full disk.
+    monkeypatch.setattr(reports.views, "render_template", full)
+    response = client.get("/reports/")
+    assert response.status_code == 507
+    assert "disk space" in response.get_data(as_text=True)
