@@ -1,0 +1,205 @@
+"""A facility's labour inspector imports people from a spreadsheet, places the best candidates
+on a line, enters their month of wages and releases one of them. In Kazakh and Russian.
+"""
+import io
+import re
+from datetime import date
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from reference.identifiers import make_number
+from tests.e2e.conftest import assert_accessible, login
+
+LINE_A = 1  # small_world's first line: «Швейный цех» at facility_a, open, needs 7533
+SERIAL = {"kk": 100, "ru": 200}  # keeps each language's IINs apart in the shared database
+
+
+def iin(born, serial):
+    """Return a valid IIN of a man born in the 1900s, from a serial number."""
+    while True:
+        number = make_number(f"{born:%y%m%d}3{serial:04d}")
+        if number:
+            return number
+        serial += 1
+
+
+def login_in(page, login_name, lang):
+    """Log in, then choose the language: login restores the user's saved language."""
+    # At 1280 px the Russian navbar (long role name) overflows the page and its logout button
+    # lands on white (axe: color-contrast); a wide screen keeps these journeys about the pages.
+    page.set_viewport_size({"width": 1600, "height": 900})
+    login(page, login_name, lang=lang)
+    if page.locator("html").get_attribute("lang") != lang:
+        with page.expect_navigation():
+            page.select_option("#language-form select[name=lang]", lang)
+        page.wait_for_load_state()
+
+
+def people(lang):
+    """Return the new people of one language: (file number, surname, IIN, birth date)."""
+    rows = []
+    for n in range(3):
+        born = date(1985 + n, 3, 10 + n)
+        rows.append((f"{lang}-E2E-{n + 1:03d}", f"Жұмабеков{lang.upper()}{n}",
+                     iin(born, SERIAL[lang] + 10 * n), born))
+    return rows
+
+
+def filled_template(template_bytes, rows, broken=None):
+    """Keep the template's header row, drop its example, write one row per person.
+
+    broken: the index of a row whose IIN gets a wrong check digit.
+    """
+    source = load_workbook(io.BytesIO(template_bytes)).worksheets[0]
+    header = [cell.value for cell in source[1]]
+    out = Workbook()
+    sheet = out.active
+    sheet.append(header)
+    keys = ["facility", "file_number", "last_name", "first_name", "patronymic", "iin",
+            "birth_on", "gender", "admitted_on", "expected_release_on", "able_bodied",
+            "disability_group", "education_level", "restrictions", "skills"]
+    assert len(header) == len(keys)
+    for index, (number, surname, code, born) in enumerate(rows):
+        if index == broken:
+            code = code[:-1] + str((int(code[-1]) + 1) % 10)
+        values = {"facility": "FA", "file_number": number, "last_name": surname,
+                  "first_name": "Дәурен", "patronymic": "", "iin": code,
+                  "birth_on": born.isoformat(), "gender": "M", "admitted_on": "2024-02-01",
+                  "expected_release_on": "2029-06-01", "able_bodied": "yes",
+                  "disability_group": "", "education_level": "vocational", "restrictions": "",
+                  "skills": "7533:expert:12:yes; 8153:qualified:3:no"}
+        sheet.append([values[k] for k in keys])
+    data = io.BytesIO()
+    out.save(data)
+    return data.getvalue()
+
+
+def upload(page, data, name):
+    """Upload a roster file from the import page and wait for the preview."""
+    page.goto("/people/import")
+    page.set_input_files("input[type=file][name=file]", files=[{
+        "name": name, "buffer": data,
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.click("main form[enctype='multipart/form-data'] button[type=submit]")
+    page.wait_for_load_state()
+
+
+def row_of(page, file_number):
+    """Return the table row that shows a file number."""
+    return page.locator("tbody tr", has=page.locator("td", has_text=re.compile(
+        "^" + re.escape(file_number) + "$")))
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_inspector_journey(page, lang):
+    login_in(page, "inspector_a", lang)
+    assert page.locator("html").get_attribute("lang") == lang
+    new = people(lang)
+
+    # The template, downloaded from the import page, with headers in the user's language.
+    page.goto("/people/import")
+    with page.expect_download() as info:
+        page.click("a[href$='/people/import/template']")
+    template = open(info.value.path(), "rb").read()
+
+    # One bad row (the second person, spreadsheet row 3): nothing saved, the row and a reason.
+    upload(page, filled_template(template, new, broken=1), f"roster-{lang}.xlsx")
+    errors = page.locator("#import-errors tbody tr")
+    assert errors.count() == 1
+    assert errors.first.locator("td").first.inner_text().strip() == "3"
+    assert errors.first.locator("li").first.inner_text().strip()  # the reason
+    assert page.locator("form[action$='/people/import/confirm']").count() == 0
+
+    # The corrected file previews clean; saving it brings the people into the roster.
+    upload(page, filled_template(template, new), f"roster-{lang}.xlsx")
+    assert page.locator("#import-errors").count() == 0
+    page.click("form[action$='/people/import/confirm'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/people/(\?.*)?$"))
+    assert page.locator(".alert-success").count() == 1
+
+    page.fill("#q", f"{lang}-E2E-")
+    page.select_option("#occupation", "7533")
+    page.click("main form[role=search] button[type=submit]")
+    page.wait_for_load_state()
+    assert "occupation=7533" in page.url
+    for number, surname, *_ in new:
+        assert row_of(page, number).count() == 1, number
+    assert page.locator("tbody tr").count() == len(new)
+    assert_accessible(page)
+    page.select_option("#occupation", "7114")
+    page.click("main form[role=search] button[type=submit]")
+    page.wait_for_load_state()
+    assert row_of(page, new[0][0]).count() == 0
+
+    # Candidates for line_a: ranked with scores and reasons; place two of the new people.
+    page.goto(f"/market/lines/{LINE_A}/candidates")
+    assert "Швейный цех" in page.locator("h1").inner_text()
+    ranked = page.locator("tbody tr")
+    assert ranked.count() >= len(new)
+    first = ranked.first
+    assert re.search(r"\d", first.locator(".badge").first.inner_text())
+    assert first.locator(".small.text-muted").first.inner_text().strip()
+    assert_accessible(page)
+    placed = new[:2]
+    for number, surname, *_ in placed:
+        row = row_of(page, number)
+        assert row.count() == 1, number
+        row.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator(".alert-success").count() == 1
+        assert row_of(page, number).count() == 0  # placed people leave the idle list
+
+    # The month's wages of the two placed people, balanced, saved and shown again.
+    month = date.today().strftime("%Y-%m")
+    page.goto(f"/market/lines/{LINE_A}/wages?month={month}")
+    grid = {}
+    for number, surname, *_ in placed:
+        header = page.locator("tbody tr th[scope=row]", has_text=number)
+        assert header.count() == 1, number
+        name = header.locator("xpath=..").locator("input[name^='accrued_kzt-']").get_attribute("name")
+        grid[number] = name.split("-", 1)[1]
+    amounts = {"days_worked": "20", "hours_worked": "160", "norm_hours": "160",
+               "accrued_kzt": "100000", "deduction_upkeep_kzt": "30000",
+               "deduction_tax_kzt": "10000", "credited_kzt": "60000"}
+    for pid in grid.values():
+        for field, value in amounts.items():
+            page.fill(f"#{field}-{pid}", value)
+        page.select_option(f"#norm_met-{pid}", "1")
+    assert_accessible(page)
+    page.locator(f"main form[method=post][action*='/lines/{LINE_A}/wages?'] "
+                 "button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
+    for pid in grid.values():
+        assert page.input_value(f"#accrued_kzt-{pid}") == "100000"
+        assert page.input_value(f"#credited_kzt-{pid}") == "60000"
+        assert page.locator(f"#accrued_kzt-{pid}").locator(
+            "xpath=ancestor::tr").locator(".badge.text-bg-secondary").count() == 1
+
+    # Release the first placed person from their person page; the placement ends that day.
+    leaver = placed[0][0]
+    page.goto("/people/?status=all&q=" + leaver)
+    page.locator("tbody tr td a[href^='/people/']").first.click()
+    page.wait_for_load_state()
+    person_url = page.url
+    person_id = re.search(r"/people/(\d+)$", person_url).group(1)
+    assert_accessible(page)
+    page.click(f"a[href$='/people/{person_id}/release']")
+    page.wait_for_load_state()
+    today = date.today().isoformat()
+    page.fill("input[name=on]", today)
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_url(re.compile(rf"/people/{person_id}$"))
+    assert page.locator(".alert-success").count() == 1
+    assert page.locator(f"a[href$='/people/{person_id}/release']").count() == 0
+
+    page.goto(f"/market/lines/{LINE_A}/placements")
+    ended = row_of(page, leaver)
+    assert ended.count() == 1
+    cells = ended.locator("td")
+    assert cells.nth(4).inner_text().strip()  # the end date is shown
+    assert cells.nth(5).inner_text().strip()  # and the reason
+    assert ended.locator("form[action*='/end']").count() == 0
+    still = row_of(page, placed[1][0])
+    assert still.locator("form[action*='/end']").count() == 1
