@@ -238,7 +238,7 @@ def test_logins_table_prints_without_a_database():
                             text=True, check=True,
                             cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert "http://127.0.0.1:5000" in result.stdout
-    assert "Inspector-demo-2021!" in result.stdout and "analyst.kz35" in result.stdout
+    assert "Roster-Astana-2021!" in result.stdout and "analyst.kz35" in result.stdout
 
 
 # -- determinism ---------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def main():
             after_more = [pages(admin) for _ in range(3)]
             tracebacks_in_log = server.log().count("Traceback")
         ok_before = all(s == 200 for _p, s, _t, _s in before)
-        during_ok = all(s == 503 and not t for _p, s, _t, _s in during)
+        during_ok = all(s == 503 and not traceback for _p, s, traceback, _s in during)
         after_ok = all(s == 200 for rounds in [after, *after_more] for _p, s, _t, _s in rounds)
         verdict("PostgreSQL stopped: pages answer 503, no traceback",
                 ok_before and during_ok and code == 0,

@@ -8,7 +8,6 @@ ended match what the server answered.
 """
 import argparse
 import re
-import statistics
 import sys
 import threading
 import time
@@ -21,8 +20,10 @@ from benchmarks import databases
 from benchmarks.client import Browser
 from benchmarks.server import Server
 
-DEMO_USERS = {"inspector": "Inspector-demo-2021!", "analyst": "Analyst-demo-2021!",
-              "admin": "Admin-demo-2021!", "owner": "Owner-demo-2021!"}
+from demo.users import DEMO_USERS as _DEMO  # noqa: E402  (one list of demo passwords)
+
+DEMO_USERS = {u["login"]: u["password"] for u in _DEMO
+              if u["login"] in ("inspector", "analyst", "admin", "owner")}
 # Who browses which pages; 19 browsers plus one placing inspector make 20 users.
 MIX = ["inspector"] * 7 + ["analyst"] * 6 + ["admin"] * 4 + ["owner"] * 2
 PAGES = {"inspector": ("roster", "candidates", "dashboard"),
