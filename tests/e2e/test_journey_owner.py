@@ -1,0 +1,183 @@
+"""A business owner registers, is approved, finds a site, leases space, posts a line and asks
+for pseudonymous candidates; the facility's inspector sees the requests. In Kazakh and Russian.
+"""
+import csv
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from reference.identifiers import make_number
+from tests.e2e.conftest import assert_accessible, login
+
+
+def login_in(page, login_name, lang, password=None):
+    """Log in, then switch to the language if the account's own language took over."""
+    login(page, login_name, password, lang=lang)
+    if page.locator("html").get_attribute("lang") != lang:
+        with page.expect_navigation():
+            page.select_option("#lang", lang)
+    assert page.locator("html").get_attribute("lang") == lang
+
+DATA = Path(__file__).resolve().parents[2] / "reference" / "data"
+# Strings that identify the seeded people: surnames, first names and file numbers.
+IDENTIFYING = ("Сейткали", "Алиев", "Борисов", "Ерлан", "Марат", "FN-")
+
+
+def reference_row(name, code):
+    """Return one row of a reference CSV by its code."""
+    with open(DATA / name, encoding="utf-8", newline="") as handle:
+        return next(row for row in csv.DictReader(handle) if row["code"] == code)
+
+
+def fresh_bin():
+    """Return a valid BIN no other test uses."""
+    while True:
+        number = make_number(f"{random.randrange(10**10, 10**11):011d}")
+        if number:
+            return number
+
+
+def new_context_page(browser, live_server):
+    """Open another browser context, as another person at another computer."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+def as_user(browser, live_server, login_name, lang, action):
+    """Run action(page) as another user in their own browser context."""
+    context, page = new_context_page(browser, live_server)
+    try:
+        login_in(page, login_name, lang)
+        action(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_owner_journey(page, browser, live_server, lang):
+    page.set_default_timeout(10_000)
+    suffix = f"{lang}{random.randrange(10**5):05d}"
+    owner_login, password = f"owner.{suffix}", f"Quiet-harbour-{lang}-7351"
+    company, bin_ = f"ТОО Өрнек {suffix}", fresh_bin()
+    region = reference_row("regions.csv", "KZ-71")[f"name_{lang}"]
+
+    # Registration, reached from the login page in the chosen language.
+    page.goto("/login")
+    page.select_option("#lang", lang)
+    page.wait_for_load_state()
+    page.click("a[href$='/enterprises/register']")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == lang
+    assert_accessible(page)
+    page.fill("#name", company)
+    page.fill("#bin", bin_)
+    page.select_option("#region_id", label=region)
+    page.fill("#contact_phone", "+7 701 123 45 67")
+    page.fill("#login", owner_login)
+    page.fill("#full_name", f"Иса Нұрланов {suffix}")
+    page.fill("#password", password)
+    page.fill("#password2", password)
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/login"))
+
+    # The owner logs in and sees the pending status.
+    login_in(page, owner_login, lang, password)
+    assert page.locator("#enterprise-status").get_attribute("data-status") == "pending"
+
+    # An administrator approves the enterprise, in another browser.
+    def approve(admin):
+        admin.goto(f"/enterprises/?q={bin_}")
+        admin.locator("tbody a[href*='/enterprises/']").first.click()
+        admin.wait_for_load_state()
+        admin.select_option("#decision", "approve")
+        admin.locator("form[action$='/decide'] button[type=submit]").click()
+        admin.wait_for_load_state()
+    as_user(browser, live_server, "admin", lang, approve)
+    page.goto("/")
+    assert page.locator("#enterprise-status").get_attribute("data-status") == "approved"
+
+    # The owner finds a site for a planned sewing line in Astana.
+    page.goto("/market/sites")
+    page.fill("#occupations", "7533")
+    page.fill("#headcount", "2")
+    page.fill("#area_m2", "50")
+    page.select_option("#kind", "workshop")
+    page.select_option("#region_id", label=region)
+    page.locator("main form[method=get] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "region_id=" in page.url and "occupations=7533" in page.url
+    rows = page.locator("tr.site-row")
+    assert rows.first.get_attribute("data-facility") == "FA"  # ranked first
+    site = page.locator("tr.site-row[data-facility=FA]")
+    assert int(site.get_attribute("data-spaces")) >= 1
+    assert int(site.get_attribute("data-people")) >= 2
+    assert_accessible(page)
+
+    # From the result to the lease request, for part of the space.
+    site.locator("a[href*='/lease']").first.click()
+    page.wait_for_load_state()
+    assert re.search(r"/enterprises/spaces/\d+/lease$", page.url)
+    page.fill("#area_m2", "40")
+    page.fill("#purpose", f"Пошив спецодежды {suffix}")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/enterprises/leases"))
+    mine = page.locator("tr.lease-row", has_text=company)
+    assert mine.get_attribute("data-status") == "requested"
+
+    # The facility's inspector approves the lease request.
+    def approve_lease(inspector):
+        inspector.goto("/enterprises/leases")
+        row = inspector.locator("tr.lease-row[data-status=requested]", has_text=company)
+        row.locator("select[name=decision]").select_option("approve")
+        row.locator("button[type=submit]").click()
+        inspector.wait_for_load_state()
+        assert inspector.locator("tr.lease-row[data-status=active]", has_text=company).count() == 1
+    as_user(browser, live_server, "inspector_a", lang, approve_lease)
+
+    # The owner posts a line on that lease, choosing the occupation with the picker.
+    title = f"Швейный участок {suffix}"
+    page.goto("/enterprises/lines/new")
+    page.fill("#title", title)
+    page.select_option("#facility_id", index=1)
+    page.select_option("#lease_id", index=1)
+    assert page.locator("#lease_id option:checked").inner_text().startswith("FA ·")
+    search = page.locator("#occupations-0-code").locator("xpath=preceding-sibling::input[@type='search']")
+    occupation = reference_row("occupations.csv", "7533")[f"title_{lang}"]
+    search.fill(occupation.split(",")[0][:6])
+    page.wait_for_function(
+        "() => { const s = document.getElementById('occupations-0-code');"
+        " return s.options.length < 30 && [...s.options].some(o => o.value === '7533'); }")
+    page.select_option("#occupations-0-code", "7533")
+    page.select_option("#occupations-0-min_level", "trainee")
+    page.fill("#headcount", "3")
+    page.fill("#wage_kzt", "90000")
+    page.check("#publish")
+    assert_accessible(page)
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/enterprises/lines/\d+$"))
+    line_id = int(page.url.rsplit("/", 1)[1])
+
+    # Its candidates are shown without names; the owner asks for two of them.
+    page.goto(f"/market/lines/{line_id}/candidates")
+    asks = page.locator(f"form[action$='/lines/{line_id}/request'] button[type=submit]")
+    assert asks.count() >= 2
+    html = page.content()
+    for word in IDENTIFYING:
+        assert word not in html, word
+    assert_accessible(page)
+    for _ in range(2):
+        before = asks.count()
+        asks.first.click()
+        page.wait_for_load_state()
+        assert asks.count() == before - 1
+    for word in IDENTIFYING:
+        assert word not in page.content(), word
+
+    # The inspector sees both requests in the queue.
+    def see_requests(inspector):
+        inspector.goto("/market/requests?status=requested")
+        assert inspector.locator("tbody tr", has_text=title).count() == 2
+    as_user(browser, live_server, "inspector_a", lang, see_requests)
