@@ -46,18 +46,26 @@ def new_context_page(browser, live_server):
     return context, context.new_page()
 
 
-def as_user(browser, live_server, login_name, lang, action):
-    """Run action(page) as another user in their own browser context."""
-    context, page = new_context_page(browser, live_server)
-    try:
-        login_in(page, login_name, lang)
-        action(page)
-    finally:
-        context.close()
+class Other:
+    """Another user at another computer: their own browser context, logged in on first use."""
+
+    def __init__(self, browser, live_server, login_name, lang):
+        self.args, self.login_name, self.lang = (browser, live_server), login_name, lang
+        self.context = self.page = None
+
+    def __call__(self, action):
+        if self.page is None:
+            self.context, self.page = new_context_page(*self.args)
+            login_in(self.page, self.login_name, self.lang)
+        action(self.page)
+
+    def close(self):
+        if self.context is not None:
+            self.context.close()
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_owner_journey(page, browser, live_server, lang):
+def test_owner_journey(page, browser, live_server, lang, request):
     page.set_default_timeout(10_000)
     suffix = f"{lang}{random.randrange(10**5):05d}"
     owner_login, password = f"owner.{suffix}", f"Quiet-harbour-{lang}-7351"
@@ -95,7 +103,11 @@ def test_owner_journey(page, browser, live_server, lang):
         admin.select_option("#decision", "approve")
         admin.locator("form[action$='/decide'] button[type=submit]").click()
         admin.wait_for_load_state()
-    as_user(browser, live_server, "admin", lang, approve)
+    administrator = Other(browser, live_server, "admin", lang)
+    try:
+        administrator(approve)
+    finally:
+        administrator.close()
     page.goto("/")
     assert page.locator("#enterprise-status").get_attribute("data-status") == "approved"
 
@@ -135,7 +147,9 @@ def test_owner_journey(page, browser, live_server, lang):
         row.locator("button[type=submit]").click()
         inspector.wait_for_load_state()
         assert inspector.locator("tr.lease-row[data-status=active]", has_text=company).count() == 1
-    as_user(browser, live_server, "inspector_a", lang, approve_lease)
+    inspector = Other(browser, live_server, "inspector_a", lang)
+    request.addfinalizer(inspector.close)
+    inspector(approve_lease)
 
     # The owner posts a line on that lease, choosing the occupation with the picker.
     title = f"Швейный участок {suffix}"
@@ -180,4 +194,4 @@ def test_owner_journey(page, browser, live_server, lang):
     def see_requests(inspector):
         inspector.goto("/market/requests?status=requested")
         assert inspector.locator("tbody tr", has_text=title).count() == 2
-    as_user(browser, live_server, "inspector_a", lang, see_requests)
+    inspector(see_requests)
