@@ -27,12 +27,18 @@ def safe_next(target):
 
 
 def start_session(user):
-    """Begin a fresh session for the user: nothing from before login survives."""
+    """Begin a fresh session for the user: nothing from before login survives but the language.
+
+    A language picked on the login page wins over the saved one and becomes the user's choice.
+    """
+    chosen = session.get("lang")
     session.clear()
     login_user(user)
     now = utcnow().timestamp()
     session["login_at"] = now
     session["last_seen"] = now
+    if chosen in current_app.config["LANGUAGES"] and chosen != user.language:
+        user.language = chosen
     session["lang"] = user.language
 
 

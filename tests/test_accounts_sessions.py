@@ -130,3 +130,15 @@ def test_unknown_login_and_wrong_password_look_the_same(client, world):
     wrong = client.post("/login", data={"login": "admin", "password": "x" * 20}, headers=en)
     assert unknown.status_code == wrong.status_code == 200
     assert b"Wrong login or password." in unknown.data and b"Wrong login or password." in wrong.data
+
+
+def test_language_chosen_on_the_login_page_is_kept_and_remembered(world, client):
+    from accounts.models import User
+    from extensions import db
+
+    client.post("/language", data={"lang": "kk", "next": "/login"})
+    client.post("/login", data={"login": "inspector_a", "password": "correct horse battery staple"})
+    page = client.get("/").get_data(as_text=True)
+    assert 'lang="kk"' in page
+    db.session.expire_all()
+    assert db.session.get(User, world.users.inspector_a.id).language == "kk"
