@@ -33,6 +33,8 @@ def from_environment(instance_path):
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "IDLE_TIMEOUT": timedelta(minutes=30),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Dashboards may show figures up to this old (reports.services.recent_statistics).
+        "STATISTICS_CACHE_SECONDS": int(os.environ.get("STATISTICS_CACHE_SECONDS", "60")),
     }
 
 

@@ -6,9 +6,11 @@ would reveal it) in the breakdowns that could identify someone: by facility, gen
 band, and every figure about people when the scope is one region or one facility.
 Administrators and inspectors see real values on the dashboard.
 """
+import time
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
 from accounts.permissions import scoped
@@ -130,10 +132,40 @@ class Report:
         return now - then
 
 
-def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=12):
-    """Compute every figure for a date and scope, suppressed if asked."""
-    on = on or today()
+_recent = {}
+
+
+def recent_statistics(on, scope, months):
+    """Return the figures for a date and scope, computed at most once a minute per process.
+
+    A national dashboard costs about a second of SQL; without this every page view of every
+    analyst pays it again and a few of them hold all workers (benchmarks/RESULTS.md, load).
+    Figures on a date change only when records are entered or corrected, so the dashboard may
+    be up to STATISTICS_CACHE_SECONDS behind; exports always compute afresh.
+    """
+    ttl = current_app.config.get("STATISTICS_CACHE_SECONDS", 0)
+    if not ttl:
+        return st.statistics(on, scope, months=months)
+    key = (db.engine.url.render_as_string(), on, scope, months)
+    now = time.monotonic()
+    hit = _recent.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
     stats = st.statistics(on, scope, months=months)
+    if len(_recent) >= 256:  # dates and scopes are unbounded: never let the cache grow
+        _recent.clear()
+    _recent[key] = (now, stats)
+    return stats
+
+
+def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=12, recent=False):
+    """Compute every figure for a date and scope, suppressed if asked.
+
+    ``recent`` lets the figures come from the last minute's computation (dashboards only).
+    """
+    on = on or today()
+    stats = (recent_statistics(on, scope, months) if recent
+             else st.statistics(on, scope, months=months))
     previous = st.headline(since, scope) if since else None
     region = db.session.get(Region, scope.region_id) if scope.region_id else None
     facility = db.session.get(Facility, scope.facility_id) if scope.facility_id else None

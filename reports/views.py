@@ -37,7 +37,8 @@ def _report_from_request(exporting=False):
         security_level=value(form.security_level) or None,
         employer_kind=value(form.employer_kind) or None)
     report = services.build_report(on, scope, since=since,
-                                   suppress=services.suppresses(current_user, exporting))
+                                   suppress=services.suppresses(current_user, exporting),
+                                   recent=not exporting)
     return form, report
 
 

@@ -46,6 +46,7 @@ def live_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'e2e.db'}",
                SECRET_KEY="e2e-" + "k" * 40, MARKETPLACE_ENV="development",
+               STATISTICS_CACHE_SECONDS="0",  # journeys compare pages with fresh exports
                PYTHONPATH=str(ROOT))
     subprocess.run([sys.executable, "-m", "tests.e2e.seed"], cwd=ROOT, env=env, check=True)
     port = _free_port()
