@@ -6,7 +6,7 @@ from accounts.passwords import password_problems
 
 @pytest.fixture
 def ctx(app):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         yield
 
 

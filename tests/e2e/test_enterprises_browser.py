@@ -1,7 +1,7 @@
 """In a real browser: the occupation picker searches as you type; pages pass axe checks.
 
 The app is served in-process by a threaded Werkzeug server over the test database, so the
-test needs no migrations and no second gunicorn.
+test needs no migrations and no second gunicorn; it shares the e2e session's Chromium.
 """
 import os
 import threading
@@ -9,10 +9,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.e2e.conftest import CHROMIUM, assert_accessible, browser, login  # noqa: F401
-
-pytestmark = pytest.mark.xdist_group("enterprises_browser")
-
+from tests.e2e.conftest import CHROMIUM, assert_accessible, login  # noqa: F401
 
 @pytest.fixture
 def page(app, world, request):
