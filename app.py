@@ -19,6 +19,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     config.check_production(app.config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(app.config)
     trusted_proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
     if trusted_proxies:
         # Only hops we run ourselves may set the client address; others are spoofable.

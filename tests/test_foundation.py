@@ -166,3 +166,12 @@ def test_full_disk_gives_a_clear_page(app, world, client, auth, monkeypatch):
     response = client.get("/reports/")
     assert response.status_code == 507
     assert "disk space" in response.get_data(as_text=True)
+
+
+def test_postgresql_connections_do_not_jit_compile(app):
+    from sqlalchemy import text as sql
+
+    if db.engine.dialect.name != "postgresql":
+        assert "connect_args" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        return
+    assert db.session.execute(sql("SHOW jit")).scalar() == "off"
