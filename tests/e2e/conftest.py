@@ -122,6 +122,12 @@ def login(page, login_name, password=None, lang="ru"):
     page.wait_for_load_state()
 
 
+def login_in(page, login_name, lang, password=None):
+    """Log in with the language picked on the login page, and check the site kept it."""
+    login(page, login_name, password, lang=lang)
+    assert page.locator("html").get_attribute("lang") == lang
+
+
 def assert_accessible(page):
     """Fail on serious or critical axe-core violations of the current page."""
     from axe_playwright_python.sync_playwright import Axe

@@ -9,16 +9,8 @@ from pathlib import Path
 import pytest
 
 from reference.identifiers import make_number
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login_in
 
-
-def login_in(page, login_name, lang, password=None):
-    """Log in, then switch to the language if the account's own language took over."""
-    login(page, login_name, password, lang=lang)
-    if page.locator("html").get_attribute("lang") != lang:
-        with page.expect_navigation():
-            page.select_option("#lang", lang)
-    assert page.locator("html").get_attribute("lang") == lang
 
 DATA = Path(__file__).resolve().parents[2] / "reference" / "data"
 # Strings that identify the seeded people: surnames, first names and file numbers.
