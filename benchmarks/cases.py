@@ -167,7 +167,7 @@ def _dated(sql, names):
 
 
 def national_statistics(ctx):
-    """Every figure of the dashboard for one date, nationally, without the monthly series."""
+    """Every figure of the dashboard for one date, nationally, without the two monthly tables."""
     operation = "national statistics, one date"
     try:
         from reports.statistics import Scope, statistics
@@ -175,17 +175,17 @@ def national_statistics(ctx):
         return _missing(ctx, operation, 0.150, f"reports.statistics: {error}")
     raw = _dated(CUSTODY_BY_FACILITY.format(d=":d", group="s.facility_id"), ["d"])
     return _row(ctx, operation, 0.150,
-                lambda: statistics(ctx.on, Scope(), with_series=False),
+                lambda: statistics(ctx.on, Scope(), monthly=False),
                 lambda: db.session.execute(raw, {"d": ctx.on}).all(), teardown=_reset,
-                extra="all breakdowns, enterprises, 12 months of wages; limit = one GROUP BY "
+                extra="headline, all breakdowns, enterprises; limit = one GROUP BY "
                       "(custody, able-bodied, employed by facility)")
 
 
 def national_series(ctx):
-    """In custody, able-bodied, employed and rate at the end of each of 12 months."""
+    """The dashboard's two monthly tables: employment at each of 12 month ends, and wages."""
     operation = "12-month national series"
     try:
-        from reports.statistics import Scope, last_months, series
+        from reports.statistics import Scope, last_months, series, wages
     except ImportError as error:
         return _missing(ctx, operation, 0.400, f"reports.statistics: {error}")
     days = last_months(ctx.on, 12)
@@ -197,9 +197,14 @@ def national_series(ctx):
            .replace("SELECT s.facility_id,", "SELECT days.day,"))
     raw = _dated(sql, names)
     params = dict(zip(names, days))
-    return _row(ctx, operation, 0.400, lambda: series(days, Scope()),
+    def product():
+        series(days, Scope())
+        wages(days[0], days[-1], Scope())
+
+    return _row(ctx, operation, 0.400, product,
                 lambda: db.session.execute(raw, params).all(), teardown=_reset,
-                extra="limit = the raw SQL (one GROUP BY over 12 month ends)")
+                extra="employment on 12 month ends and 12 months of wages; limit = the raw SQL "
+                      "(one GROUP BY of custody and employment over 12 month ends)")
 
 
 def statistics_workbook(ctx):

@@ -106,7 +106,8 @@ class WageRecord(db.Model):
 
     __table_args__ = (
         UniqueConstraint("placement_id", "month", name="uq_wage_record_placement_month"),
-        Index("ix_wage_record_month_placement", "month", "placement_id"),
+        # covers the monthly wage figures: they are read from the index alone
+        Index("ix_wage_record_month_cover", "month", "placement_id", "norm_met", "accrued_kzt"),
         CheckConstraint("days_worked BETWEEN 0 AND 31", name="days_range"),
         CheckConstraint("hours_worked BETWEEN 0 AND 400", name="hours_range"),
         CheckConstraint("norm_hours BETWEEN 1 AND 400", name="norm_range"),

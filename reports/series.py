@@ -2,7 +2,7 @@
 from calendar import monthrange
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, or_, select, union_all
 
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
@@ -11,7 +11,7 @@ from inmates.models import Person, Stay
 from marketplace.models import Placement, WageRecord
 from reference.models import MinimumWage
 
-from .scope import Scope, as_date, facility_scope, is_active, line_in_scope, with_rate
+from .scope import Scope, as_date, facility_scope, line_in_scope
 
 
 def month_ends(first, last):
@@ -30,53 +30,73 @@ def last_months(on, count=12):
         start = (start - timedelta(days=1)).replace(day=1)
     return month_ends(start, on)
 
-def _days_table(days, name):
-    """A CTE with one row per day in ``days`` (column ``d``), portable to SQLite."""
-    return union_all(*[select(literal(d, Date).label("d")) for d in days]).cte(name)
+def _month_number(column):
+    """SQL: the month of a date as one integer (year * 12 + month)."""
+    return (cast(func.extract("year", column), Integer) * 12
+            + cast(func.extract("month", column), Integer))
+
+def _month_mask(started, ended, first, count):
+    """SQL: the months of a period as bits (bit i = active on the i-th month end from ``first``).
+
+    A period [started, ended) is active on the last day of month m exactly when started's month
+    <= m < ended's month, so its month ends form one run of bits, [a, b).
+    """
+    base = first.year * 12 + first.month
+    a = _month_number(started) - base
+    b = _month_number(ended) - base
+    low = case((a > 0, a), else_=0)
+    high = case((ended.is_(None), count), (b < count, b), else_=count)
+    one = literal(1, BigInteger)
+    return one.op("<<")(high) - one.op("<<")(low)
 
 def series(days, scope=Scope()):
-    """Return in custody, able-bodied, employed and rate for each day, in one query.
+    """Return in custody, able-bodied, employed and rate on each of ``days``, in one query.
 
-    The stays and placements overlapping the whole range are read once (materialised CTEs),
-    then joined to the days table; (day, person) pairs are made distinct before counting.
+    ``days`` are consecutive month ends. Each stay and placement overlapping them becomes one
+    row with a bit mask of the month ends it covers; grouping by person takes the union of a
+    person's bits (so a person counts once a month, however many stays or placements), and
+    the outer sums count the persons per month. One pass over the spells, no rows per month.
     """
     if not days:
         return []
-    first, last = min(days), max(days)
-    months = _days_table(days, "series_days")
-    stays = (select(Stay.person_id, Stay.started_on, Stay.ended_on,
-                    case((Person.able_bodied.is_(True), 1), else_=0).label("able"))
+    if list(days) != month_ends(days[0], days[-1]):
+        raise ValueError("series() takes consecutive month ends")
+    first, last, count = days[0], days[-1], len(days)
+    overlaps = lambda model: (model.started_on <= last,  # noqa: E731
+                              or_(model.ended_on.is_(None), model.ended_on > first))
+    stays = (select(Stay.person_id.label("person_id"),
+                    case((Person.able_bodied.is_(True), 1), else_=0).label("able"),
+                    _month_mask(Stay.started_on, Stay.ended_on, first, count).label("custody"),
+                    literal(0, BigInteger).label("working"))
              .join(Person, Person.id == Stay.person_id)
              .join(Facility, Facility.id == Stay.facility_id)
-             .where(Stay.started_on <= last, or_(Stay.ended_on.is_(None), Stay.ended_on > first),
-                    *facility_scope(scope, Facility))
-             .cte("series_stays").prefix_with("MATERIALIZED"))
-    placements = (select(Placement.person_id, Placement.started_on, Placement.ended_on)
-                  .where(Placement.started_on <= last,
-                         or_(Placement.ended_on.is_(None), Placement.ended_on > first)))
+             .where(*overlaps(Stay), *facility_scope(scope, Facility)))
+    placements = (select(Placement.person_id, literal(0), literal(0, BigInteger),
+                         _month_mask(Placement.started_on, Placement.ended_on, first, count))
+                  .where(*overlaps(Placement)))
     if scope.employer_kind:
         placements = placements.where(Placement.line_id.in_(
             select(ProductionLine.id).join(Enterprise)
             .where(Enterprise.kind == scope.employer_kind)))
-    placements = placements.cte("series_placements").prefix_with("MATERIALIZED")
-    custody = (select(months.c.d, stays.c.person_id, func.max(stays.c.able).label("able"))
-               .join(stays, is_active(stays.c.started_on, stays.c.ended_on, months.c.d))
-               .group_by(months.c.d, stays.c.person_id).cte("series_custody"))
-    working = (select(months.c.d, placements.c.person_id)
-               .join(placements, is_active(placements.c.started_on, placements.c.ended_on,
-                                           months.c.d))
-               .distinct().cte("series_working"))
-    employed = case((and_(custody.c.able == 1, working.c.person_id.isnot(None)), 1), else_=0)
-    query = (select(custody.c.d, func.count().label("in_custody"),
-                    func.sum(custody.c.able).label("able_bodied"),
-                    func.sum(employed).label("employed"))
-             .select_from(custody)
-             .outerjoin(working, and_(working.c.d == custody.c.d,
-                                      working.c.person_id == custody.c.person_id))
-             .group_by(custody.c.d))
-    found = {as_date(row.d): row for row in db.session.execute(query)}
-    empty = {"in_custody": 0, "able_bodied": 0, "employed": 0, "rate": None}
-    return [with_rate(found[d], on=d) if d in found else dict(empty, on=d) for d in days]
+    spells = union_all(stays, placements).cte("series_spells").prefix_with("MATERIALIZED")
+    bit = lambda mask, i: func.max(mask.op(">>")(literal(i, Integer)).op("&")(1))  # noqa: E731
+    per_person = (select(func.max(spells.c.able).label("able"),
+                         *[bit(spells.c.custody, i).label(f"c{i}") for i in range(count)],
+                         *[bit(spells.c.working, i).label(f"w{i}") for i in range(count)])
+                  .group_by(spells.c.person_id).subquery("series_persons"))
+    p = per_person.c
+    sums = []
+    for i in range(count):
+        sums += [func.coalesce(func.sum(p[f"c{i}"]), 0),
+                 func.coalesce(func.sum(p[f"c{i}"] * p.able), 0),
+                 func.coalesce(func.sum(p[f"c{i}"] * p.able * p[f"w{i}"]), 0)]
+    row = db.session.execute(select(*sums)).one()
+    result = []
+    for i, day in enumerate(days):
+        custody, able, employed = (int(value) for value in row[3 * i:3 * i + 3])
+        result.append({"on": day, "in_custody": custody, "able_bodied": able,
+                       "employed": employed, "rate": employed / able if able else None})
+    return result
 
 def wages(first_month, last_month, scope=Scope()):
     """Return the wage figures of each month from ``first_month`` to ``last_month``."""

@@ -8,7 +8,10 @@ Boundary conventions, the same in every figure:
 - A lease is active on D when its status is 'active' or 'ended' (it was approved), ``starts_on
   <= D`` and (``ends_on`` is NULL or ``ends_on > D``).
 - in custody = distinct persons with a stay active on D; the stay's facility (not the person's
-  current one) gives the facility, region and security level of the scope.
+  current one) gives the facility, region and security level of the scope. A person's stays
+  do not overlap (admission, transfer and release in inmates/services.py are their only
+  writers), so that facility is unique; the one-date figures still take the highest facility
+  id should two stays ever overlap.
 - able-bodied = of those, persons with ``able_bodied`` set.
 - employed = of the able-bodied in custody, distinct persons with a placement active on D; a
   person with two overlapping placements counts once, under the placement with the highest id.
@@ -140,7 +143,9 @@ def _grouped(on, scope, dimensions):
                        func.count().label("in_custody"),
                        func.coalesce(func.sum(pop.c.able), 0).label("able_bodied"),
                        func.coalesce(func.sum(pop.c.employed), 0).label("employed"),
-                       func.count(func.distinct(pop.c.enterprise_id)).label("enterprises"))
+                       # only the employer-kind table shows enterprises: no distinct elsewhere
+                       (func.count(func.distinct(pop.c.enterprise_id))
+                        if dimension == "employer_kind" else literal(0)).label("enterprises"))
         if dimension == "employer_kind":
             query = query.where(pop.c.employed == 1)
         if dimension == "new":
@@ -247,8 +252,12 @@ def enterprise_figures(on, scope=Scope(), new_employed=None):
         "new_employed": new_employed,
     }
 
-def statistics(on, scope=Scope(), months=12, with_series=True):
-    """Return every figure of the dashboard for ``on`` and ``scope``."""
+def statistics(on, scope=Scope(), months=12, monthly=True):
+    """Return every figure of the dashboard for ``on`` and ``scope``.
+
+    ``monthly=False`` leaves out the two monthly tables (wages and the employment series) and
+    gives only the figures of the date itself.
+    """
     grouped = _grouped(on, scope, ["total", "new", *BREAKDOWNS])
     new_rows = grouped["new"]
     stats = Statistics(on=on, scope=scope, headline=_total(grouped["total"]))
@@ -256,8 +265,8 @@ def statistics(on, scope=Scope(), months=12, with_series=True):
         stats.breakdowns[by] = _breakdown_rows(by, grouped[by])
     stats.enterprises = enterprise_figures(
         on, scope, new_employed=int(new_rows[0].employed) if new_rows else 0)
-    days = last_months(on, months)
-    stats.wages = wages(days[0], days[-1], scope)
-    if with_series:
+    if monthly:
+        days = last_months(on, months)
+        stats.wages = wages(days[0], days[-1], scope)
         stats.series = series(days, scope)
     return stats

@@ -156,6 +156,39 @@ def test_series_matches_single_days(world):
     assert series(days, Scope(employer_kind="state_branch"))[-1]["employed"] == 0
 
 
+def test_series_counts_a_person_once_a_month_across_overlapping_records(world):
+    """Overlapping placements, a release and a return on a month's last day, and placements
+    starting or ending on one, against the one-day definitions in several scopes."""
+    a, b = world.person_a, world.person_b
+    _release(b, date(2021, 3, 31))  # gone on 31 March, the month's last day
+    db.session.add(Stay(person_id=b.id, facility_id=world.facility_b.id,
+                        started_on=date(2021, 5, 31)))  # back on 31 May
+    factories.placement(a, world.line_a, started_on=date(2021, 2, 28), ended_on=date(2021, 5, 1))
+    factories.placement(a, world.line_b, started_on=date(2021, 3, 1), ended_on=date(2021, 6, 30))
+    factories.placement(b, world.line_b, started_on=date(2021, 1, 31), ended_on=date(2021, 2, 28))
+    db.session.commit()
+    days = last_months(D, 7)
+    rows = series(days)
+    for row in rows:
+        assert {k: row[k] for k in ("in_custody", "able_bodied", "employed", "rate")} == \
+            headline(row["on"]), row["on"]
+    assert [row["in_custody"] for row in rows] == [2, 2, 1, 1, 2, 2, 2]
+    assert [row["employed"] for row in rows] == [1, 1, 1, 1, 1, 0, 0]
+    for scope in (Scope(region_id=world.facility_a.region_id), Scope(employer_kind="sme"),
+                  Scope(security_level="medium"), Scope(facility_id=world.facility_b.id)):
+        for row in series(days, scope):
+            figures = headline(row["on"], scope)
+            assert (row["in_custody"], row["employed"]) == (
+                figures["in_custody"], figures["employed"]), (scope, row["on"])
+
+
+def test_series_takes_consecutive_month_ends_only(world):
+    import pytest
+
+    with pytest.raises(ValueError):
+        series([date(2021, 1, 31), date(2021, 3, 31)])
+    assert series([]) == []
+
 def test_statistics_bundle(world):
     stats = statistics(D, Scope())
     assert set(stats.breakdowns) == {"region", "facility", "security_level", "employer_kind",
