@@ -78,6 +78,19 @@ def rule_clauses(cutoff, transfer=False):
     }
 
 
+def _at_site(line):
+    """SQL: the person is at the line's site, with the line's values known in Python.
+
+    The "custody" rule says the same over the joined line row; this plain form lets the
+    database use the person table's facility index instead of reading every person in the
+    country (benchmarks/RESULTS.md, candidates).
+    """
+    if line.facility_id is not None:
+        return Person.facility_id == line.facility_id
+    return Person.facility_id.in_(select(Facility.id).where(
+        Facility.security_level == "minimum", Facility.region_id == line.region_id))
+
+
 def _cutoff(line, on):
     return literal(add_months(on, line.min_months_left), db.Date)
 
@@ -115,7 +128,7 @@ def candidates(line, on, transfer=False, person_filter=None):
         .join(ProductionLine, ProductionLine.id == line.id)
         .outerjoin(Skill, and_(Skill.person_id == Person.id,
                                func.substr(Skill.occupation_code, 1, 2).in_(prefixes)))
-        .where(*clauses.values())
+        .where(_at_site(line), *clauses.values())
         .order_by(Person.id))
     if person_filter is not None:
         query = query.where(person_filter)
@@ -149,7 +162,7 @@ def exclusions(line, on, transfer=False, person_filter=None):
                     *[func.coalesce(func.sum(case((clause, 0), else_=1)), 0).label(name)
                       for name, clause in others.items()])
              .select_from(Person).join(ProductionLine, ProductionLine.id == line.id)
-             .where(clauses["custody"]))
+             .where(_at_site(line), clauses["custody"]))
     if person_filter is not None:
         query = query.where(person_filter)
     row = db.session.execute(query).one()

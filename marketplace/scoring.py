@@ -86,9 +86,13 @@ def _best(requirements, skills):
     return best
 
 
-def value(requirements, skills, months_left, training_provided=False):
-    """Return the score alone (no reasons): the fast path for scoring many pairs."""
-    best = _best(requirements, skills)
+def value(requirements, skills, months_left, training_provided=False, best=False):
+    """Return the score alone (no reasons): the fast path for scoring many pairs.
+
+    ``best`` may pass in what ``_best`` already found for these requirements and skills.
+    """
+    if best is False:
+        best = _best(requirements, skills)
     if best is None:
         return _clamp(TRAINING_BASE + _months_part(months_left)) if training_provided else 0.0
     return _clamp(best[0] + _months_part(months_left))
@@ -103,7 +107,7 @@ def score(requirements, skills, months_left, training_provided=False):
     scores 0 with no reasons unless the line provides training.
     """
     best = _best(requirements, skills)
-    total = value(requirements, skills, months_left, training_provided)
+    total = value(requirements, skills, months_left, training_provided, best=best)
     months_reason = _l("%(months)s months left", months=months_left)
     if best is None:
         if not training_provided:
