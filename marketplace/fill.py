@@ -83,7 +83,7 @@ def eligible_pairs(facility, lines, on):
 
 
 def _people(person_ids):
-    """Return {person id: (file number, name, release date, [skills])} in one query."""
+    """Return {person id: (file number, name parts, release date, [skills])} in one query."""
     people = {}
     rows = db.session.execute(
         select(Person.id, Person.file_number, Person.last_name, Person.first_name,
@@ -91,9 +91,12 @@ def _people(person_ids):
                Skill.level, Skill.years_experience, Skill.certified)
         .outerjoin(Skill, Skill.person_id == Person.id)
         .where(Person.id.in_(person_ids)))
-    for row in rows:
-        name = " ".join(p for p in (row.last_name, row.first_name, row.patronymic) if p)
-        entry = people.setdefault(row.id, (row.file_number, name, row.expected_release_on, []))
+    for row in rows:  # names are joined only for the people proposed, not for every row
+        entry = people.get(row.id)
+        if entry is None:
+            entry = people[row.id] = (row.file_number,
+                                      (row.last_name, row.first_name, row.patronymic),
+                                      row.expected_release_on, [])
         if row.occupation_code is not None:
             entry[3].append((row.occupation_code, row.level, row.years_experience,
                              bool(row.certified)))
@@ -143,7 +146,8 @@ def proposals(facility, on):
     result = []
     for r, c in assign(gains, [v.vacant for v in open_lines]):
         person_id, line_id = person_ids[r], line_ids[c]
-        file_number, name, _, skills = people[person_id]
+        file_number, parts, _, skills = people[person_id]
+        name = " ".join(part for part in parts if part)
         value, why = scoring.score(requirements[line_id], skills, months[person_id],
                                    by_id[line_id].training_provided)
         result.append(Proposal(person_id, file_number, name, line_id, by_id[line_id].title,
