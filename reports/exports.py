@@ -1,10 +1,14 @@
 """XLSX and CSV exports of a report; every text cell is neutralised against formulas."""
 import csv
 import io
+import shutil
+import tempfile
+from contextlib import contextmanager
 
 import xlsxwriter
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from xlsxwriter.exceptions import XlsxFileError
 
 from tabular import neutralise
 
@@ -73,13 +77,36 @@ def _as_datetime(value):
     return datetime(value.year, value.month, value.day)
 
 
-def write_xlsx(report, output, language="ru"):
-    """Write the report as a workbook into a binary file object, in constant memory."""
-    with force_locale(language):
-        workbook = xlsxwriter.Workbook(output, {"constant_memory": True,
+@contextmanager
+def _workbook(output):
+    """An XlsxWriter workbook in constant memory, with its temporary files in a private folder.
+
+    XlsxWriter keeps one temporary file per worksheet and leaves them behind when closing
+    fails (a full disk), so the folder is removed whatever happens. It reports a full disk as
+    FileCreateError; that is passed on as the OSError it wraps, which the application answers
+    with a 507 page that says so.
+    """
+    folder = tempfile.mkdtemp(prefix="export-")
+    try:
+        workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "tmpdir": folder,
                                                 "strings_to_formulas": False,
                                                 "strings_to_numbers": False,
                                                 "strings_to_urls": False})
+        yield workbook
+        try:
+            workbook.close()
+        except XlsxFileError as error:
+            cause = error.__context__ or (error.args[0] if error.args else None)
+            if isinstance(cause, OSError):
+                raise cause from error
+            raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_xlsx(report, output, language="ru"):
+    """Write the report as a workbook into a binary file object, in constant memory."""
+    with force_locale(language), _workbook(output) as workbook:
         writer = _Writer(workbook)
         titles = table_titles()
         sheet = workbook.add_worksheet(_("Summary")[:31])
@@ -101,7 +128,6 @@ def write_xlsx(report, output, language="ru"):
             columns, rows = table(report, name, language)
             writer.table(workbook.add_worksheet(titles[name][:31]), columns, rows)
         _series_sheet(workbook, writer, report, language, titles["series"][:31])
-        workbook.close()
 
 
 def _series_sheet(workbook, writer, report, language, title):

@@ -120,3 +120,31 @@ def test_export_stats_command(world, runner, tmp_path):
     assert figures["In custody"] == "<5"
     bad = runner.invoke(args=["export-stats", "--on", D, "--out", str(out), "--region", "KZ-00"])
     assert bad.exit_code != 0
+
+
+def test_full_disk_while_writing_the_workbook(world, client, auth, monkeypatch, tmp_path):
+    """XlsxWriter wraps the disk error in its own exception: the user still gets the 507 page
+    that names the cause, no file, no audit event, and no temporary files left behind."""
+    import errno
+    import tempfile
+
+    import xlsxwriter.workbook
+
+    auth.login("analyst")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    before = db.session.query(AuditEvent).filter_by(action="export", entity="statistics").count()
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full)
+    response = client.get(f"/reports/export.xlsx?on={D}&lang=en")
+    assert response.status_code == 507
+    page = response.get_data(as_text=True)
+    assert "disk space" in page and "Traceback" not in page
+    assert response.mimetype == "text/html"
+    assert db.session.query(AuditEvent).filter_by(action="export", entity="statistics").count() == before
+    assert list(tmp_path.iterdir()) == []
+
+    monkeypatch.undo()  # space is back: the same export works
+    assert client.get(f"/reports/export.xlsx?on={D}&lang=en").status_code == 200
