@@ -33,19 +33,17 @@ bootstrap = Bootstrap5()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """Turn on foreign keys and WAL, and give every SQLite connection a 16 MB page cache.
+    """Turn on foreign keys and WAL for every SQLite connection.
 
-    SQLite's default cache is 2 MB; the national statistics read the people, stays and
-    placements tables, and re-reading them from the OS cache on each statement was a
-    measurable part of their time. 64 MB was tried and pushed the raw export past its 150 MB
-    memory budget (benchmarks/RESULTS.md); 16 MB holds the hot indexes and stays bounded.
+    The page cache stays at SQLite's default (2 MB): 64 MB and 16 MB were tried for the
+    national statistics, and each pushed the raw export past its 150 MB memory budget (234
+    and 169 MB against 141 MB) for a gain lost in this machine's noise (benchmarks/RESULTS.md).
     """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA cache_size=-16384")
         cursor.close()
         # SQLite's own lower() folds ASCII only; Kazakh and Russian search needs Unicode.
         dbapi_connection.create_function(
