@@ -44,14 +44,19 @@ def add_months(day, months):
     raise ValueError(day)
 
 
+def minimum_security_in(region_id):
+    """SQL: the ids of the minimum-security facilities of a region (a value or a column),
+    whose people may work on the region's outside lines."""
+    return select(Facility.id).where(Facility.security_level == "minimum",
+                                     Facility.region_id == region_id)
+
+
 def rule_clauses(cutoff, transfer=False):
     """Return {rule: SQL condition} over ``person`` and ``production_line`` in the same query.
 
     ``cutoff`` is the latest acceptable expected release date, as a SQL expression (a literal
     for one line, a CASE over line ids for many).
     """
-    minimum_security_here = select(Facility.id).where(
-        Facility.security_level == "minimum", Facility.region_id == ProductionLine.region_id)
     placed = select(Placement.id).where(Placement.person_id == Person.id,
                                         Placement.ended_on.is_(None))
     if transfer:
@@ -67,7 +72,7 @@ def rule_clauses(cutoff, transfer=False):
             or_(and_(ProductionLine.facility_id.is_not(None),
                      Person.facility_id == ProductionLine.facility_id),
                 and_(ProductionLine.facility_id.is_(None),
-                     Person.facility_id.in_(minimum_security_here)))),
+                     Person.facility_id.in_(minimum_security_in(ProductionLine.region_id))))),
         "able_bodied": Person.able_bodied.is_(True),
         "idle": not_(placed.exists()),
         "restriction": not_(or_(
@@ -87,8 +92,7 @@ def _at_site(line):
     """
     if line.facility_id is not None:
         return Person.facility_id == line.facility_id
-    return Person.facility_id.in_(select(Facility.id).where(
-        Facility.security_level == "minimum", Facility.region_id == line.region_id))
+    return Person.facility_id.in_(minimum_security_in(line.region_id))
 
 
 def _cutoff(line, on):

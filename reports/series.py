@@ -1,6 +1,7 @@
 """Monthly figures: employment on each month's last day, and wages by month (statistics.py)."""
 from calendar import monthrange
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, or_, select, union_all
 
@@ -11,7 +12,7 @@ from inmates.models import Person, Stay
 from marketplace.models import Placement, WageRecord
 from reference.models import MinimumWage
 
-from .scope import Scope, as_date, facility_scope, line_in_scope
+from .scope import Scope, as_date, facility_scope, line_in_scope, with_rate
 
 
 def month_ends(first, last):
@@ -91,12 +92,9 @@ def series(days, scope=Scope()):
                  func.coalesce(func.sum(p[f"c{i}"] * p.able), 0),
                  func.coalesce(func.sum(p[f"c{i}"] * p.able * p[f"w{i}"]), 0)]
     row = db.session.execute(select(*sums)).one()
-    result = []
-    for i, day in enumerate(days):
-        custody, able, employed = (int(value) for value in row[3 * i:3 * i + 3])
-        result.append({"on": day, "in_custody": custody, "able_bodied": able,
-                       "employed": employed, "rate": employed / able if able else None})
-    return result
+    return [with_rate(SimpleNamespace(in_custody=row[3 * i], able_bodied=row[3 * i + 1],
+                                      employed=row[3 * i + 2]), on=day)
+            for i, day in enumerate(days)]
 
 def wages(first_month, last_month, scope=Scope()):
     """Return the wage figures of each month from ``first_month`` to ``last_month``."""
