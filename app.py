@@ -1,14 +1,51 @@
 """Application factory for the penal labour marketplace."""
-import errno
 import os
 
 from flask import Flask, request, session
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import accounts.admin
+import accounts.views
 import config
+import enterprises.lease_views
+import enterprises.line_views
+import enterprises.views
+import facilities.views
+import home.views
+import inmates.import_views
+import inmates.views
+import marketplace.placement_views
+import marketplace.roster_views
+import marketplace.subscribers  # noqa: F401  (connects the marketplace to other packages' signals)
+import marketplace.views
+import marketplace.wage_views
+import reference.views
+import reports.views
+from accounts.forms import LanguageForm
+from accounts.permissions import gate, may_use
+from accounts.services import load_session_user
+from accounts.views import idle_check
+from commands import register as register_commands
 from extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from home.navigation import navigation
+from i18n import current_language
+from reference import codes
+from web.errors import register_errorhandlers
+from web.formatting import FILTERS
+
+# Each package's blueprint, with the URL prefix it is mounted at; the view modules imported
+# above add their routes to it.
+BLUEPRINTS = (
+    (home.views.bp, None),
+    (accounts.views.bp, None),
+    (reference.views.bp, "/reference"),
+    (facilities.views.bp, "/facilities"),
+    (inmates.views.bp, "/people"),
+    (enterprises.views.bp, "/enterprises"),
+    (marketplace.views.bp, "/market"),
+    (reports.views.bp, "/reports"),
+)
 
 
 def create_app(test_config=None):
@@ -27,6 +64,7 @@ def create_app(test_config=None):
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
+    register_template_helpers(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -44,10 +82,6 @@ def select_locale():
 
 def register_extensions(app):
     """Bind the extensions to the app."""
-    import accounts.models  # noqa: F401  (every model must be known to migrations)
-    import marketplace.models  # noqa: F401
-    from accounts.services import load_session_user
-
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
@@ -63,34 +97,14 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Register one blueprint per domain package."""
-    from accounts.views import bp as accounts_bp
-    from enterprises.views import bp as enterprises_bp
-    from facilities.views import bp as facilities_bp
-    from home.views import bp as home_bp
-    from inmates.views import bp as inmates_bp
-    from marketplace.views import bp as marketplace_bp
-    from reference.views import bp as reference_bp
-    from reports.views import bp as reports_bp
-
-    app.register_blueprint(home_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(reference_bp, url_prefix="/reference")
-    app.register_blueprint(facilities_bp, url_prefix="/facilities")
-    app.register_blueprint(inmates_bp, url_prefix="/people")
-    app.register_blueprint(enterprises_bp, url_prefix="/enterprises")
-    app.register_blueprint(marketplace_bp, url_prefix="/market")
-    app.register_blueprint(reports_bp, url_prefix="/reports")
+    for blueprint, prefix in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=prefix)
 
 
 def register_hooks(app):
     """Deny by default, expire idle sessions, and set security headers."""
-    from accounts.permissions import gate
-    from accounts.views import idle_check
-    from home.templating import register_template_helpers
-
     app.before_request(idle_check)
     app.before_request(gate)
-    register_template_helpers(app)
 
     @app.after_request
     def security_headers(response):
@@ -108,40 +122,13 @@ def register_hooks(app):
         return response
 
 
-def register_errorhandlers(app):
-    """Render error pages in the user's language, never a traceback."""
-    from home.views import render_error
+def register_template_helpers(app):
+    """Give every template the formats, the vocabularies, the menu and the language form."""
+    app.jinja_env.globals.update(may_use=may_use, label=codes.label, navigation=navigation,
+                                 current_language=current_language, codes=codes)
+    app.jinja_env.filters.update(FILTERS)
 
-    from sqlalchemy.exc import OperationalError
-    from werkzeug.exceptions import ServiceUnavailable
-
-    # Every HTTP error (CSRF failures and 429 included) and any unhandled exception (500).
-    app.register_error_handler(HTTPException, render_error)
-    app.register_error_handler(500, render_error)
-    # A lost database connection is an outage, not a bug: 503, and the pool reconnects
-    # by itself (pool_pre_ping) once the database is back.
-    app.register_error_handler(OperationalError, lambda _error: render_error(ServiceUnavailable()))
-    app.register_error_handler(OSError, _disk_errors)
-
-
-class InsufficientStorage(HTTPException):
-    """507: the server ran out of disk space while preparing a file."""
-
-    code = 507
-    description = "Insufficient storage"
-
-
-def _disk_errors(error):
-    """Answer a full disk with a clear page; any other OS error is a bug (500)."""
-    from home.views import render_error
-
-    if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
-        return render_error(InsufficientStorage())
-    return render_error(error)
-
-
-def register_commands(app):
-    """Register the command-line interface."""
-    from commands import register
-
-    register(app)
+    @app.context_processor
+    def language_form():
+        return {"language_form": LanguageForm(formdata=None, lang=current_language()),
+                "current_path": request.full_path.rstrip("?") if request else "/"}

@@ -2,15 +2,17 @@
 import click
 from flask.cli import with_appcontext
 
+from accounts.commands import commands as account_commands
+from demo.commands import commands as demo_commands
 from extensions import db
+from reference.services import load_reference
+from reports.commands import commands as report_commands
 
 
 @click.command("load-reference")
 @with_appcontext
 def load_reference_command():
     """Load regions, occupations and minimum wages (idempotent)."""
-    from reference.services import load_reference
-
     report = load_reference()
     db.session.commit()
     for name, (added, updated) in report.items():
@@ -19,10 +21,6 @@ def load_reference_command():
 
 def register(app):
     """Attach every package's commands to the app."""
-    from accounts.commands import commands as account_commands
-    from demo.commands import commands as demo_commands
-    from reports.commands import commands as report_commands
-
     app.cli.add_command(load_reference_command)
     for command in (*account_commands, *demo_commands, *report_commands):
         app.cli.add_command(command)

@@ -18,10 +18,10 @@ from tabular import neutralise
 from timeutil import utcnow
 
 from . import audit, services
+from .blueprint import bp
 from .forms import AuditFilterForm, NewUserForm, ResetPasswordForm, UserForm
 from .models import AuditEvent, User
 from .permissions import get_or_404, roles
-from .views import bp
 
 PER_PAGE = 50
 EXPORT_BATCH = 1000

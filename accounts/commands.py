@@ -5,7 +5,13 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from enterprises.models import Enterprise
 from extensions import db
+from facilities.models import Facility
+from reference.models import Region
+
+from .passwords import password_problems
+from .services import create_user, find_user
 
 # Which scope option each role needs (required) or accepts.
 ROLE_OPTIONS = {
@@ -36,13 +42,6 @@ def _lookup(model_column, value, what):
 def create_user_command(role, login_name, facility_code, enterprise_bin, region_code, full_name,
                         password_env):
     """Create a user; the password comes from a prompt or an environment variable."""
-    from enterprises.models import Enterprise
-    from facilities.models import Facility
-    from reference.models import Region
-
-    from .passwords import password_problems
-    from .services import create_user, find_user
-
     given = {name for name, value in (("facility", facility_code), ("enterprise", enterprise_bin),
                                       ("region", region_code)) if value}
     required, allowed = ROLE_OPTIONS[role]

@@ -24,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy import false, select, true
 
 from extensions import db
+from facilities.models import Facility
 
 from . import audit
 from .scopes import scope_clause
@@ -128,3 +129,28 @@ def can_see(obj, user=None):
     row = db.session.execute(
         select(model.id).where(model.id == obj.id, visible(model, user))).first()
     return row is not None
+
+
+def own_facility_id(user=None):
+    """Return the facility an inspector works in, or None for other roles."""
+    user = user or current_user
+    return user.facility_id if user.role == "inspector" else None
+
+
+def workable_facilities(user=None):
+    """Return the facilities a user may keep people in: an inspector's own, or all."""
+    query = select(Facility).order_by(Facility.code)
+    facility_id = own_facility_id(user)
+    if facility_id is not None:
+        query = query.where(Facility.id == facility_id)
+    return db.session.scalars(query).all()
+
+
+def may_use(endpoint):
+    """Say whether the current user's role may use a route (menus and links ask this)."""
+    access = access_of(endpoint)
+    if access is None and endpoint not in current_app.view_functions:
+        raise LookupError(f"no route {endpoint}")
+    if access == "public":
+        return True
+    return bool(access) and current_user.is_authenticated and current_user.role in access

@@ -5,8 +5,8 @@ condition. Analysts see no person-level rows at all; they read aggregates in rep
 """
 from sqlalchemy import and_, or_, select
 
-from enterprises.models import Enterprise, Lease, ProductionLine
-from facilities.models import Facility, ProductionSpace
+from enterprises.models import Enterprise, ProductionLine
+from facilities.models import Facility, Lease, ProductionSpace
 from inmates.models import Person, Skill, Stay
 from marketplace.models import CandidateRequest, Placement, WageRecord
 
@@ -74,7 +74,7 @@ def _person(user):
     if user.role == "owner":
         # Only their own current workers, and views show them name and file number only.
         return Person.id.in_(select(Placement.person_id).where(
-            Placement.ended_on.is_(None), Placement.line_id.in_(_owner_line_ids(user))))
+            Placement.holds_place(), Placement.line_id.in_(_owner_line_ids(user))))
     return False
 
 

@@ -4,11 +4,14 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from enterprises.services import bin_taken, create_pending_sme
 from extensions import db
 from timeutil import utcnow
+from web.errors import InputError
 
 from .models import LoginAttempt, User
 from .passwords import password_problems
@@ -76,6 +79,21 @@ def create_checked_user(login, password, role, **fields):
         raise PasswordRejected(problems)
     scope = scope_for_role(role, **{name: fields.pop(name, None) for name in SCOPE_FIELDS})
     return create_user(login, password, role, **scope, **fields)
+
+
+def register_business(name, bin_number, region_id, contact_phone, login, full_name, password,
+                      language="ru"):
+    """Create a pending SME and its owner's account together; return (enterprise, user)."""
+    errors = {"bin": bin_taken(bin_number)}
+    if find_user(login) is not None:
+        errors["login"] = _("This login is taken. Choose another one.")
+    errors = {name: message for name, message in errors.items() if message}
+    if errors:
+        raise InputError(errors)
+    enterprise = create_pending_sme(name, bin_number, region_id, contact_phone)
+    user = create_user(login, password, "owner", enterprise_id=enterprise.id,
+                       full_name=full_name.strip(), language=language)
+    return enterprise, user
 
 
 def update_user(user, role, full_name, language, **scope):

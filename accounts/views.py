@@ -1,7 +1,7 @@
 """Login, logout, the language switcher, one's own profile and the session clock."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -9,10 +9,9 @@ from extensions import db
 from timeutil import utcnow
 
 from . import audit, services
+from .blueprint import bp
 from .forms import LanguageForm, LoginForm, OwnPasswordForm, ProfileForm
 from .permissions import ALL_ROLES, public, roles
-
-bp = Blueprint("accounts", __name__)
 
 
 def safe_next(target):
@@ -174,6 +173,3 @@ def idle_check():
         return redirect(url_for("accounts.login"))
     session["last_seen"] = now
     return None
-
-
-from . import admin  # noqa: E402,F401  (administrators' routes on this blueprint)

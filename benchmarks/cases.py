@@ -113,8 +113,8 @@ def fill(ctx):
         from facilities.models import Facility
     except ImportError as error:
         return _missing(ctx, operation, 0.250, f"marketplace.fill: {error}")
-    from scipy.optimize import linear_sum_assignment
     import numpy as np
+    from scipy.optimize import linear_sum_assignment
 
     facility_id = ctx.synthetic["facility_id"]
 

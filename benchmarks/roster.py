@@ -5,8 +5,8 @@ template has them: every row valid, with a checked IIN matching birth date and g
 one or two skills, some restrictions. The timed import is the server's two steps as the
 views run them: read + check + keep (preview), then take + check again + save + commit.
 """
-from datetime import date, datetime, timedelta
 import random
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 

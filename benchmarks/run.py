@@ -36,7 +36,6 @@ def machine():
         memory = "unknown RAM"
     import os
     import sqlite3
-
     import subprocess
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,

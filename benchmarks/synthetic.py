@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
-from enterprises.models import Enterprise, Lease, LineOccupation, ProductionLine
+from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
-from facilities.models import Facility, ProductionSpace
+from facilities.models import Facility, Lease, ProductionSpace
 from inmates.models import Person, Skill, Stay
 from reference.identifiers import make_number
 from reference.models import Occupation, Region

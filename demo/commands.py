@@ -4,6 +4,10 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from extensions import db
+
+from .generator import build
+
 
 @click.command("demo-data")
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 100))
@@ -11,10 +15,6 @@ from flask.cli import with_appcontext
 @with_appcontext
 def demo_data_command(scale, seed):
     """Build the deterministic national demo data set (DESIGN.md section 8)."""
-    from extensions import db
-
-    from .generator import build
-
     started = time.perf_counter()
     summary = build(scale=scale, seed=seed)
     db.session.commit()

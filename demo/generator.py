@@ -15,9 +15,9 @@ from sqlalchemy import func, insert, select, text
 
 from accounts.models import User
 from accounts.services import create_user
-from enterprises.models import Enterprise, Lease, LineOccupation, ProductionLine
+from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
-from facilities.models import Facility, ProductionSpace
+from facilities.models import Facility, Lease, ProductionSpace
 from inmates.models import Person, Skill, Stay
 from marketplace.models import Placement
 from reference.models import Region

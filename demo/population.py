@@ -7,7 +7,7 @@ released before D or admitted after D have no stay covering D.
 """
 
 from . import catalogue as c
-from .careers import D, HISTORY_FROM, Careers
+from .careers import HISTORY_FROM, Careers, D
 from .names import person_name
 from .util import INF, add_years, apportion, as_date, day, uniform_day
 

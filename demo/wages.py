@@ -82,7 +82,7 @@ spans AS MATERIALIZED (
               ELSE m.min_wage + (p.wage_kzt % 7) * 1000 END AS base
   FROM placement p
   JOIN months m ON p.started_on <= m.month_end
-               AND (p.ended_on IS NULL OR p.ended_on > m.month)
+               AND COALESCE(p.ended_on > m.month, 1 = 1)
   WHERE p.id > {int(first_placement_id)}
 ),
 worked AS MATERIALIZED (

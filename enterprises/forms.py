@@ -1,15 +1,36 @@
 """Forms for enterprises, leases and production lines."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, FormField,
-                     HiddenField, IntegerField, PasswordField, SelectField, StringField,
-                     TextAreaField)
-from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange,
-                                Optional, Regexp, ValidationError)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
-from facilities.forms import CleanForm, CleanMeta
+from accounts.passwords import password_problems
 from reference.codes import END_REASONS, ENTERPRISE_KINDS, SKILL_LEVELS
 from reference.identifiers import is_valid_number
 from timeutil import today
+from web.forms import CleanForm, CleanMeta
 
 from .models import STATE_PARENTS
 
@@ -21,8 +42,6 @@ def clean_bin(value):
 
 def bin_problem(value):
     """Return the translated reason a BIN is refused, or None when it is valid."""
-    from flask_babel import gettext as _
-
     value = clean_bin(value)
     if not value.isascii() or not value.isdigit():
         return _("A BIN contains digits only.")
@@ -43,8 +62,6 @@ def valid_bin(_form, field):
 
 def good_password(form, field):
     """Refuse a weak password, with the policy's reasons."""
-    from accounts.passwords import password_problems
-
     problems = password_problems(field.data, form.login.data)
     if problems:
         raise ValidationError(" ".join(problems))

@@ -6,16 +6,20 @@ from flask_login import current_user
 from accounts import audit
 from accounts.permissions import ALL_ROLES, get_or_404, roles, visible
 from extensions import db
-from facilities.models import ProductionSpace
-from facilities.services import InputError, free_area
-from facilities.views import (apply_input_errors, check_facility_scope, flash_errors,
-                              query_choice, query_int)
+from facilities import leases as lease_services
+from facilities.models import Lease, ProductionSpace
+from facilities.views import check_facility_scope
 from reference.codes import LEASE_STATUSES
+from web.errors import InputError
+from web.forms import apply_input_errors, flash_errors
+from web.pagination import paginate
+from web.query import page_number, query_choice, query_int
 
-from . import leases as lease_services
+from .blueprint import bp
 from .forms import DecisionForm, EndForm, LeaseRequestForm
-from .models import Enterprise, Lease
-from .views import approved_enterprise_required, bp
+from .models import Enterprise
+from .services import require_approved
+from .views import approved_enterprise_required
 
 
 @bp.route("/leases")
@@ -28,7 +32,7 @@ def leases():
     query = lease_services.leases_query(visible(Lease), status, facility_id,
                                         waiting_facility_id=waiting_at)
     query = query.order_by(Lease.requested_at.desc(), Lease.id.desc())
-    page = db.paginate(query, page=query_int("page") or 1, per_page=25, error_out=False)
+    page = paginate(query, page_number())
     return render_template("enterprises/leases.html", page=page, status=status,
                            facility_id=facility_id, decision_form=DecisionForm(),
                            end_form=EndForm())
@@ -44,7 +48,8 @@ def lease_request(space_id):
     if form.validate_on_submit():
         enterprise = db.session.get(Enterprise, current_user.enterprise_id)
         try:
-            lease = lease_services.request_lease(enterprise, space, form.area_m2.data,
+            require_approved(enterprise)
+            lease = lease_services.request_lease(enterprise.id, space, form.area_m2.data,
                                                  form.starts_on.data, form.purpose.data)
         except InputError as error:
             db.session.rollback()
@@ -55,7 +60,7 @@ def lease_request(space_id):
             flash(_("Your request is sent to the facility."), "success")
             return redirect(url_for("enterprises.leases"))
     return render_template("enterprises/lease_request.html", form=form, space=space,
-                           free=free_area(space))
+                           free=space.free_m2)
 
 
 @bp.route("/leases/<int:lease_id>/decide", methods=["POST"])

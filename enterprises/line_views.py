@@ -9,16 +9,20 @@ from accounts import audit
 from accounts.permissions import ALL_ROLES, get_or_404, roles, visible
 from extensions import db
 from facilities.models import Facility
-from facilities.services import InputError, paginate_rows
-from facilities.views import (apply_input_errors, flash_errors, query_choice, query_int,
-                              query_text, sort_order)
+from facilities.services import facility_choices
 from reference.codes import LINE_STATUSES
-from reference.models import Occupation
+from reference.services import occupation_choices, region_choices
+from web.errors import InputError
+from web.forms import apply_input_errors, flash_errors
+from web.pagination import paginate
+from web.query import page_number, query_choice, query_int, query_text, sort_order
 
 from . import lines as line_services
+from .blueprint import bp
 from .forms import CloseLineForm, LineForm, LineStatusForm
 from .models import Enterprise, ProductionLine
-from .views import approved_enterprise_required, bp, facility_choices, region_choices
+from .views import approved_enterprise_required
+
 
 def conflict_message():
     """Return the message shown when the line changed under the user's edit."""
@@ -26,29 +30,20 @@ def conflict_message():
              "Reload the page to see their changes, then make yours again.")
 
 
-def occupation_choices():
-    """Return every occupation as (code, 'code · title') for the no-JavaScript picker."""
-    rows = db.session.scalars(select(Occupation).order_by(Occupation.code)).all()
-    return [("", "—")] + [(o.code, f"{o.code} · {o.title}") for o in rows]
-
-
 def fill_choices(form, enterprise):
     """Set the form's choices from the enterprise's sites and leases."""
-    occupations = occupation_choices()
+    occupations = occupation_choices(blank="—")
     for row in form.occupations:
         row.form.code.choices = occupations
-    form.region_id.choices = [("", "—")] + region_choices()
+    form.region_id.choices = region_choices(blank="—")
     form.enterprise_id.choices = [(e.id, e.name) for e in db.session.scalars(
         select(Enterprise).where(Enterprise.status == "approved").order_by(Enterprise.name))]
     if enterprise is None:
         form.facility_id.choices = facility_choices(blank=_("Outside a facility"))
         form.lease_id.choices = [("", "—")]
         return
-    allowed = line_services.site_facility_ids(enterprise)
-    facilities = db.session.scalars(select(Facility).where(Facility.id.in_(allowed))
-                                    .order_by(Facility.code)).all() if allowed else []
-    form.facility_id.choices = [("", _("Outside a facility"))] + [
-        (f.id, f"{f.code} · {f.name}") for f in facilities]
+    form.facility_id.choices = facility_choices(
+        blank=_("Outside a facility"), only=line_services.site_facility_ids(enterprise))
     form.lease_id.choices = [("", "—")] + [
         (lease.id, f"{lease.space.facility.code} · {lease.space.name} · {lease.area_m2:g} m²")
         for lease in line_services.active_leases(enterprise.id)]
@@ -84,14 +79,14 @@ def lines():
     facility_id = query_int("facility")
     occupation = request.args.get("occupation", "")[:4]
     occupation = occupation if occupation.isdigit() else None
-    query, filled = line_services.lines_query(visible(ProductionLine), term, status,
-                                              facility_id, occupation)
+    query = line_services.lines_query(visible(ProductionLine), term, status, facility_id,
+                                      occupation)
     query = query.order_by(*sort_order({
         "title": ProductionLine.title, "enterprise": Enterprise.name,
         "status": ProductionLine.status, "headcount": ProductionLine.headcount,
-        "filled": filled, "wage": ProductionLine.wage_kzt, "opened": ProductionLine.opened_on,
+        "filled": ProductionLine.places_taken, "wage": ProductionLine.wage_kzt, "opened": ProductionLine.opened_on,
     }, "-opened"), ProductionLine.id.desc())
-    page = paginate_rows(query, query_int("page") or 1)
+    page = paginate(query, page_number())
     facilities = db.session.scalars(select(Facility).where(visible(Facility))
                                     .order_by(Facility.code)).all()
     return render_template("enterprises/lines.html", page=page, term=term, status=status,
@@ -107,8 +102,7 @@ def line_detail(line_id):
     line = get_or_404(ProductionLine, line_id)
     may_change = current_user.role == "admin" or (
         current_user.role == "owner" and line.enterprise_id == current_user.enterprise_id)
-    return render_template("enterprises/line_detail.html", line=line,
-                           filled=line_services.filled_places(line.id), may_change=may_change,
+    return render_template("enterprises/line_detail.html", line=line, may_change=may_change,
                            status_form=LineStatusForm())
 
 
@@ -208,7 +202,6 @@ def line_status(line_id):
 def line_close(line_id):
     """Close a line, ending its active placements with a reason and date."""
     line = get_or_404(ProductionLine, line_id)
-    filled = line_services.filled_places(line.id)
     form = CloseLineForm()
     if form.validate_on_submit():
         try:
@@ -225,4 +218,5 @@ def line_close(line_id):
         else:
             flash(_("The line is closed."), "success")
             return redirect(url_for("enterprises.line_detail", line_id=line_id))
-    return render_template("enterprises/line_close.html", form=form, line=line, filled=filled)
+    return render_template("enterprises/line_close.html", form=form, line=line,
+                           filled=line.places_taken)

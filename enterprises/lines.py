@@ -1,20 +1,28 @@
-"""Production lines: create, edit (optimistic locking), open, pause, close; lists with counts."""
+"""Production lines: create, edit (optimistic locking), open, pause, close; lists with counts.
+
+A line's places: ``ProductionLine.places_taken`` (kept by the database) and
+``ProductionLine.free_places``. Changing the headcount takes the line's lock (``lock_line``),
+the same lock a placement takes.
+"""
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from extensions import db
-from facilities.models import Facility, ProductionSpace
-from facilities.services import InputError
+from facilities.models import Facility, Lease, ProductionSpace
 from reference.codes import END_REASONS, SKILL_LEVELS
 from reference.models import Occupation, Region
 from reference.services import minimum_wage
 from timeutil import today
+from web.errors import InputError
+from web.formatting import day as format_day
+from web.formatting import money
 
-from .models import Enterprise, Lease, LineOccupation, ProductionLine
+from .models import Enterprise, LineOccupation, ProductionLine
 from .services import require_approved
+from .signals import headcount_lowering, line_closing
 
 SITE_KINDS = ("state_branch", "facility_service")
 
@@ -60,18 +68,25 @@ def site_facility_ids(enterprise):
     return ids
 
 
-def filled_places(line_id):
-    """Return the number of active placements on a line."""
-    from marketplace.models import Placement
+def lock_line(line_id):
+    """Lock a line's row until the transaction ends, so changes to its places queue up.
 
-    return db.session.scalar(select(func.count(Placement.id)).where(
-        Placement.line_id == line_id, Placement.ended_on.is_(None))) or 0
+    Placing someone and changing the headcount both take it; the database's own checks
+    refuse whatever would still exceed the headcount. PostgreSQL locks the row (SELECT ...
+    FOR UPDATE). SQLite has no row locks: a no-op UPDATE takes the database's single write
+    lock instead, which serialises writers the same way (a competing writer waits for the
+    busy timeout, then sees the committed rows).
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        table = ProductionLine.__table__
+        db.session.execute(update(table).where(table.c.id == line_id).values(id=table.c.id))
+    return db.session.scalars(
+        select(ProductionLine).where(ProductionLine.id == line_id).with_for_update()
+        .execution_options(populate_existing=True)).first()
 
 
 def wage_problem(wage_kzt, year):
     """Return the translated refusal of a wage below the year's minimum, or None."""
-    from home.templating import money
-
     floor = minimum_wage(year)
     if floor is not None and wage_kzt is not None and wage_kzt < floor:
         return _("The wage is below the %(year)s minimum wage of %(amount)s.", year=year,
@@ -123,9 +138,12 @@ def _check_occupations(rows, errors):
 def save_line(line, enterprise, data, publish=False, expected_version=None):
     """Create (line None) or change a line after checking every field; return the line."""
     require_approved(enterprise)
-    if line is not None and expected_version is not None \
-            and str(expected_version) != str(line.version_id):
-        raise LineConflict()
+    if line is not None:
+        version = line.version_id
+        line = lock_line(line.id)
+        if str(expected_version if expected_version is not None else version) \
+                != str(line.version_id):
+            raise LineConflict()
     errors = {}
     facility, region_id, lease = _check_site(enterprise, data, errors)
     occupations = _check_occupations(data.occupations, errors)
@@ -136,10 +154,9 @@ def save_line(line, enterprise, data, publish=False, expected_version=None):
     if problem:
         errors["wage_kzt"] = problem
     if line is not None:
-        filled = filled_places(line.id)
-        if data.headcount is not None and data.headcount < filled:
-            errors["headcount"] = _("The line has %(count)d people working; the headcount "
-                                    "cannot be lower.", count=filled)
+        if data.headcount is not None and data.headcount < line.places_taken:
+            errors["headcount"] = _("The line has %(count)d places taken; the headcount "
+                                    "cannot be lower.", count=line.places_taken)
         if line.status == "closed":
             errors["title"] = _("A closed line cannot be changed.")
     if errors:
@@ -152,6 +169,9 @@ def save_line(line, enterprise, data, publish=False, expected_version=None):
     line.facility_id = facility.id if facility is not None else None
     line.region_id = region_id
     line.lease_id = lease.id if lease is not None else None
+    if line.id is not None and data.headcount < line.headcount:
+        # Under the line's lock: places beyond the new headcount move onto free ones.
+        headcount_lowering.send(line, headcount=data.headcount)
     line.headcount = data.headcount
     line.hours_per_week = data.hours_per_week
     line.wage_kzt = data.wage_kzt
@@ -194,17 +214,19 @@ def pause_line(line):
 
 
 def close_line(line, ended_on, reason):
-    """Close a line and end its active placements in the same transaction; return how many."""
-    from marketplace.placements import end_line_placements
-
+    """Close a line; its subscribers (the marketplace) end its placements in the same
+    transaction. Return how many placements ended."""
     if line.status == "closed":
         raise InputError({"ended_on": _("The line is already closed.")})
     if reason not in END_REASONS:
         raise InputError({"end_reason": _("Choose a reason.")})
     if line.opened_on is not None and ended_on < line.opened_on:
         raise InputError({"ended_on": _("The line cannot close before it opened (%(day)s).",
-                                         day=line.opened_on.isoformat())})
-    ended = end_line_placements(line.id, ended_on, reason)
+                                         day=format_day(line.opened_on))})
+    if ended_on > today():
+        raise InputError({"ended_on": _("The closing date cannot be in the future.")})
+    ended = sum(count or 0 for _receiver, count in
+                line_closing.send(line, ended_on=ended_on, reason=reason))
     line.opened_on = line.opened_on or ended_on
     line.status = "closed"
     line.closed_on = ended_on
@@ -212,22 +234,12 @@ def close_line(line, ended_on, reason):
     return ended
 
 
-def filled_by_line():
-    """Return a subquery of the number of active placements per line."""
-    from marketplace.models import Placement
-
-    return (select(Placement.line_id.label("line_id"), func.count(Placement.id).label("filled"))
-            .where(Placement.ended_on.is_(None)).group_by(Placement.line_id).subquery())
-
-
 def lines_query(visible_clause, term=None, status=None, facility_id=None, occupation=None,
                 enterprise_id=None):
-    """Return a select of (line, filled) rows with search and filters, in one query."""
-    filled = filled_by_line()
-    filled_col = func.coalesce(filled.c.filled, 0).label("filled")
-    query = (select(ProductionLine, filled_col)
+    """Return a select of lines with search and filters, their enterprise, site and region
+    loaded."""
+    query = (select(ProductionLine)
              .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
-             .outerjoin(filled, filled.c.line_id == ProductionLine.id)
              .where(visible_clause)
              .options(joinedload(ProductionLine.enterprise), joinedload(ProductionLine.facility),
                       joinedload(ProductionLine.region)))
@@ -244,4 +256,4 @@ def lines_query(visible_clause, term=None, status=None, facility_id=None, occupa
     if occupation:
         query = query.where(ProductionLine.id.in_(select(LineOccupation.line_id).where(
             LineOccupation.occupation_code.like(f"{occupation}%"))))
-    return query, filled_col
+    return query

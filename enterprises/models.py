@@ -1,15 +1,31 @@
-"""Enterprises (state branches, SMEs, facility services), leases and production lines."""
+"""Enterprises (state branches, SMEs, facility services) and their production lines."""
 from datetime import date, datetime
-from decimal import Decimal
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        Numeric, SmallInteger, String, Text, text)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-from facilities.models import Facility, ProductionSpace
-from reference.codes import (ENTERPRISE_KINDS, ENTERPRISE_STATUSES, LEASE_STATUSES,
-                             LINE_STATUSES, SKILL_LEVELS, sql_in)
+from facilities.models import Facility, Lease
+from reference.codes import (
+    ENTERPRISE_KINDS,
+    ENTERPRISE_STATUSES,
+    LINE_STATUSES,
+    SKILL_LEVELS,
+    sql_in,
+)
 from reference.models import Occupation, Region
 from timeutil import utcnow
 
@@ -52,37 +68,6 @@ class Enterprise(db.Model):
     )
 
 
-class Lease(db.Model):
-    """An enterprise's lease of part or all of a production space.
-
-    A lease is active on D when approved, started on or before D and not ended by D.
-    """
-
-    __tablename__ = "lease"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
-    space_id: Mapped[int] = mapped_column(ForeignKey("production_space.id"), index=True)
-    area_m2: Mapped[Decimal] = mapped_column(Numeric(10, 1))
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default="requested")
-    purpose: Mapped[str | None] = mapped_column(Text)
-    decision_reason: Mapped[str | None] = mapped_column(Text)
-    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-
-    enterprise: Mapped[Enterprise] = relationship()
-    space: Mapped[ProductionSpace] = relationship()
-
-    __table_args__ = (
-        CheckConstraint(f"status IN {sql_in(LEASE_STATUSES)}", name="status"),
-        CheckConstraint("area_m2 > 0", name="area_positive"),
-        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates_in_order"),
-        Index("ix_lease_space_status", "space_id", "status"),
-    )
-
-
 class ProductionLine(db.Model):
     """A posting: work an enterprise offers, inside a facility or outside in a region."""
 
@@ -95,6 +80,9 @@ class ProductionLine(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     lease_id: Mapped[int | None] = mapped_column(ForeignKey("lease.id"), index=True)
     headcount: Mapped[int] = mapped_column(Integer)
+    # Placements holding a place (not ended), kept by the database's triggers on placement
+    # (marketplace/models.py) for every write path; the application never writes it.
+    places_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     hours_per_week: Mapped[int] = mapped_column(SmallInteger, default=40)
     wage_kzt: Mapped[int] = mapped_column(Integer)
     min_months_left: Mapped[int] = mapped_column(SmallInteger, default=0)
@@ -117,6 +105,7 @@ class ProductionLine(db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {sql_in(LINE_STATUSES)}", name="status"),
         CheckConstraint("headcount > 0", name="headcount_positive"),
+        CheckConstraint("places_taken BETWEEN 0 AND headcount", name="places_within_headcount"),
         CheckConstraint("wage_kzt > 0", name="wage_positive"),
         CheckConstraint("hours_per_week BETWEEN 1 AND 48", name="hours_range"),
         CheckConstraint("min_months_left >= 0", name="min_months_nonnegative"),
@@ -127,6 +116,16 @@ class ProductionLine(db.Model):
         Index("ix_line_facility_status", "facility_id", "status"),
     )
     __mapper_args__ = {"version_id_col": version_id}
+
+    @hybrid_property
+    def free_places(self):
+        """Places no placement holds: the headcount minus the places taken."""
+        return self.headcount - self.places_taken
+
+    @property
+    def label(self):
+        """Return the line as people tell lines apart: title — enterprise."""
+        return f"{self.title} — {self.enterprise.name}"
 
     @property
     def is_outside(self):

@@ -1,47 +1,39 @@
-"""Home-page figures for owners and inspectors, exposed to templates as one global."""
-from flask_login import current_user
+"""What the home page shows about enterprises, lines and leases, for each role."""
 from sqlalchemy import func, select
 
-from accounts.permissions import visible
 from extensions import db
+from facilities.leases import leases_query
+from facilities.models import Lease
 
-from .leases import leases_query
 from .lines import lines_query
-from .models import Enterprise, Lease, ProductionLine
-from .views import bp
+from .models import Enterprise, ProductionLine
 
 PANEL_ROWS = 10
 
 
-@bp.app_template_global()
-def enterprise_panel():
-    """Return what the user's home panel shows: their enterprise, lines, leases, workers."""
-    role = getattr(current_user, "role", None)
-    if role == "admin":
+def enterprise_panel(user, lines_clause, leases_clause):
+    """Return the home panel of a user: pending enterprises (admin), or the user's latest
+    lines and leases (owner, inspector); None for other roles.
+
+    ``lines_clause`` and ``leases_clause`` limit the rows to the user's scope.
+    """
+    if user.role == "admin":
         return {"pending": db.session.scalar(select(func.count(Enterprise.id)).where(
             Enterprise.status == "pending"))}
-    if role not in ("owner", "inspector"):
+    if user.role not in ("owner", "inspector"):
         return None
-    live = ProductionLine.status.in_(("open", "paused", "draft") if role == "owner"
+    live = ProductionLine.status.in_(("open", "paused", "draft") if user.role == "owner"
                                      else ("open", "paused"))
-    query, _filled = lines_query(visible(ProductionLine))
-    lines = db.session.execute(query.where(live).order_by(ProductionLine.id.desc())
-                               .limit(PANEL_ROWS)).all()
+    lines = db.session.scalars(lines_query(lines_clause).where(live)
+                               .order_by(ProductionLine.id.desc()).limit(PANEL_ROWS)).all()
     panel = {"lines": lines}
-    if role == "owner":
-        from marketplace.models import Placement
-
-        panel["enterprise"] = db.session.get(Enterprise, current_user.enterprise_id)
+    if user.role == "owner":
+        panel["enterprise"] = db.session.get(Enterprise, user.enterprise_id)
         panel["leases"] = db.session.scalars(
-            leases_query(visible(Lease)).where(Lease.status.in_(("requested", "active")))
+            leases_query(leases_clause).where(Lease.status.in_(("requested", "active")))
             .order_by(Lease.id.desc()).limit(PANEL_ROWS)).all()
-        panel["workers"] = db.session.scalar(
-            select(func.count(func.distinct(Placement.person_id)))
-            .join(ProductionLine, ProductionLine.id == Placement.line_id)
-            .where(ProductionLine.enterprise_id == current_user.enterprise_id,
-                   Placement.ended_on.is_(None))) or 0
     else:
         panel["waiting"] = db.session.scalars(
-            leases_query(visible(Lease), status="requested").order_by(Lease.requested_at)
+            leases_query(leases_clause, status="requested").order_by(Lease.requested_at)
             .limit(PANEL_ROWS)).all()
     return panel

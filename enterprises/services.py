@@ -8,37 +8,34 @@ from sqlalchemy.orm import joinedload
 
 from extensions import db
 from facilities.models import Facility
-from facilities.services import InputError
 from timeutil import today, utcnow
+from web.errors import InputError
 
 from .models import STATE_PARENTS, Enterprise
 
-__all__ = ["InputError", "register_sme", "decide_enterprise", "create_enterprise",
-           "enterprises_query", "require_approved"]
+
+def bin_taken(bin_number):
+    """Return the refusal of a BIN that another enterprise has, or None."""
+    if db.session.scalar(select(Enterprise.id).where(Enterprise.bin == bin_number)) is not None:
+        return _("An enterprise with this BIN is already registered.")
+    return None
 
 
 def _check_bin_free(bin_number):
-    taken = db.session.scalar(select(Enterprise.id).where(Enterprise.bin == bin_number))
-    if taken is not None:
-        raise InputError({"bin": _("An enterprise with this BIN is already registered.")})
+    problem = bin_taken(bin_number)
+    if problem:
+        raise InputError({"bin": problem})
 
 
-def register_sme(name, bin_number, region_id, contact_phone, login, full_name, password,
-                 language="ru"):
-    """Create a pending SME and its owner's account together; return (enterprise, user)."""
-    from accounts.services import create_user, find_user
-
+def create_pending_sme(name, bin_number, region_id, contact_phone):
+    """Create a self-registered SME that waits for an administrator's approval."""
     _check_bin_free(bin_number)
-    if find_user(login) is not None:
-        raise InputError({"login": _("This login is taken. Choose another one.")})
     enterprise = Enterprise(kind="sme", name=name.strip(), bin=bin_number, region_id=region_id,
                             contact_phone=(contact_phone or "").strip() or None,
                             joined_on=today(), status="pending")
     db.session.add(enterprise)
     db.session.flush()
-    user = create_user(login, password, "owner", enterprise_id=enterprise.id,
-                       full_name=full_name.strip(), language=language)
-    return enterprise, user
+    return enterprise
 
 
 def decide_enterprise(enterprise, approve, reason=None):

@@ -4,37 +4,31 @@ Leases and lines have their routes in lease_views.py and line_views.py on the sa
 """
 from functools import wraps
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts import audit
 from accounts.permissions import ALL_ROLES, get_or_404, public, roles, visible
+from accounts.services import register_business
 from extensions import db
-from facilities.models import Facility
-from facilities.views import (apply_input_errors, flash_errors, query_choice, query_int,
-                              query_text, regions, sort_order)
+from facilities.leases import leases_query
+from facilities.models import Lease
+from facilities.services import facility_choices
 from i18n import current_language
 from reference.codes import ENTERPRISE_KINDS, ENTERPRISE_STATUSES
+from reference.services import region_choices, regions
+from web.errors import InputError
+from web.forms import apply_input_errors, flash_errors
+from web.pagination import paginate
+from web.query import page_number, query_choice, query_int, query_text, sort_order
 
 from . import services
+from .blueprint import bp
 from .forms import DecisionForm, EnterpriseForm, RegistrationForm
-from .models import Enterprise
-
-bp = Blueprint("enterprises", __name__)
-
-
-def region_choices():
-    """Return (id, name) pairs of the regions for a select."""
-    return [(r.id, r.name) for r in regions()]
-
-
-def facility_choices(blank=None):
-    """Return (id, name) pairs of the facilities for a select, with an optional blank."""
-    rows = db.session.scalars(select(Facility).order_by(Facility.code)).all()
-    return ([("", blank)] if blank else []) + [(f.id, f"{f.code} · {f.name}") for f in rows]
+from .lines import lines_query
+from .models import Enterprise, ProductionLine
 
 
 def approved_enterprise_required(view):
@@ -59,14 +53,14 @@ def register():
     form.region_id.choices = region_choices()
     if form.validate_on_submit():
         try:
-            enterprise, user = services.register_sme(
+            enterprise, user = register_business(
                 form.name.data, form.bin.data, form.region_id.data, form.contact_phone.data,
                 form.login.data, form.full_name.data, form.password.data,
                 language=current_language())
             audit.record("create", entity="enterprise", entity_id=enterprise.id, user=user)
             audit.record("create", entity="user", entity_id=user.id, user=user)
             db.session.commit()
-        except services.InputError as error:
+        except InputError as error:
             db.session.rollback()
             apply_input_errors(form, error.errors)
         except IntegrityError:
@@ -94,7 +88,7 @@ def enterprise_list():
         "name": Enterprise.name, "bin": Enterprise.bin, "kind": Enterprise.kind,
         "status": Enterprise.status, "joined": Enterprise.joined_on,
     }, "name"), Enterprise.id)
-    page = db.paginate(query, page=query_int("page") or 1, per_page=25, error_out=False)
+    page = paginate(query, page_number())
     return render_template("enterprises/list.html", page=page, term=term, kind=kind,
                            status=status, region_id=region_id, regions=regions())
 
@@ -103,15 +97,11 @@ def enterprise_list():
 @roles(*ALL_ROLES)
 def detail(enterprise_id):
     """Show an enterprise, its leases and lines."""
-    from .leases import leases_query
-    from .lines import lines_query
-    from .models import Lease, ProductionLine
-
     enterprise = get_or_404(Enterprise, enterprise_id)
     leases = db.session.scalars(leases_query(visible(Lease), enterprise_id=enterprise.id)
                                 .order_by(Lease.id.desc()).limit(100)).all()
-    lines, _filled = lines_query(visible(ProductionLine), enterprise_id=enterprise.id)
-    lines = db.session.execute(lines.order_by(ProductionLine.id.desc()).limit(100)).all()
+    lines = db.session.scalars(lines_query(visible(ProductionLine), enterprise_id=enterprise.id)
+                               .order_by(ProductionLine.id.desc()).limit(100)).all()
     return render_template("enterprises/detail.html", enterprise=enterprise, leases=leases,
                            lines=lines, decision_form=DecisionForm())
 
@@ -127,7 +117,7 @@ def decide(enterprise_id):
         return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
     try:
         services.decide_enterprise(enterprise, form.decision.data == "approve", form.reason.data)
-    except services.InputError as error:
+    except InputError as error:
         db.session.rollback()
         flash_errors(error.errors)
     else:
@@ -152,7 +142,7 @@ def new():
                 form.parent.data or None, form.facility_id.data, form.contact_phone.data)
             audit.record("create", entity="enterprise", entity_id=enterprise.id)
             db.session.commit()
-        except services.InputError as error:
+        except InputError as error:
             db.session.rollback()
             apply_input_errors(form, error.errors)
         except IntegrityError:
@@ -162,6 +152,3 @@ def new():
             flash(_("The enterprise is created."), "success")
             return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
     return render_template("enterprises/new.html", form=form)
-
-
-from . import lease_views, line_views, panels  # noqa: E402,F401  (routes on this blueprint)

@@ -1,77 +1,41 @@
-"""Production spaces and their free area; a row pager shared by the lists."""
+"""Production spaces: lists with their free area, and changes under the space's lock.
+
+Free area is ``ProductionSpace.free_m2`` (facilities/models.py), the one definition every
+page, search and statistic reads.
+"""
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from extensions import db
+from web.errors import InputError
 
 from .models import Facility, ProductionSpace
 
 
-class InputError(ValueError):
-    """Bad input found by a service: a translated message per form field."""
+def lock_space(space_id):
+    """Hold the space's row until the transaction ends, so changes to its area queue up.
 
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors
-
-
-class RowPagination(Pagination):
-    """Paginate a select of several columns (rows, not scalars), for lists with figures."""
-
-    def _query_items(self):
-        query = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(db.session.execute(query).all())
-
-    def _query_count(self):
-        sub = self._query_args["select"].options(lazyload("*")).order_by(None).subquery()
-        return db.session.scalar(select(func.count()).select_from(sub))
-
-
-def paginate_rows(query, page, per_page=25):
-    """Return one page of a multi-column select, for macros.pager."""
-    return RowPagination(select=query, page=page, per_page=per_page, max_per_page=100,
-                         error_out=False, count=True)
-
-
-def leased_by_space():
-    """Return a subquery of the area under active leases, per space."""
-    from enterprises.models import Lease
-
-    return (select(Lease.space_id.label("space_id"),
-                   func.sum(Lease.area_m2).label("leased"))
-            .where(Lease.status == "active").group_by(Lease.space_id).subquery())
-
-
-def free_area_column(leased):
-    """Return the free-area expression of a space joined to ``leased_by_space()``."""
-    return (ProductionSpace.area_m2 - func.coalesce(leased.c.leased, 0)).label("free_m2")
-
-
-def leased_area(space_id):
-    """Return the area of a space under active leases."""
-    from enterprises.models import Lease
-
-    return db.session.scalar(select(func.coalesce(func.sum(Lease.area_m2), 0)).where(
-        Lease.space_id == space_id, Lease.status == "active")) or Decimal(0)
-
-
-def free_area(space):
-    """Return a space's area minus its active leases."""
-    return Decimal(space.area_m2) - Decimal(leased_area(space.id))
+    Approving a lease and shrinking the space both take this lock first, and the database's
+    trigger refuses whatever would still exceed the area. PostgreSQL locks the row with
+    SELECT ... FOR UPDATE. SQLite has no row locks; a write takes its database-wide write
+    lock at once, so a no-op update makes every later writer wait for this one.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(ProductionSpace).where(ProductionSpace.id == space_id)
+                           .values(is_active=ProductionSpace.is_active)
+                           .execution_options(synchronize_session=False))
+    return db.session.scalars(select(ProductionSpace).where(ProductionSpace.id == space_id)
+                              .with_for_update().execution_options(populate_existing=True)).one()
 
 
 def spaces_query(visible_clause, region_id=None, kind=None, min_free=None, facility_id=None,
                  include_inactive=False):
-    """Return a select of (space, facility, free area) rows, filtered, in one query."""
-    leased = leased_by_space()
-    free = free_area_column(leased)
-    query = (select(ProductionSpace, Facility, free)
+    """Return a select of (space, facility) rows, filtered, in one query."""
+    query = (select(ProductionSpace, Facility)
              .join(Facility, Facility.id == ProductionSpace.facility_id)
-             .outerjoin(leased, leased.c.space_id == ProductionSpace.id)
              .where(visible_clause).options(joinedload(Facility.region)))
     if not include_inactive:
         query = query.where(ProductionSpace.is_active.is_(True))
@@ -82,19 +46,17 @@ def spaces_query(visible_clause, region_id=None, kind=None, min_free=None, facil
     if kind:
         query = query.where(ProductionSpace.kind == kind)
     if min_free:
-        query = query.where(free >= min_free)
-    return query, free
+        query = query.where(ProductionSpace.free_m2 >= min_free)
+    return query
 
 
 def facilities_query(visible_clause, term=None, region_id=None, security_level=None):
     """Return a select of (facility, spaces, total area, free area) rows, one grouped query."""
-    leased = leased_by_space()
     per_facility = (
         select(ProductionSpace.facility_id.label("facility_id"),
                func.count(ProductionSpace.id).label("spaces"),
                func.sum(ProductionSpace.area_m2).label("total_m2"),
-               func.sum(free_area_column(leased)).label("free_m2"))
-        .outerjoin(leased, leased.c.space_id == ProductionSpace.id)
+               func.sum(ProductionSpace.free_m2).label("free_m2"))
         .where(ProductionSpace.is_active.is_(True))
         .group_by(ProductionSpace.facility_id).subquery())
     query = (select(Facility, func.coalesce(per_facility.c.spaces, 0).label("spaces"),
@@ -115,17 +77,28 @@ def facilities_query(visible_clause, term=None, region_id=None, security_level=N
     return query, per_facility
 
 
+def facility_choices(blank=None, exclude=None, only=None):
+    """Return (id, "code · name") pairs of the facilities for a select."""
+    query = select(Facility).order_by(Facility.code)
+    if exclude is not None:
+        query = query.where(Facility.id != exclude)
+    if only is not None:
+        query = query.where(Facility.id.in_(only))
+    return ([("", blank)] if blank is not None else []) + [
+        (f.id, f.label) for f in db.session.scalars(query)]
+
+
 def save_space(space, facility_id, name, kind, area_m2, power_kw, is_active=True):
     """Create (space None) or change a production space; refuse shrinking below its leases."""
     name = (name or "").strip()
     if not name:
         raise InputError({"name": _("Enter the name of the space.")})
     if space is not None:
-        leased = Decimal(leased_area(space.id))
-        if Decimal(area_m2) < leased:
+        space = lock_space(space.id)
+        if Decimal(area_m2) < Decimal(space.leased_m2):
             raise InputError({"area_m2": _(
                 "The area cannot be smaller than the %(leased)s m² under active leases.",
-                leased=f"{leased:g}")})
+                leased=f"{Decimal(space.leased_m2):g}")})
     else:
         space = ProductionSpace(facility_id=facility_id)
         db.session.add(space)

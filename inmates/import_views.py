@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from accounts.permissions import own_facility_id, roles, workable_facilities
 from extensions import db
-from accounts.permissions import roles
 from tabular import TableError
 
 from . import imports
+from .blueprint import bp
 from .forms import ConfirmImportForm, ImportForm
-from .views import bp, facilities_for_user, own_facility_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @roles("admin", "inspector")
 def import_template():
     """Download the roster template with headers in the user's language."""
-    data = imports.template(facilities_for_user())
+    data = imports.template(workable_facilities())
     response = send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
                          download_name="roster-template.xlsx")
     response.headers["Cache-Control"] = "no-store"
@@ -74,4 +74,4 @@ def import_confirm():
     flash(_("Saved: %(created)s new, %(updated)s updated, %(same)s unchanged.",
             created=len(result.creates), updated=len(result.updates), same=result.unchanged),
           "success")
-    return redirect(url_for("inmates.roster"))
+    return redirect(url_for("marketplace.roster"))

@@ -9,15 +9,26 @@ statements. A person is matched on the file number; equal values write nothing.
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from extensions import db
 from facilities.models import Facility
 from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
 from reference.models import Occupation
-from tabular import (CellError, Column, TableError, parse_bool, parse_date, parse_int,
-                     parse_text, read_table, template_xlsx)
+from tabular import (
+    CellError,
+    Column,
+    TableError,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_text,
+    read_table,
+    template_xlsx,
+)
 from tabular.pending import forget, keep, take  # noqa: F401  (the views' API)
 
 from .import_save import PERSON_KEYS, chunks, save  # noqa: F401  (save: the views' API)

@@ -1,16 +1,33 @@
 """Persons serving sentences, their stays in facilities and their skills."""
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        SmallInteger, String, UniqueConstraint, text)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from facilities.models import Facility
-from reference.codes import (CUSTODY_STATUSES, EDUCATION_LEVELS, END_REASONS, GENDERS,
-                             SKILL_LEVELS, sql_in)
+from reference.codes import (
+    CUSTODY_STATUSES,
+    EDUCATION_LEVELS,
+    END_REASONS,
+    GENDERS,
+    SKILL_LEVELS,
+    sql_in,
+)
 from reference.models import Occupation
-from timeutil import utcnow
+from timeutil import covers, utcnow
 
 
 class Person(db.Model):
@@ -84,6 +101,16 @@ class Stay(db.Model):
         # Covering index for statistics on a date: the range test and both join keys.
         Index("ix_stay_dates", "started_on", "ended_on", "person_id", "facility_id"),
     )
+
+    @classmethod
+    def is_open(cls):
+        """SQL: the stay has not ended (the person is at this facility now)."""
+        return cls.ended_on.is_(None)
+
+    @classmethod
+    def active_on(cls, day):
+        """SQL: the person was at this facility on ``day`` (in custody there)."""
+        return covers(cls.started_on, cls.ended_on, day)
 
 
 class Skill(db.Model):

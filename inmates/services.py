@@ -9,13 +9,14 @@ from sqlalchemy import func, select, true
 
 from extensions import db
 from facilities.models import Facility
-from facilities.services import InputError
 from reference.identifiers import iin_birth_and_gender, is_valid_number
 from reference.models import Occupation
 from timeutil import months_between, today, utcnow
+from web.errors import InputError
+from web.formatting import day as format_day
 
 from .models import Person, PersonChange, Skill, Stay
-
+from .signals import person_leaving
 
 
 def pseudonym(person_id, line_id):
@@ -168,7 +169,7 @@ def update_person(person, values, user_id):
 def open_stay(person_id):
     """Return the person's open stay, if any."""
     return db.session.scalars(select(Stay).where(
-        Stay.person_id == person_id, Stay.ended_on.is_(None))).first()
+        Stay.person_id == person_id, Stay.is_open())).first()
 
 
 def _check_leaving(person, on):
@@ -178,12 +179,25 @@ def _check_leaving(person, on):
     started = stay.started_on if stay else person.admitted_on
     if on < started:
         raise InputError({"on": _("The date cannot be before the current stay began (%(date)s).",
-                                  date=started.isoformat())})
+                                  date=format_day(started))})
+    if on > today():
+        # A release still to come is the expected release date, not a release.
+        raise InputError({"on": _("The date cannot be in the future. A release still to come "
+                                  "is the expected release date on the record.")})
     return stay
 
 
+def _leave(person, on, reason):
+    """Tell the subscribers (the marketplace) that the person leaves; return what they ended."""
+    return [ended for _receiver, ended in person_leaving.send(person, on=on, reason=reason)
+            if ended is not None]
+
+
 def release_person(person, on, user_id):
-    """Release a person on a date and close the open stay; the caller ends the placement."""
+    """Release a person on a date and close the open stay; the placement ends with it.
+
+    Return what ended besides the stay (the person's placement, if any).
+    """
     stay = _check_leaving(person, on)
     if stay is not None:
         stay.ended_on, stay.end_reason = on, "released"
@@ -191,11 +205,13 @@ def release_person(person, on, user_id):
                "released_on": (person.released_on, on)}
     person.custody_status, person.released_on = "released", on
     db.session.flush()
-    return record_changes(person.id, changes, user_id)
+    record_changes(person.id, changes, user_id)
+    return _leave(person, on, "released")
 
 
 def transfer_person(person, facility_id, on, user_id):
-    """Move a person to another facility on a date: close this stay, open the next one."""
+    """Move a person to another facility on a date: close this stay, open the next one; the
+    placement ends with the stay. Return what ended besides the stay."""
     if facility_id == person.facility_id:
         raise InputError({"facility_id": _("Choose a different facility.")})
     if db.session.get(Facility, facility_id) is None:
@@ -208,7 +224,8 @@ def transfer_person(person, facility_id, on, user_id):
     db.session.flush()
     db.session.add(Stay(person_id=person.id, facility_id=facility_id, started_on=on))
     db.session.flush()
-    return record_changes(person.id, changes, user_id)
+    record_changes(person.id, changes, user_id)
+    return _leave(person, on, "transferred")
 
 
 # --- Skills -------------------------------------------------------------------------------

@@ -16,11 +16,10 @@ from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from enterprises.models import LineOccupation, ProductionLine
 from extensions import db
 from inmates.models import Person, Skill
-from timeutil import months_between
+from timeutil import add_months, months_between
 
 from . import scoring
-from .matching import add_months, rule_clauses
-from .models import Placement
+from .matching import minimum_security_in, rule_clauses
 from .placements import PlacementConflict, start_placement
 
 Vacancy = namedtuple("Vacancy", "line_id title enterprise_id headcount active vacant")
@@ -33,22 +32,20 @@ EPSILON = 1e-6
 
 
 def lines_open_to(facility):
-    """SQL condition: open lines at the facility, and outside lines of its region if minimum security."""
-    here = ProductionLine.facility_id == facility.id
-    if facility.security_level == "minimum":
-        here = or_(here, and_(ProductionLine.facility_id.is_(None),
-                              ProductionLine.region_id == facility.region_id))
+    """SQL condition: open lines whose people may come from the facility: the lines inside
+    it, and the outside lines of its region when it is one of the region's minimum-security
+    facilities (the custody rule of matching.py)."""
+    here = or_(ProductionLine.facility_id == facility.id,
+               and_(ProductionLine.facility_id.is_(None),
+                    literal(facility.id).in_(minimum_security_in(ProductionLine.region_id))))
     return and_(ProductionLine.status == "open", here)
 
 
 def vacancies(facility):
-    """Return the open lines of a facility with headcount, active placements and vacant places."""
-    active = (select(Placement.line_id, func.count(Placement.id).label("n"))
-              .where(Placement.ended_on.is_(None)).group_by(Placement.line_id).subquery())
+    """Return the open lines of a facility with headcount, places taken and free places."""
     rows = db.session.execute(
         select(ProductionLine.id, ProductionLine.title, ProductionLine.enterprise_id,
-               ProductionLine.headcount, func.coalesce(active.c.n, 0))
-        .outerjoin(active, active.c.line_id == ProductionLine.id)
+               ProductionLine.headcount, ProductionLine.places_taken)
         .where(lines_open_to(facility))
         .order_by(ProductionLine.id)).all()
     return [Vacancy(*row, vacant=max(row[3] - row[4], 0)) for row in rows]

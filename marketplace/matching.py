@@ -5,7 +5,6 @@ the same query, so one definition serves the candidates of one line, the reasons
 fits, the re-check when a placement starts, and the pairs of a whole facility's fill.
 """
 from collections import namedtuple
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, not_, or_, select
@@ -14,7 +13,7 @@ from enterprises.models import LineOccupation, ProductionLine
 from extensions import db
 from facilities.models import Facility
 from inmates.models import Person, Skill
-from timeutil import months_between
+from timeutil import add_months, months_between
 
 from . import scoring
 from .models import Placement
@@ -32,18 +31,6 @@ Candidate = namedtuple("Candidate", "person_id file_number full_name facility_id
                                     "expected_release_on months_left score reasons")
 
 
-def add_months(day, months):
-    """Return the same day ``months`` later, clipped to the end of a shorter month."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def minimum_security_in(region_id):
     """SQL: the ids of the minimum-security facilities of a region (a value or a column),
     whose people may work on the region's outside lines."""
@@ -58,7 +45,7 @@ def rule_clauses(cutoff, transfer=False):
     for one line, a CASE over line ids for many).
     """
     placed = select(Placement.id).where(Placement.person_id == Person.id,
-                                        Placement.ended_on.is_(None))
+                                        Placement.holds_place())
     if transfer:
         placed = placed.where(Placement.line_id == ProductionLine.id)
     fitting_skill = (select(Skill.id)

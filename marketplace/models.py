@@ -1,25 +1,48 @@
 """Placements of persons on lines, candidate requests and monthly wage records."""
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        SmallInteger, String, Text, UniqueConstraint, text)
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enterprises.models import ProductionLine
 from extensions import db
 from inmates.models import Person
 from reference.codes import END_REASONS, sql_in
-from timeutil import utcnow
+from timeutil import covers, utcnow
 
-ACTIVE = text("ended_on IS NULL")
+# A placement holds its place and its person until it ends (Placement.holds_place).
+HOLDS_PLACE = text("ended_on IS NULL")
 
 
 class Placement(db.Model):
     """A person working on a line from ``started_on`` up to, not including, ``ended_on``.
 
-    ``slot`` numbers the line's places 1..headcount; the partial unique indexes make the
-    database itself refuse a second active placement of a person or of a slot, so neither
-    invariant depends on Python under concurrent requests.
+    Two rules, each with one home here:
+
+    - ``holds_place()``: not ended. Such a placement holds one of the line's places and its
+      person, even before its first day; capacity and "one at a time" count these.
+    - ``active_on(D)``: the person works on D (started on or before D, not ended by D);
+      "employed", a line's workers and every statistic count these.
+
+    ``slot`` numbers the line's places 1..headcount. The database itself refuses a second
+    placement holding a person or a slot (partial unique indexes) and a slot beyond the
+    line's headcount (triggers below), so no invariant depends on Python under concurrent
+    requests.
     """
 
     __tablename__ = "placement"
@@ -44,12 +67,22 @@ class Placement(db.Model):
         CheckConstraint(f"end_reason IS NULL OR end_reason IN {sql_in(END_REASONS)}",
                         name="end_reason"),
         Index("uq_placement_active_person", "person_id", unique=True,
-              sqlite_where=ACTIVE, postgresql_where=ACTIVE),
+              sqlite_where=HOLDS_PLACE, postgresql_where=HOLDS_PLACE),
         Index("uq_placement_active_slot", "line_id", "slot", unique=True,
-              sqlite_where=ACTIVE, postgresql_where=ACTIVE),
+              sqlite_where=HOLDS_PLACE, postgresql_where=HOLDS_PLACE),
         # Covering index for statistics on a date: the range test and both join keys.
         Index("ix_placement_dates", "started_on", "ended_on", "person_id", "line_id"),
     )
+
+    @classmethod
+    def holds_place(cls):
+        """SQL: the placement has not ended, so it holds its place and its person."""
+        return cls.ended_on.is_(None)
+
+    @classmethod
+    def active_on(cls, day):
+        """SQL: the person works on this placement on ``day``."""
+        return covers(cls.started_on, cls.ended_on, day)
 
 
 class CandidateRequest(db.Model):
@@ -127,3 +160,98 @@ class WageRecord(db.Model):
         """Return the sum of all deductions."""
         return (self.deduction_upkeep_kzt + self.deduction_alimony_kzt + self.deduction_damages_kzt
                 + self.deduction_tax_kzt + self.deduction_other_kzt)
+
+
+# The places a line's placements hold, kept in production_line.places_taken (whose CHECK
+# keeps it within the headcount), and no held slot beyond the headcount. The line's row is
+# written (PostgreSQL: locked) before the check, so a placement and a lowering of the
+# headcount on the same line queue up and the later one sees the earlier one's rows.
+PLACEMENT_TRIGGERS = {
+    "postgresql": [
+        """
+        CREATE FUNCTION placement_holds_place() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.ended_on IS NULL THEN
+                UPDATE production_line SET places_taken = places_taken - 1 WHERE id = OLD.line_id;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.ended_on IS NULL THEN
+                UPDATE production_line SET places_taken = places_taken + 1 WHERE id = NEW.line_id;
+                IF NEW.slot > (SELECT headcount FROM production_line WHERE id = NEW.line_id) THEN
+                    RAISE EXCEPTION 'place % is beyond the headcount of line %', NEW.slot, NEW.line_id
+                        USING ERRCODE = 'check_violation', CONSTRAINT = 'placement_slot_within_headcount';
+                END IF;
+            END IF;
+            RETURN NULL;
+        END $$ LANGUAGE plpgsql
+        """,
+        """
+        CREATE TRIGGER placement_holds_place
+        AFTER INSERT OR UPDATE OF ended_on, line_id, slot OR DELETE ON placement
+        FOR EACH ROW EXECUTE FUNCTION placement_holds_place()
+        """,
+        """
+        CREATE FUNCTION line_headcount_covers_slots() RETURNS trigger AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM placement WHERE line_id = NEW.id AND ended_on IS NULL
+                       AND slot > NEW.headcount) THEN
+                RAISE EXCEPTION 'line % has places beyond a headcount of %', NEW.id, NEW.headcount
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'placement_slot_within_headcount';
+            END IF;
+            RETURN NULL;
+        END $$ LANGUAGE plpgsql
+        """,
+        """
+        CREATE TRIGGER line_headcount_covers_slots AFTER UPDATE OF headcount ON production_line
+        FOR EACH ROW WHEN (NEW.headcount < OLD.headcount)
+        EXECUTE FUNCTION line_headcount_covers_slots()
+        """,
+    ],
+    # SQLite runs one writer at a time: the checks need no locks.
+    "sqlite": [
+        """
+        CREATE TRIGGER placement_holds_place_insert AFTER INSERT ON placement
+        WHEN NEW.ended_on IS NULL
+        BEGIN
+            UPDATE production_line SET places_taken = places_taken + 1 WHERE id = NEW.line_id;
+            SELECT RAISE(ABORT, 'placement_slot_within_headcount: place beyond the headcount')
+            WHERE NEW.slot > (SELECT headcount FROM production_line WHERE id = NEW.line_id);
+        END
+        """,
+        """
+        CREATE TRIGGER placement_holds_place_update
+        AFTER UPDATE OF ended_on, line_id, slot ON placement
+        BEGIN
+            UPDATE production_line SET places_taken = places_taken - 1
+            WHERE id = OLD.line_id AND OLD.ended_on IS NULL;
+            UPDATE production_line SET places_taken = places_taken + 1
+            WHERE id = NEW.line_id AND NEW.ended_on IS NULL;
+            SELECT RAISE(ABORT, 'placement_slot_within_headcount: place beyond the headcount')
+            WHERE NEW.ended_on IS NULL
+              AND NEW.slot > (SELECT headcount FROM production_line WHERE id = NEW.line_id);
+        END
+        """,
+        """
+        CREATE TRIGGER placement_holds_place_delete AFTER DELETE ON placement
+        WHEN OLD.ended_on IS NULL
+        BEGIN
+            UPDATE production_line SET places_taken = places_taken - 1 WHERE id = OLD.line_id;
+        END
+        """,
+        """
+        CREATE TRIGGER line_headcount_covers_slots AFTER UPDATE OF headcount ON production_line
+        WHEN EXISTS (SELECT 1 FROM placement WHERE line_id = NEW.id AND ended_on IS NULL
+                     AND slot > NEW.headcount)
+        BEGIN
+            SELECT RAISE(ABORT, 'placement_slot_within_headcount: places beyond the headcount');
+        END
+        """,
+    ],
+}
+
+for _dialect, _statements in PLACEMENT_TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(Placement.__table__, "after_create",
+                     DDL(_statement.replace("%", "%%")).execute_if(dialect=_dialect))
+event.listen(Placement.__table__, "before_drop", DDL(
+    "DROP FUNCTION IF EXISTS placement_holds_place() CASCADE; "
+    "DROP FUNCTION IF EXISTS line_headcount_covers_slots() CASCADE").execute_if(dialect="postgresql"))

@@ -9,16 +9,19 @@ from accounts.permissions import get_or_404, roles, visible
 from enterprises.models import ProductionLine
 from extensions import db
 from facilities.models import Facility
-from facilities.services import paginate_rows
 from inmates.models import Person
 from timeutil import today
+from web.errors import conflict
+from web.forms import flash_errors
+from web.pagination import paginate
+from web.query import page_number
 
 from . import fill as filling
 from . import services, wages
+from .blueprint import bp
 from .forms import EndForm, TransferForm
 from .models import Placement
 from .placements import PlacementConflict, end_placement, placements_of, start_placement
-from .views import bp, conflict, flash_form_errors
 
 
 def _back(placement):
@@ -35,7 +38,7 @@ def placement_end(placement_id):
     placement = get_or_404(Placement, placement_id)
     form = EndForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
+        flash_errors(form)
     elif placement.ended_on is not None:
         flash(_("This placement has already ended."), "warning")
     elif form.ended_on.data < placement.started_on:
@@ -65,7 +68,7 @@ def placement_transfer(placement_id):
     form = TransferForm()
     form.line_id.choices = transfer_choices(placement)
     if not form.validate_on_submit():
-        flash_form_errors(form)
+        flash_errors(form)
         return redirect(_back(placement))
     if placement.ended_on is not None:
         flash(_("This placement has already ended."), "warning")
@@ -75,7 +78,7 @@ def placement_transfer(placement_id):
         new = start_placement(placement.person_id, target.id, form.started_on.data,
                               transfer=True)
     except PlacementConflict as error:
-        conflict(error)
+        conflict(error.message)
     audit.record("end", entity="placement", entity_id=placement.id, detail="transferred")
     audit.record("create", entity="placement", entity_id=new.id)
     db.session.commit()
@@ -158,7 +161,7 @@ def workers():
     enterprise_id = current_user.enterprise_id if current_user.role == "owner" else None
     query = services.workers_query(enterprise_id).order_by(
         ProductionLine.title, Person.last_name, Person.first_name)
-    page = paginate_rows(query, request.args.get("page", 1, type=int), per_page=50)
+    page = paginate(query, page_number(), per_page=50, scalars=False)
     latest = {}
     for record, below in wages.records_with_flags([row[0].id for row in page.items]):
         latest.setdefault(record.placement_id, (record, below))

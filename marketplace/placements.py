@@ -1,16 +1,18 @@
-"""Ending placements: shared by release, transfer, line closing and the marketplace itself.
+"""Starting and ending placements, safe under concurrent requests.
 
-Views call these in the same transaction as the change that causes them, then commit once.
+Release, transfer and line closing end placements through signals (``subscribers.py``), in
+the same transaction as the change that causes them; the view commits once.
 """
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from enterprises.models import ProductionLine
+from enterprises.lines import lock_line
 from extensions import db
 
+from . import matching
 from .models import Placement
 
 
@@ -27,19 +29,18 @@ def end_placement(placement, ended_on, reason):
 def end_active_placement_of(person_id, ended_on, reason):
     """End the person's active placement, if any; return it or None."""
     placement = db.session.scalars(select(Placement).where(
-        Placement.person_id == person_id, Placement.ended_on.is_(None))).first()
+        Placement.person_id == person_id, Placement.holds_place())).first()
     return end_placement(placement, ended_on, reason) if placement else None
 
 
 def end_line_placements(line_id, ended_on, reason):
     """End every active placement of a line in one statement; return how many ended."""
+    latest = (func.max(Placement.started_on, ended_on)
+              if db.session.get_bind().dialect.name == "sqlite"
+              else func.greatest(Placement.started_on, ended_on))
     result = db.session.execute(
-        update(Placement)
-        .where(Placement.line_id == line_id, Placement.ended_on.is_(None))
-        .values(ended_on=db.func.max(Placement.started_on, ended_on)
-                if db.engine.dialect.name == "sqlite"
-                else db.func.greatest(Placement.started_on, ended_on),
-                end_reason=reason)
+        update(Placement).where(Placement.line_id == line_id, Placement.holds_place())
+        .values(ended_on=latest, end_reason=reason)
         .execution_options(synchronize_session=False))
     db.session.flush()
     return result.rowcount
@@ -54,26 +55,35 @@ class PlacementConflict(Exception):
         self.rules = list(rules)
 
 
-def lock_line(line_id):
-    """Lock a line's row until the transaction ends, so starts on one line queue up.
-
-    PostgreSQL locks the row (SELECT ... FOR UPDATE). SQLite has no row locks: a no-op
-    UPDATE takes the database's single write lock instead, which serialises writers the
-    same way (a competing writer waits for the busy timeout, then sees the committed rows).
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.scalars(
-            select(ProductionLine).where(ProductionLine.id == line_id).with_for_update()
-            .execution_options(populate_existing=True)).first()
-    table = ProductionLine.__table__
-    db.session.execute(update(table).where(table.c.id == line_id).values(id=table.c.id))
-    return db.session.get(ProductionLine, line_id, populate_existing=True)
+def _taken_slots(line_id):
+    return set(db.session.scalars(select(Placement.slot).where(
+        Placement.line_id == line_id, Placement.holds_place())))
 
 
 def _free_slot(line):
-    used = set(db.session.scalars(select(Placement.slot).where(
-        Placement.line_id == line.id, Placement.ended_on.is_(None))))
+    """Return the lowest place within the headcount that no placement holds, or None.
+
+    The line is full when its places taken reach the headcount, whatever numbers look free.
+    """
+    used = _taken_slots(line.id)
+    if len(used) >= line.headcount:
+        return None
     return next((slot for slot in range(1, line.headcount + 1) if slot not in used), None)
+
+
+def renumber_places(line, headcount):
+    """Move placements holding places beyond ``headcount`` onto free places within it.
+
+    The caller holds the line's lock and has checked that the places taken fit.
+    """
+    used = _taken_slots(line.id)
+    free = iter(slot for slot in range(1, headcount + 1) if slot not in used)
+    beyond = db.session.scalars(select(Placement).where(
+        Placement.line_id == line.id, Placement.holds_place(), Placement.slot > headcount)
+        .order_by(Placement.slot)).all()
+    for placement in beyond:
+        placement.slot = next(free)
+    db.session.flush()
 
 
 def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=False):
@@ -83,8 +93,6 @@ def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=Fals
     savepoint; with ``transfer`` the person's current placement ends on the same day in the
     same savepoint. Raises PlacementConflict instead of half-saving anything.
     """
-    from . import matching
-
     line = lock_line(line_id)
     if line is None or line.status != "open":
         raise PlacementConflict(_("This line is not open for placements."))

@@ -15,8 +15,10 @@ from inmates.services import pseudonymous_profile
 from timeutil import month_start, utcnow
 
 from . import matching
+from .fill import vacancy_count
 from .models import CandidateRequest, Placement, WageRecord
 from .placements import PlacementConflict, start_placement
+from .wages import active_in_month
 
 
 def token(line_id, person_id):
@@ -88,21 +90,26 @@ def requests_query(visible_clause, status=None):
 
 
 def workers_query(enterprise_id=None):
-    """Return a select of active placements (with person and line) of an enterprise's lines."""
+    """Return a select of the placements holding places (with person and line) of an
+    enterprise's lines: its workers now, and those about to start."""
     query = (select(Placement, Person.last_name, Person.first_name, Person.patronymic,
                     Person.file_number, ProductionLine.title)
              .join(Person, Person.id == Placement.person_id)
              .join(ProductionLine, ProductionLine.id == Placement.line_id)
-             .where(Placement.ended_on.is_(None)))
+             .where(Placement.holds_place()))
     if enterprise_id is not None:
         query = query.where(ProductionLine.enterprise_id == enterprise_id)
     return query
 
 
+def workers_now(line_ids, on):
+    """SQL: the number of persons working on ``on`` on the given lines (a line's workers now)."""
+    return (select(func.count(func.distinct(Placement.person_id)))
+            .where(Placement.line_id.in_(line_ids), Placement.active_on(on)).scalar_subquery())
+
+
 def inspector_panel(facility, requests_clause):
     """Return the inspector's home figures: pending requests and vacant places."""
-    from .fill import vacancy_count
-
     pending = db.session.scalar(select(func.count(CandidateRequest.id)).where(
         requests_clause, CandidateRequest.status == "requested"))
     return {"pending": pending, "vacancies": vacancy_count(facility)}
@@ -111,14 +118,11 @@ def inspector_panel(facility, requests_clause):
 def owner_panel(enterprise_id, on):
     """Return the owner's home figures: workers, open requests, wage rows to enter this month."""
     lines = select(ProductionLine.id).where(ProductionLine.enterprise_id == enterprise_id)
-    workers = db.session.scalar(select(func.count(Placement.id)).where(
-        Placement.ended_on.is_(None), Placement.line_id.in_(lines)))
+    workers = db.session.scalar(select(workers_now(lines, on)))
     pending = db.session.scalar(select(func.count(CandidateRequest.id)).where(
         CandidateRequest.status == "requested", CandidateRequest.line_id.in_(lines)))
     month = month_start(on)
     entered = select(WageRecord.placement_id).where(WageRecord.month == month)
     to_enter = db.session.scalar(select(func.count(Placement.id)).where(
-        Placement.line_id.in_(lines), Placement.started_on <= on,
-        (Placement.ended_on.is_(None)) | (Placement.ended_on > month),
-        Placement.id.not_in(entered)))
+        Placement.line_id.in_(lines), active_in_month(month), Placement.id.not_in(entered)))
     return {"workers": workers, "pending": pending, "wages_to_enter": to_enter}

@@ -5,7 +5,6 @@ from sqlalchemy import case, func, or_, select
 
 from extensions import db
 from facilities.models import Facility, ProductionSpace
-from facilities.services import free_area_column, leased_by_space
 from inmates.models import Person, Skill
 
 from .models import Placement
@@ -16,10 +15,8 @@ Space = namedtuple("Space", "id name free_m2")
 
 def free_area_query():
     """Return a subquery: each active space's id, facility, kind and free area."""
-    leased = leased_by_space()
     return (select(ProductionSpace.id, ProductionSpace.facility_id, ProductionSpace.kind,
-                   free_area_column(leased).label("free"))
-            .outerjoin(leased, leased.c.space_id == ProductionSpace.id)
+                   ProductionSpace.free_m2.label("free"))
             .where(ProductionSpace.is_active.is_(True)).subquery())
 
 
@@ -37,7 +34,7 @@ def find_sites(codes, area_m2, kind, region_id=None, limit=50):
               .where(free.c.kind == kind, free.c.free >= area_m2)
               .group_by(free.c.facility_id).subquery())
     minors = sorted({code[:3] for code in codes}) or ["---"]
-    placed = select(Placement.person_id).where(Placement.ended_on.is_(None))
+    placed = select(Placement.person_id).where(Placement.holds_place())
     skilled = select(Skill.person_id).where(func.substr(Skill.occupation_code, 1, 3).in_(minors))
     people = (select(Person.facility_id, func.count(Person.id).label("people"))
               .where(Person.custody_status == "in_custody", Person.able_bodied.is_(True),

@@ -1,5 +1,5 @@
-"""Routes of the marketplace: candidates, requests and sites; placements and wages follow."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""Routes of the marketplace: candidates, requests and sites."""
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,36 +8,24 @@ from accounts import audit
 from accounts.permissions import get_or_404, roles, visible
 from enterprises.models import ProductionLine
 from extensions import db
-from facilities.services import paginate_rows
 from inmates.models import Person
 from inmates.services import pseudonym
-from reference.models import Region
+from reference.services import region_choices
 from timeutil import today
+from web.errors import conflict
+from web.forms import flash_errors
+from web.pagination import paginate
+from web.query import page_number
 
 from . import matching, services
+from .blueprint import bp
 from .forms import DecideForm, PlaceForm, RequestForm, SitesForm
 from .models import CandidateRequest
 from .placements import PlacementConflict, start_placement
 from .sites import find_sites
 
-bp = Blueprint("marketplace", __name__)
-
 OWNER_CANDIDATES_SHOWN = 50
 INSPECTOR_CANDIDATES_SHOWN = 200
-
-
-def conflict(error):
-    """Answer a placement conflict with the 409 page and its translated message."""
-    db.session.rollback()
-    abort(409, description=str(error.message))
-
-
-def flash_form_errors(form):
-    """Flash every field error of a form with its label."""
-    for name, errors in form.errors.items():
-        field = getattr(form, name, None)
-        for error in errors:
-            flash(f"{field.label.text if field is not None else name}: {error}", "danger")
 
 
 @bp.route("/lines/<int:line_id>/candidates")
@@ -81,14 +69,14 @@ def place(line_id):
     line = get_or_404(ProductionLine, line_id)
     form = PlaceForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
+        flash_errors(form)
         return redirect(url_for("marketplace.candidates", line_id=line.id))
     person = get_or_404(Person, form.person_id.data)
     try:
         placement = start_placement(person.id, line.id, form.started_on.data,
                                     transfer=form.mode.data == "transfer")
     except PlacementConflict as error:
-        conflict(error)
+        conflict(error.message)
     audit.record("create", entity="placement", entity_id=placement.id)
     db.session.commit()
     flash(_("Placed on %(line)s.", line=line.title), "success")
@@ -123,8 +111,8 @@ def requests():
     """List candidate requests: the inspector's queue, or an owner's requests and outcomes."""
     status = request.args.get("status", "requested" if current_user.role != "owner" else "")
     status = status if status in ("requested", "accepted", "declined", "withdrawn") else ""
-    page = paginate_rows(services.requests_query(visible(CandidateRequest), status or None),
-                         request.args.get("page", 1, type=int))
+    page = paginate(services.requests_query(visible(CandidateRequest), status or None),
+                    page_number(), scalars=False)
     rows = [asked for asked, _line in page.items]
     if current_user.role == "owner":
         labels = {r.id: pseudonym(r.person_id, r.line_id) for r in rows}
@@ -155,7 +143,7 @@ def request_decide(request_id):
         else:
             services.decline_request(asked, current_user, form.reason.data.strip())
     except PlacementConflict as error:
-        conflict(error)
+        conflict(error.message)
     audit.record("update", entity="candidate_request", entity_id=asked.id,
                  detail="accepted" if accept else "declined")
     db.session.commit()
@@ -169,26 +157,9 @@ def request_decide(request_id):
 def sites():
     """Rank facilities by free floor space and idle people fitting a planned line."""
     form = SitesForm(request.args)
-    form.region_id.choices = [(0, _("Any region"))] + [
-        (r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.code))]
+    form.region_id.choices = [(0, _("Any region"))] + region_choices()
     results = None
     if request.args and form.validate():
         results = find_sites(form.codes(), form.area_m2.data, form.kind.data,
                              region_id=form.region_id.data or None)
     return render_template("marketplace/sites.html", form=form, results=results)
-
-
-@bp.app_template_global()
-def marketplace_panel():
-    """Return the marketplace figures for the current user's home panel."""
-    if not current_user.is_authenticated:
-        return {}
-    if current_user.role == "inspector" and current_user.facility is not None:
-        return services.inspector_panel(current_user.facility, visible(CandidateRequest))
-    if current_user.role == "owner" and current_user.enterprise_id:
-        return services.owner_panel(current_user.enterprise_id, today())
-    return {}
-
-
-# The other routes register themselves on the same blueprint.
-from . import placement_views, wage_views  # noqa: E402,F401

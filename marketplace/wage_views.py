@@ -11,13 +11,14 @@ from accounts import audit
 from accounts.permissions import get_or_404, roles, visible
 from enterprises.models import ProductionLine
 from extensions import db
-from facilities.services import paginate_rows
 from timeutil import today
+from web.pagination import paginate
+from web.query import page_number
 
 from . import wage_import, wages
+from .blueprint import bp
 from .forms import WageImportForm
 from .models import Placement
-from .views import bp
 
 WAGE_ROLES = ("admin", "inspector", "owner")
 
@@ -31,8 +32,8 @@ def _month():
 def wages_index():
     """List the lines with placements in a month and how far their wages are entered."""
     month = _month()
-    page = paginate_rows(wages.month_summary(visible(ProductionLine), visible(Placement), month),
-                         request.args.get("page", 1, type=int))
+    page = paginate(wages.month_summary(visible(ProductionLine), visible(Placement), month),
+                    page_number(), scalars=False)
     return render_template("marketplace/wages.html", page=page, month=month)
 
 

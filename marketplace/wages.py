@@ -2,21 +2,27 @@
 
 A record balances: credited to the personal account + deductions = accrued (the database
 has the same CHECK; this module says which row is wrong before the database refuses it).
-A full month (the placement active every day of it) with the norm met and accrued below
-that year's minimum wage is flagged wherever it appears.
+
+One home each, as SQL (Python mirrors for a record not saved yet sit beside them):
+
+- a full month: the placement was active every day of the record's month;
+- a full-norm month: a full month with the norm met;
+- paid below the minimum wage: a full-norm month whose accrued pay (before deductions) is
+  under the minimum wage of the month's year. It is flagged wherever it appears, and the
+  statistics count it.
 """
 from collections import namedtuple
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, and_, case, cast, extract, func, or_, select, text, true
+from sqlalchemy import Date, and_, case, cast, extract, func, select, text, true
 
 from enterprises.models import ProductionLine
 from extensions import db
-from tabular import parse_bool, parse_int
 from inmates.models import Person
 from reference.models import MinimumWage
-from timeutil import month_end, month_start, utcnow
+from tabular import parse_bool, parse_int
+from timeutil import covers, month_end, month_start, overlaps, utcnow
 
 from .models import Placement, WageRecord
 
@@ -90,12 +96,11 @@ def validate(raw):
 
 def active_in_month(month):
     """SQL condition: the placement was active on at least one day of the month."""
-    return and_(Placement.started_on <= month_end(month),
-                or_(Placement.ended_on.is_(None), Placement.ended_on > month))
+    return overlaps(Placement.started_on, Placement.ended_on, month, month_end(month))
 
 
 def full_month(placement, month):
-    """Say whether a placement was active every day of the month."""
+    """Say whether a placement was active every day of the month (``covers_month`` in SQL)."""
     return placement.started_on <= month and (
         placement.ended_on is None or placement.ended_on > month_end(month))
 
@@ -107,27 +112,39 @@ def minimum_wage(year):
 
 
 def below_minimum(values, placement, month, minimum):
-    """Say whether a record is a full norm-met month paid below the minimum wage."""
+    """Say whether a record is a full-norm month paid below the minimum wage (Python mirror
+    of ``below_minimum_clause``, for a record not saved yet)."""
     return bool(minimum and values.get("norm_met") and full_month(placement, month)
                 and values.get("accrued_kzt", 0) < minimum)
 
 
-def _next_month_start():
-    """SQL: the first day of the month after the record's month."""
+def _last_day_of_month():
+    """SQL: the last day of the record's month."""
     if db.session.get_bind().dialect.name == "sqlite":
-        return func.date(WageRecord.month, "+1 month")
-    return cast(WageRecord.month + text("interval '1 month'"), Date)
+        return func.date(WageRecord.month, "+1 month", "-1 day")
+    return cast(WageRecord.month + text("interval '1 month - 1 day'"), Date)
+
+
+def covers_month():
+    """SQL: the record's placement was active every day of the record's month.
+
+    The query must join Placement to the WageRecord.
+    """
+    return and_(Placement.started_on <= WageRecord.month,
+                covers(Placement.started_on, Placement.ended_on, _last_day_of_month()))
+
+
+def full_norm_month():
+    """SQL: a full month with the norm met (the months the minimum wage is held against)."""
+    return and_(WageRecord.norm_met.is_(True), covers_month())
 
 
 def below_minimum_clause():
-    """SQL condition flagging a full norm-met month below the minimum wage.
+    """SQL condition flagging a full-norm month whose accrued pay is below the minimum wage.
 
     The query must join Placement and outer-join MinimumWage on ``wage_year()``.
     """
-    return and_(WageRecord.norm_met.is_(True),
-                WageRecord.accrued_kzt < MinimumWage.amount_kzt,
-                Placement.started_on <= WageRecord.month,
-                or_(Placement.ended_on.is_(None), Placement.ended_on >= _next_month_start()))
+    return and_(full_norm_month(), WageRecord.accrued_kzt < MinimumWage.amount_kzt)
 
 
 def wage_year():

@@ -96,3 +96,14 @@ ROLES = {
 def sql_in(values):
     """Render a vocabulary as a SQL IN list for CheckConstraints."""
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def label(vocabulary, key):
+    """Translate a code from one of the vocabularies above by the vocabulary's name."""
+    table = globals()[vocabulary.upper()]
+    return table.get(key, key) if key is not None else "—"
+
+
+def choices(vocabulary, blank=None):
+    """Return (code, label) pairs of a vocabulary for a select, after an optional blank."""
+    return ([("", blank)] if blank is not None else []) + list(vocabulary.items())

@@ -90,3 +90,21 @@ def set_minimum_wage(year, amount_kzt):
     row.amount_kzt = amount_kzt
     db.session.flush()
     return "updated"
+
+
+def regions():
+    """Return every region, ordered by code, for filters and forms."""
+    return db.session.scalars(select(Region).order_by(Region.code)).all()
+
+
+def region_choices(blank=None, with_code=False):
+    """Return (id, name) pairs of the regions for a select, after an optional blank."""
+    return ([("", blank)] if blank is not None else []) + [
+        (r.id, f"{r.code} · {r.name}" if with_code else r.name) for r in regions()]
+
+
+def occupation_choices(blank=None):
+    """Return (code, "code · title") pairs of every occupation, after an optional blank."""
+    rows = db.session.scalars(select(Occupation).order_by(Occupation.code))
+    return ([("", blank)] if blank is not None else []) + [
+        (o.code, f"{o.code} · {o.title}") for o in rows]

@@ -1,5 +1,5 @@
 """Reference data: regions, occupations and minimum wage, and the occupation picker."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -8,10 +8,9 @@ from accounts.permissions import ALL_ROLES, roles
 from extensions import db
 
 from . import services
+from .blueprint import bp
 from .forms import MinimumWageForm, OccupationForm
 from .models import MinimumWage, Occupation, Region
-
-bp = Blueprint("reference", __name__)
 
 
 @bp.route("/occupations.json")

@@ -7,6 +7,10 @@ from accounts import audit
 from extensions import db
 from reference.models import Region
 
+from .exports import write_xlsx
+from .services import build_report, file_stem
+from .statistics import Scope
+
 
 @click.command("export-stats")
 @click.option("--on", "on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -19,10 +23,6 @@ from reference.models import Region
 @with_appcontext
 def export_stats_command(on, out, lang, region_code):
     """Write the statistics workbook for a date (and region), small cells suppressed."""
-    from .exports import write_xlsx
-    from .services import build_report, file_stem
-    from .statistics import Scope
-
     scope = Scope()
     if region_code:
         region_id = db.session.scalar(select(Region.id).where(Region.code == region_code.upper()))

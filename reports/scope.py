@@ -2,11 +2,11 @@
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from enterprises.models import Enterprise, ProductionLine
 from facilities.models import Facility
-
+from marketplace.employment import rate
 
 EMPLOYER_KINDS = ("state_branch", "sme", "facility_service")
 
@@ -46,17 +46,15 @@ class Statistics:
     wages: list = field(default_factory=list)
     series: list = field(default_factory=list)
 
-def is_active(start, end, on):
-    """Return the SQL condition 'the period [start, end) contains the day ``on``'."""
-    return and_(start <= on, or_(end.is_(None), end > on))
-
-def facility_scope(scope, facility):
-    """Conditions of the scope on a facility table (or alias)."""
+def facility_scope(scope, facility, facility_id=None):
+    """Conditions of the scope on a facility table (or a subquery's columns, with the
+    facility's id column given as ``facility_id``)."""
     conditions = []
     if scope.region_id:
         conditions.append(facility.region_id == scope.region_id)
     if scope.facility_id:
-        conditions.append(facility.id == scope.facility_id)
+        conditions.append((facility.id if facility_id is None else facility_id)
+                          == scope.facility_id)
     if scope.security_level:
         conditions.append(facility.security_level == scope.security_level)
     return conditions
@@ -80,7 +78,7 @@ def with_rate(row, **extra):
     """Turn a result row of counts into a dict with the rate."""
     values = dict(extra, in_custody=int(row.in_custody), able_bodied=int(row.able_bodied),
                   employed=int(row.employed))
-    values["rate"] = values["employed"] / values["able_bodied"] if values["able_bodied"] else None
+    values["rate"] = rate(values["employed"], values["able_bodied"])
     return values
 
 def as_date(value):

@@ -3,14 +3,16 @@ from calendar import monthrange
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import BigInteger, Integer, case, cast, func, literal, select, union_all
 
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
 from facilities.models import Facility
 from inmates.models import Person, Stay
 from marketplace.models import Placement, WageRecord
+from marketplace.wages import below_minimum_clause, full_norm_month, wage_year
 from reference.models import MinimumWage
+from timeutil import overlaps
 
 from .scope import Scope, as_date, facility_scope, line_in_scope, with_rate
 
@@ -63,18 +65,17 @@ def series(days, scope=Scope()):
     if list(days) != month_ends(days[0], days[-1]):
         raise ValueError("series() takes consecutive month ends")
     first, last, count = days[0], days[-1], len(days)
-    overlaps = lambda model: (model.started_on <= last,  # noqa: E731
-                              or_(model.ended_on.is_(None), model.ended_on > first))
     stays = (select(Stay.person_id.label("person_id"),
                     case((Person.able_bodied.is_(True), 1), else_=0).label("able"),
                     _month_mask(Stay.started_on, Stay.ended_on, first, count).label("custody"),
                     literal(0, BigInteger).label("working"))
              .join(Person, Person.id == Stay.person_id)
              .join(Facility, Facility.id == Stay.facility_id)
-             .where(*overlaps(Stay), *facility_scope(scope, Facility)))
+             .where(overlaps(Stay.started_on, Stay.ended_on, first, last),
+                    *facility_scope(scope, Facility)))
     placements = (select(Placement.person_id, literal(0), literal(0, BigInteger),
                          _month_mask(Placement.started_on, Placement.ended_on, first, count))
-                  .where(*overlaps(Placement)))
+                  .where(overlaps(Placement.started_on, Placement.ended_on, first, last)))
     if scope.employer_kind:
         placements = placements.where(Placement.line_id.in_(
             select(ProductionLine.id).join(Enterprise)
@@ -99,17 +100,16 @@ def series(days, scope=Scope()):
 def wages(first_month, last_month, scope=Scope()):
     """Return the wage figures of each month from ``first_month`` to ``last_month``."""
     months = [date(d.year, d.month, 1) for d in month_ends(first_month, last_month)]
-    below = and_(WageRecord.norm_met.is_(True), WageRecord.accrued_kzt < MinimumWage.amount_kzt)
+    below = below_minimum_clause()
     query = (select(WageRecord.month,
                     func.coalesce(func.sum(WageRecord.accrued_kzt), 0).label("accrued_kzt"),
                     func.count(func.distinct(Placement.person_id)).label("persons"),
                     func.count().label("records"),
-                    func.coalesce(func.sum(case((WageRecord.norm_met.is_(True), 1), else_=0)), 0)
+                    func.coalesce(func.sum(case((full_norm_month(), 1), else_=0)), 0)
                     .label("full_norm"),
                     func.coalesce(func.sum(case((below, 1), else_=0)), 0).label("below_minimum"))
              .join(Placement, Placement.id == WageRecord.placement_id)
-             .outerjoin(MinimumWage,
-                        MinimumWage.year == func.extract("year", WageRecord.month))
+             .outerjoin(MinimumWage, MinimumWage.year == wage_year())
              .where(WageRecord.month >= months[0], WageRecord.month <= months[-1])
              .group_by(WageRecord.month))
     line_scope = line_in_scope(scope)

@@ -194,6 +194,18 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
         paragraphs=texts, region=region, facility=facility)
 
 
+def home_figures(user, on=None):
+    """Return the headline figures of today in the user's scope for the home page, as the
+    dashboard shows them (None for roles that read no statistics)."""
+    if user.role not in ("admin", "analyst", "inspector"):
+        return None
+    scope = scope_for(user)
+    figures = st.headline(on or today(), scope)
+    if suppresses(user) and scope.is_local:
+        figures = suppress_rows([figures])[0]
+    return figures
+
+
 def file_stem(report):
     """Return a server-chosen file name stem: employment_<date>[_<scope parts>]."""
     parts = ["employment", report.on.isoformat()]

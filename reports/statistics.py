@@ -35,17 +35,25 @@ Everything is set-based SQL that compiles alike on SQLite and PostgreSQL.
 """
 from datetime import date
 
-from sqlalchemy import String, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import String, case, cast, func, literal, select, union_all
 
-from enterprises.models import Enterprise, Lease, ProductionLine
+from enterprises.models import Enterprise, ProductionLine
 from extensions import db
-from facilities.models import Facility, ProductionSpace
-from inmates.models import Person, Stay
-from marketplace.models import Placement
+from facilities.models import Facility, Lease, ProductionSpace
+from marketplace import employment
 from reference.models import Region
+from timeutil import add_years
 
-from .scope import (AGE_BANDS, BREAKDOWNS, EMPLOYER_KINDS, Scope, Statistics, facility_scope,
-                    is_active, line_in_scope, with_rate)
+from .scope import (
+    AGE_BANDS,
+    BREAKDOWNS,
+    EMPLOYER_KINDS,
+    Scope,
+    Statistics,
+    facility_scope,
+    line_in_scope,
+    with_rate,
+)
 from .series import last_months, month_ends, series, wages
 
 __all__ = ["AGE_BANDS", "BREAKDOWNS", "EMPLOYER_KINDS", "Scope", "Statistics", "breakdown",
@@ -53,63 +61,20 @@ __all__ = ["AGE_BANDS", "BREAKDOWNS", "EMPLOYER_KINDS", "Scope", "Statistics", "
            "series", "statistics", "wages"]
 
 
-def _custody(on):
-    """One row per person in custody on ``on``: person_id and the facility of the stay."""
-    return (select(Stay.person_id, func.max(Stay.facility_id).label("facility_id"))
-            .where(is_active(Stay.started_on, Stay.ended_on, on))
-            .group_by(Stay.person_id)
-            .subquery("custody"))
-
-def _employment(on):
-    """One row per person with a placement active on ``on``: its line, enterprise and kind."""
-    latest = (select(Placement.person_id, func.max(Placement.id).label("placement_id"))
-              .where(is_active(Placement.started_on, Placement.ended_on, on))
-              .group_by(Placement.person_id)
-              .subquery("latest_placement"))
-    return (select(latest.c.person_id, ProductionLine.id.label("line_id"),
-                   Enterprise.id.label("enterprise_id"), Enterprise.kind.label("kind"))
-            .join(Placement, Placement.id == latest.c.placement_id)
-            .join(ProductionLine, ProductionLine.id == Placement.line_id)
-            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
-            .subquery("employment"))
-
-def _age_band(on):
-    """SQL CASE giving the age band of Person.birth_on on ``on``."""
-    whens = []
-    for key, years in reversed(AGE_BANDS[1:]):
-        whens.append((Person.birth_on <= _years_before(on, years), key))
+def _age_band(on, birth_on):
+    """SQL CASE giving the age band on ``on`` of a birth date column."""
+    whens = [(birth_on <= add_years(on, -years), key) for key, years in reversed(AGE_BANDS[1:])]
     return case(*whens, else_=AGE_BANDS[0][0])
-
-def _years_before(on, years):
-    """Return the date ``years`` before ``on`` (28 February for 29 February in common years)."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:
-        return on.replace(year=on.year - years, day=28)
 
 def population(on, scope=Scope()):
     """Return a select: one row per person in custody in scope on ``on``, flagged.
 
-    Columns: person_id, facility_id, region_id, security_level, gender, age_band, able (0/1),
-    employed (0/1), kind, enterprise_id, line_id (the last three only for the employed).
+    The rows are ``marketplace.employment.population`` (the one definition of in custody,
+    able-bodied and employed), limited to the scope, with the age band on ``on``.
     """
-    custody, employment = _custody(on), _employment(on)
-    employed_here = employment.c.person_id.isnot(None)
-    if scope.employer_kind:
-        employed_here = and_(employed_here, employment.c.kind == scope.employer_kind)
-    employed = and_(Person.able_bodied.is_(True), employed_here)
-    query = (select(custody.c.person_id, custody.c.facility_id, Facility.region_id,
-                    Facility.security_level, Person.gender, _age_band(on).label("age_band"),
-                    case((Person.able_bodied.is_(True), 1), else_=0).label("able"),
-                    case((employed, 1), else_=0).label("employed"),
-                    case((employed, employment.c.kind)).label("kind"),
-                    case((employed, employment.c.enterprise_id)).label("enterprise_id"),
-                    case((employed, employment.c.line_id)).label("line_id"))
-             .join(Person, Person.id == custody.c.person_id)
-             .join(Facility, Facility.id == custody.c.facility_id)
-             .outerjoin(employment, employment.c.person_id == custody.c.person_id)
-             .where(*facility_scope(scope, Facility)))
-    return query
+    base = employment.population(on, scope.employer_kind).subquery("people")
+    return (select(*base.c, _age_band(on, base.c.birth_on).label("age_band"))
+            .where(*facility_scope(scope, base.c, facility_id=base.c.facility_id)))
 
 def _new_enterprise_ids(on, scope):
     """Enterprises whose first line opened in ``on``'s year, on or before ``on``, with a line
@@ -208,20 +173,18 @@ def breakdown(on, scope, by):
 
 def _enterprise_counts(on, scope):
     """SMEs, branches and services engaged, area leased and new productions, in one statement."""
-    lease_active = and_(Lease.status.in_(("active", "ended")),
-                        is_active(Lease.starts_on, Lease.ends_on, on))
     leases = (select(Lease.enterprise_id, Lease.area_m2)
               .join(ProductionSpace, ProductionSpace.id == Lease.space_id)
               .join(Facility, Facility.id == ProductionSpace.facility_id)
-              .where(lease_active, *facility_scope(scope, Facility)))
+              .where(Lease.active_on(on), *facility_scope(scope, Facility)))
     if scope.employer_kind:
         leases = leases.where(Lease.enterprise_id.in_(
             select(Enterprise.id).where(Enterprise.kind == scope.employer_kind)))
     leases = leases.cte("leases_in_scope")
     # Placements of persons in custody in scope (able-bodied or not) engage their employer.
-    custody, employment = _custody(on), _employment(on)
-    placed = (select(employment.c.enterprise_id)
-              .join(custody, custody.c.person_id == employment.c.person_id)
+    custody, working = employment.custody_on(on), employment.employment_on(on)
+    placed = (select(working.c.enterprise_id)
+              .join(custody, custody.c.person_id == working.c.person_id)
               .join(Facility, Facility.id == custody.c.facility_id)
               .where(*facility_scope(scope, Facility)))
     engaged = Enterprise.id.in_(union_all(select(leases.c.enterprise_id), placed))

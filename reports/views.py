@@ -1,7 +1,7 @@
 """Routes of the reports package: the dashboard and its exports."""
 import io
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,12 +12,11 @@ from i18n import current_language
 from timeutil import today
 
 from . import services
+from .blueprint import bp
 from .exports import write_csv, write_xlsx
 from .forms import LANGUAGES, TABLES, ReportFilterForm
-from .statistics import BREAKDOWNS, headline
+from .statistics import BREAKDOWNS
 from .tables import table, table_titles
-
-bp = Blueprint("reports", __name__)
 
 READERS = ("admin", "analyst", "inspector")
 EXPORT_LANGUAGES = {code for code, _name in LANGUAGES}
@@ -107,16 +106,3 @@ def export_csv():
     audit.record("export", entity="statistics", detail=filename)
     db.session.commit()
     return _download(body.encode("utf-8"), filename, "text/csv; charset=utf-8")
-
-
-@bp.app_template_global()
-def report_headline(on=None):
-    """Return today's headline figures in the current user's scope for the home panel."""
-    if not current_user.is_authenticated or current_user.role not in READERS:
-        return None
-    scope = services.scope_for(current_user)
-    figures = headline(on or today(), scope)
-    if services.suppresses(current_user) and scope.is_local:
-        figures = services.suppress_rows([figures])[0]
-    return figures
-

@@ -26,11 +26,9 @@ with headers in the current language.
 Messages are translated when raised, so call these inside a request (or
 ``app.test_request_context()``): the language comes from the request's locale.
 """
-from .cells import (FORMULA_TRIGGERS, neutralise, parse_bool, parse_date, parse_int,
-                    parse_text)
+from .cells import FORMULA_TRIGGERS, neutralise, parse_bool, parse_date, parse_int, parse_text
 from .errors import CellError, TableError
-from .reader import (Column, Row, Table, header_names, normalise_header, read_table,
-                     sniff_delimiter)
+from .reader import Column, Row, Table, header_names, normalise_header, read_table, sniff_delimiter
 from .template import template_xlsx
 from .xlsx import SheetReader
 

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 from .errors import CellError
 
-
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 TRUE_WORDS = {"1", "yes", "y", "true", "да", "д", "иә", "ия", "и", "+"}
 FALSE_WORDS = {"0", "no", "n", "false", "нет", "н", "жоқ", "ж", "-"}

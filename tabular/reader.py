@@ -1,15 +1,15 @@
 """Reading an XLSX or CSV upload into keyed rows (see the package docstring)."""
 import csv
-import re
 import io
+import re
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from .errors import TableError, too_many_rows
 from .xlsx import _xlsx_rows
-
 
 CSV_DELIMITERS = (",", ";", "\t")
 HEADER_LANGUAGES = ("kk", "ru", "en")

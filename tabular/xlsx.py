@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from .errors import TableError, too_many_rows
 
-
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 
 

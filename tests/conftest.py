@@ -7,10 +7,9 @@ import os
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-from flask.testing import FlaskClient
 
 from app import create_app
 from extensions import db

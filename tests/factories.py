@@ -6,9 +6,9 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from accounts.services import create_user
-from enterprises.models import Enterprise, Lease, LineOccupation, ProductionLine
+from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
-from facilities.models import Facility, ProductionSpace
+from facilities.models import Facility, Lease, ProductionSpace
 from inmates.models import Person, Skill, Stay
 from marketplace.models import Placement
 from reference.identifiers import make_number

@@ -10,9 +10,9 @@ from werkzeug.exceptions import NotFound
 
 from accounts import permissions
 from accounts.models import AuditEvent, User
-from enterprises.models import Enterprise, Lease, ProductionLine
+from enterprises.models import Enterprise, ProductionLine
 from extensions import db
-from facilities.models import Facility
+from facilities.models import Facility, Lease
 from inmates.models import Person, Skill, Stay
 from marketplace.models import Placement
 from tests import factories
@@ -170,7 +170,7 @@ def test_pages_of_another_scope_answer_404_and_audit(app, client, placed, login)
 
 # Lists: (login, endpoint, texts of the other scope that must not appear).
 LISTS = [
-    ("inspector_a", "inmates.roster", ("person_b.last_name", "person_b.file_number")),
+    ("inspector_a", "marketplace.roster", ("person_b.last_name", "person_b.file_number")),
     ("owner_a", "enterprises.lines", ("line_b.title",)),
     ("owner_a", "enterprises.leases", ("sme_b.name",)),
     ("owner_a", "marketplace.workers", ("person_b.last_name", "person_b.file_number")),

@@ -1,5 +1,8 @@
 """No input, however malformed, makes the enterprise and floor-space pages answer 500."""
+from datetime import date, timedelta
+
 import pytest
+
 from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 GARBAGE = [
@@ -47,12 +50,14 @@ def test_garbage_never_gives_500(app, client, auth, world, login):
 def test_control_characters_are_stripped_not_fatal(app, client, auth, world):
     from sqlalchemy import select
 
-    from enterprises.models import Lease, ProductionLine
+    from enterprises.models import ProductionLine
     from extensions import db
+    from facilities.models import Lease
 
     auth.login("owner_a")
     client.post(f"/enterprises/spaces/{world.space_a.id}/lease", data={
-        "area_m2": "10", "starts_on": "2099-01-01", "purpose": "Nul\x00l purpose"})
+        "area_m2": "10", "starts_on": (date.today() + timedelta(days=30)).isoformat(),
+        "purpose": "Nul\x00l purpose"})
     lease = db.session.scalars(select(Lease).where(Lease.status == "requested")).one()
     assert lease.purpose == "Null purpose"
     response = client.post("/enterprises/lines/new", data={

@@ -1,10 +1,11 @@
 """The whole journey: register, approval, space, lease approval, a line the inspector sees."""
 from sqlalchemy import select
 
-from enterprises.models import Enterprise, Lease, ProductionLine
+from enterprises.models import Enterprise, ProductionLine
 from extensions import db
-from timeutil import today
+from facilities.models import Lease
 from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
+from timeutil import today
 
 PASSWORD = "Quiet-Harbour-Lantern-58"
 

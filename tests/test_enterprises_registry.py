@@ -81,15 +81,15 @@ def test_weak_or_mismatched_password_refused(app, client):
 
 
 def test_user_creation_failure_rolls_back_the_enterprise(app, monkeypatch):
-    from enterprises import services
+    from accounts.services import register_business
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("accounts.services.create_user", broken)
     with pytest.raises(RuntimeError):
-        services.register_sme("X", "940140000385", factories.region().id, None, "someone",
-                              "Some One", STRONG)
+        register_business("X", "940140000385", factories.region().id, None, "someone",
+                          "Some One", STRONG)
     db.session.rollback()
     assert count(Enterprise) == 0
 

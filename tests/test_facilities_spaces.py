@@ -6,7 +6,6 @@ from sqlalchemy import select
 from accounts.models import AuditEvent
 from extensions import db
 from facilities.models import ProductionSpace
-from facilities.services import free_area
 from tests import factories
 from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
 
@@ -76,7 +75,7 @@ def test_inspector_keeps_own_facility_spaces_only(app, client, auth, world):
     for name in ("name", "kind", "area_m2", "power_kw"):
         assert f'id="{name}-error"' in page
     db.session.expire_all()
-    assert free_area(db.session.get(ProductionSpace, world.space_a.id)) == Decimal(700)
+    assert db.session.get(ProductionSpace, world.space_a.id).free_m2 == Decimal(700)
 
 
 def test_space_page_shows_leases_per_scope(app, client, auth, world):

@@ -4,11 +4,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-import marketplace.placements
 from accounts.models import AuditEvent
 from extensions import db
 from inmates.models import Person, PersonChange, Skill, Stay
 from inmates.services import iin_errors
+from inmates.signals import person_leaving
 from marketplace.models import Placement
 from tests import factories
 
@@ -143,7 +143,7 @@ def test_inspector_cannot_see_or_change_another_facility(world, client, auth, me
 
 def test_roster_does_not_list_another_facility(world, client, auth):
     auth.login("inspector_a")
-    page = client.get("/people/?facility=%d" % world.facility_b.id).get_data(as_text=True)
+    page = client.get("/market/roster?facility=%d" % world.facility_b.id).get_data(as_text=True)
     assert "Алиев" in page and "Борисов" not in page
 
 
@@ -213,19 +213,22 @@ def test_transfer_moves_person_and_ends_placement(world, client, auth):
     ("release", {"on": "2024-05-01"}),
     ("transfer", {"on": "2024-05-01", "facility_id": None}),
 ])
-def test_failure_halfway_changes_nothing(world, client, auth, monkeypatch, path, data):
+def test_failure_halfway_changes_nothing(world, client, auth, path, data):
     placement = _placed(world)
     db.session.commit()
     if "facility_id" in data:
         data["facility_id"] = world.facility_b.id
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("placement service down")
+    def broken(_person, **_kwargs):
+        raise RuntimeError("a subscriber fails after the placement ended")
 
-    monkeypatch.setattr(marketplace.placements, "end_active_placement_of", broken)
+    person_leaving.connect(broken)
     auth.login("inspector_a")
-    with pytest.raises(RuntimeError):
-        client.post(f"/people/{world.person_a.id}/{path}", data=data)
+    try:
+        with pytest.raises(RuntimeError):
+            client.post(f"/people/{world.person_a.id}/{path}", data=data)
+    finally:
+        person_leaving.disconnect(broken)
     db.session.expire_all()
     person = db.session.get(Person, world.person_a.id)
     assert (person.custody_status, person.facility_id, person.released_on) == (
@@ -246,7 +249,7 @@ def test_release_before_admission_is_refused(world, client, auth):
 
 def test_pages_render(world, client, auth):
     auth.login("inspector_a")
-    for url in ("/people/", "/people/new", f"/people/{world.person_a.id}/edit",
+    for url in ("/market/roster", "/people/new", f"/people/{world.person_a.id}/edit",
                 f"/people/{world.person_a.id}/release", f"/people/{world.person_a.id}/transfer",
                 f"/people/{world.person_a.id}/skills/new", "/people/import", "/"):
         assert client.get(url).status_code == 200, url

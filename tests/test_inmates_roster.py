@@ -5,10 +5,10 @@ from sqlalchemy import event, insert
 
 from extensions import db
 from inmates.models import Person, Skill, Stay
-from inmates.roster import add_months
 from marketplace.models import Placement
 from tests import factories
 from tests.test_inmates_people import english  # noqa: F401  (autouse fixture)
+from timeutil import add_months
 
 
 def crowd(facility, count, line=None, employed_every=3):
@@ -57,9 +57,9 @@ def test_page_of_50_among_2000_takes_a_constant_number_of_queries(world, client,
     big_line = factories.line(world.sme_a, world.facility_a, headcount=2000)
     crowd(world.facility_a, 2000, big_line)
     auth.login("inspector_a")
-    client.get("/people/")  # warm up: first-request work is not the roster's
+    client.get("/market/roster")  # warm up: first-request work is not the roster's
     with StatementCounter(db.engine) as small:
-        response = client.get("/people/?sort=employed&page=3")
+        response = client.get("/market/roster?sort=employed&page=3")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert page.count('href="/people/') >= 50
@@ -67,14 +67,14 @@ def test_page_of_50_among_2000_takes_a_constant_number_of_queries(world, client,
     # occupations for the filter: a handful, never one per row.
     assert small.count <= 12, small.count
     with StatementCounter(db.engine) as filtered:
-        client.get("/people/?occupation=7533&level=qualified&months=24&employed=no&able=yes&q=Жанов")
+        client.get("/market/roster?occupation=7533&level=qualified&months=24&employed=no&able=yes&q=Жанов")
     assert filtered.count == small.count
 
 
 def test_counts_for_the_facility_today(world, client, auth):
     crowd(world.facility_a, 30, world.line_a, employed_every=6)  # line_a has 5 places
     auth.login("inspector_a")
-    page = client.get("/people/").get_data(as_text=True)
+    page = client.get("/market/roster").get_data(as_text=True)
     # 30 + person_a in custody; 27 of the crowd and person_a able-bodied; 5 placed.
     assert ">31</div>" in page and ">28</div>" in page and ">5</div>" in page
 
@@ -88,7 +88,7 @@ def test_filters_and_search(world, client, auth):
     auth.login("inspector_a")
 
     def names(query):
-        page = client.get("/people/?" + query).get_data(as_text=True)
+        page = client.get("/market/roster?" + query).get_data(as_text=True)
         return {n for n in ("Сварщиков", "Швеёв", "Алиев") if n in page}
 
     assert names("occupation=7212") == {"Сварщиков"}
@@ -105,24 +105,24 @@ def test_employed_filter_and_sort(world, client, auth):
     factories.person(world.facility_a, last_name="Безработный")
     db.session.commit()
     auth.login("inspector_a")
-    page = client.get("/people/?employed=yes").get_data(as_text=True)
+    page = client.get("/market/roster?employed=yes").get_data(as_text=True)
     assert "Алиев" in page and "Безработный" not in page
-    page = client.get("/people/?sort=-employed").get_data(as_text=True)
+    page = client.get("/market/roster?sort=-employed").get_data(as_text=True)
     assert page.index("Алиев") < page.index("Безработный")
 
 
 def test_admin_chooses_a_facility(world, client, auth):
     auth.login("admin")
-    page = client.get(f"/people/?facility={world.facility_b.id}").get_data(as_text=True)
+    page = client.get(f"/market/roster?facility={world.facility_b.id}").get_data(as_text=True)
     assert "Борисов" in page and "Алиев" not in page
-    page = client.get("/people/").get_data(as_text=True)
+    page = client.get("/market/roster").get_data(as_text=True)
     assert "Борисов" in page and "Алиев" in page
 
 
 def test_other_roles_are_refused(world, client, auth):
     for login in ("analyst", "owner_a"):
         auth.login(login)
-        assert client.get("/people/").status_code == 403
+        assert client.get("/market/roster").status_code == 403
         assert client.get(f"/people/{world.person_a.id}").status_code == 404
         auth.logout()
 
@@ -136,4 +136,4 @@ def test_add_months_clamps_to_month_end():
 def test_home_panel_shows_counts(world, client, auth):
     auth.login("inspector_a")
     page = client.get("/").get_data(as_text=True)
-    assert "/people/?employed=no" in page or "employed=no" in page
+    assert "/market/roster?employed=no" in page or "employed=no" in page

@@ -7,13 +7,14 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
-from enterprises import leases as lease_services
-from enterprises.models import Lease
+from enterprises.services import require_approved
 from extensions import db
-from facilities.services import InputError, free_area
+from facilities import leases as lease_services
+from facilities.models import Lease
 from tests import factories
-from timeutil import today
 from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
+from timeutil import today
+from web.errors import InputError
 
 
 def lease_form(area, starts_on=None, purpose="Sewing workshop"):
@@ -65,7 +66,7 @@ def test_inspector_sees_waiting_requests_first_and_decides(app, client, auth, wo
     db.session.expire_all()
     assert db.session.get(Lease, request.id).status == "active"
     assert db.session.get(Lease, other.id).status == "rejected"
-    assert free_area(db.session.get(type(world.space_a), world.space_a.id)) == Decimal("600.0")
+    assert db.session.get(type(world.space_a), world.space_a.id).free_m2 == Decimal("600.0")
     client.post(f"/enterprises/leases/{request.id}/end", data={"ended_on": today().isoformat()})
     db.session.expire_all()
     assert db.session.get(Lease, request.id).status == "ended"
@@ -136,7 +137,7 @@ def test_pending_owner_cannot_request_space(app, client, auth, world, in_request
     assert db.session.scalar(select(func.count()).select_from(Lease).where(
         Lease.enterprise_id == pending.id)) == 0
     with pytest.raises(InputError):
-        lease_services.request_lease(pending, world.space_a, 10, today(), "x")
+        require_approved(pending)
 
 
 def test_owner_sees_only_own_leases(app, client, auth, world):

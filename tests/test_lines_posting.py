@@ -8,12 +8,12 @@ from accounts.models import AuditEvent
 from enterprises import lines as line_services
 from enterprises.models import LineOccupation, ProductionLine
 from extensions import db
-from facilities.services import InputError
-from home.templating import money
 from marketplace.models import Placement
 from reference.services import minimum_wage
 from tests import factories
 from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
+from web.errors import InputError
+from web.formatting import money
 
 MINIMUM_WAGES = {2019: 42_500, 2020: 42_500, 2021: 42_500, 2022: 60_000, 2023: 70_000,
                  2024: 85_000, 2025: 85_000, 2026: 85_000}
@@ -208,8 +208,9 @@ def test_headcount_not_below_active_placements(app, client, auth, world):
         world.facility_a.id, headcount="0", version_id=str(world.line_a.version_id))
     ).get_data(as_text=True)
     assert 'id="headcount-error"' in page
-    line = line_services.filled_places(world.line_a.id)
-    assert line == 1
+    db.session.expire_all()
+    line = db.session.get(ProductionLine, world.line_a.id)
+    assert (line.headcount, line.places_taken) == (5, 1)
 
 
 def test_pause_reopen_and_close_ending_placements(app, client, auth, world):

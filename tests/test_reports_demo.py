@@ -4,6 +4,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+
 from reports.exports import write_xlsx
 from reports.services import build_report
 from reports.statistics import Scope, headline, last_months, series, statistics

@@ -30,7 +30,7 @@ def ready():
 def pages(browser):
     """Request a few pages that need the database; return [(path, status, traceback?)]."""
     seen = []
-    for path in ("/", "/reports/", "/people/", "/healthz"):
+    for path in ("/", "/reports/", "/market/roster", "/healthz"):
         try:
             status, page, _h, seconds = browser.request("GET", path)
             seen.append((path, status, "Traceback" in page or "OperationalError" in page,

@@ -19,7 +19,6 @@ from sqlalchemy import create_engine, text
 from benchmarks import databases
 from benchmarks.client import Browser
 from benchmarks.server import Server
-
 from demo.users import DEMO_USERS as _DEMO  # noqa: E402  (one list of demo passwords)
 
 DEMO_USERS = {u["login"]: u["password"] for u in _DEMO

@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from tests.e2e.conftest import CHROMIUM, assert_accessible, login  # noqa: F401
 
+
 @pytest.fixture
 def page(app, world, request):
     """A browser page on the app served over the test database with the small world."""

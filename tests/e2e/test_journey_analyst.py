@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 
 from tests.e2e.conftest import assert_accessible, login_in
 
-
 DATA = Path(__file__).resolve().parents[2] / "reference" / "data"
 HEADLINE = ("in_custody", "able_bodied", "employed", "rate")
 

@@ -115,7 +115,7 @@ def test_inspector_journey(page, lang):
     upload(page, filled_template(template, new), f"roster-{lang}.xlsx")
     assert page.locator("#import-errors").count() == 0
     page.click("form[action$='/people/import/confirm'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/people/(\?.*)?$"))
+    page.wait_for_url(re.compile(r"/market/roster(\?.*)?$"))
     assert page.locator(".alert-success").count() == 1
 
     page.fill("#q", f"{lang}-E2E-")
@@ -179,7 +179,7 @@ def test_inspector_journey(page, lang):
 
     # Release the first placed person from their person page; the placement ends that day.
     leaver = placed[0][0]
-    page.goto("/people/?status=all&q=" + leaver)
+    page.goto("/market/roster?status=all&q=" + leaver)
     page.locator("tbody tr td a[href^='/people/']").first.click()
     page.wait_for_load_state()
     person_url = page.url

@@ -11,7 +11,6 @@ import pytest
 from reference.identifiers import make_number
 from tests.e2e.conftest import assert_accessible, login_in
 
-
 DATA = Path(__file__).resolve().parents[2] / "reference" / "data"
 # Strings that identify the seeded people: surnames, first names and file numbers.
 IDENTIFYING = ("Сейткали", "Алиев", "Борисов", "Ерлан", "Марат", "FN-")

@@ -2,7 +2,7 @@
 STAFF = {"admin", "inspector"}
 
 ROUTES = {
-    "inmates.roster": STAFF,
+    "marketplace.roster": STAFF,
     "inmates.person": STAFF,
     "inmates.person_new": STAFF,
     "inmates.person_edit": STAFF,

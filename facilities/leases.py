@@ -1,29 +1,38 @@
-"""Leases of floor space: request, approve (race-safe), reject and end."""
+"""Leases of floor space: request, approve (under the space's lock), reject and end.
+
+The area a space may still lease is its free area (``ProductionSpace.free_m2``); the
+database's triggers refuse any write that would let active leases exceed the space.
+"""
+from datetime import timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import case, select, update
+from sqlalchemy import case, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from extensions import db
-from facilities.models import ProductionSpace
-from facilities.services import InputError, free_area, leased_area
 from timeutil import today, utcnow
+from web.errors import InputError
+from web.formatting import day as format_day
 
-from .models import Lease
-from .services import require_approved
+from .models import Lease, ProductionSpace
+from .services import lock_space
+
+# A lease may be asked for up to a year ahead; it ends on a day that has come.
+START_WINDOW = timedelta(days=366)
 
 
 class LeaseConflict(InputError):
     """Approving would let active leases exceed the space's area."""
 
 
-def request_lease(enterprise, space, area_m2, starts_on, purpose):
-    """Record an approved enterprise's request for part or all of a space."""
-    require_approved(enterprise)
+def request_lease(enterprise_id, space, area_m2, starts_on, purpose):
+    """Record an enterprise's request for part or all of a space (the caller checks that
+    the enterprise is approved)."""
     errors = {}
     area = Decimal(area_m2)
-    free = free_area(space)
+    free = Decimal(space.free_m2)
     if not space.is_active:
         errors["area_m2"] = _("This space is not in use and cannot be leased.")
     elif area <= 0:
@@ -32,28 +41,16 @@ def request_lease(enterprise, space, area_m2, starts_on, purpose):
         errors["area_m2"] = _("Only %(free)s m² of this space is free.", free=f"{free:g}")
     if starts_on < today():
         errors["starts_on"] = _("The start date cannot be in the past.")
+    elif starts_on > today() + START_WINDOW:
+        errors["starts_on"] = _("A lease can be requested up to a year ahead, until %(day)s.",
+                                day=format_day(today() + START_WINDOW))
     if errors:
         raise InputError(errors)
-    lease = Lease(enterprise_id=enterprise.id, space_id=space.id, area_m2=area,
+    lease = Lease(enterprise_id=enterprise_id, space_id=space.id, area_m2=area,
                   starts_on=starts_on, purpose=(purpose or "").strip(), status="requested")
     db.session.add(lease)
     db.session.flush()
     return lease
-
-
-def lock_space(space_id):
-    """Hold the space's row until the transaction ends, so approvals run one at a time.
-
-    PostgreSQL locks the row with SELECT ... FOR UPDATE. SQLite has no row locks; a write
-    takes its database-wide write lock at once (the driver opens the transaction at the
-    first write), so a no-op update makes every later approval wait for this one.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(ProductionSpace).where(ProductionSpace.id == space_id)
-                           .values(is_active=ProductionSpace.is_active)
-                           .execution_options(synchronize_session=False))
-    return db.session.scalars(select(ProductionSpace).where(ProductionSpace.id == space_id)
-                              .with_for_update().execution_options(populate_existing=True)).one()
 
 
 def _reload_for_decision(lease):
@@ -65,19 +62,25 @@ def _reload_for_decision(lease):
     return space, lease
 
 
+def _no_room(space, lease):
+    return LeaseConflict({"decision": _(
+        "Only %(free)s m² of the space is free now; the request for %(area)s m² cannot "
+        "be approved.", free=f"{Decimal(space.free_m2):g}", area=f"{Decimal(lease.area_m2):g}")})
+
+
 def approve_lease(lease, user_id):
     """Activate a requested lease, unless the space's active leases would exceed its area."""
     space, lease = _reload_for_decision(lease)
-    leased = Decimal(leased_area(space.id))
-    if leased + Decimal(lease.area_m2) > Decimal(space.area_m2):
-        raise LeaseConflict({"decision": _(
-            "Only %(free)s m² of the space is free now; the request for %(area)s m² cannot "
-            "be approved.", free=f"{Decimal(space.area_m2) - leased:g}",
-            area=f"{Decimal(lease.area_m2):g}")})
+    if Decimal(lease.area_m2) > Decimal(space.free_m2):
+        raise _no_room(space, lease)
     lease.status = "active"
     lease.decided_at = utcnow()
     lease.decided_by_id = user_id
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:  # the database's own check: another write got there first
+        raise _no_room(space, lease) from error
     return lease
 
 
@@ -93,11 +96,13 @@ def reject_lease(lease, user_id, reason):
 
 
 def end_lease(lease, ended_on):
-    """End an active lease on a date; its area becomes free."""
+    """End an active lease on a date that has come; its area becomes free."""
     if lease.status != "active":
         raise InputError({"ended_on": _("Only an active lease can be ended.")})
     if ended_on < lease.starts_on:
         raise InputError({"ended_on": _("The end date cannot be before the lease started.")})
+    if ended_on > today():
+        raise InputError({"ended_on": _("The end date cannot be in the future.")})
     lease.status = "ended"
     lease.ends_on = ended_on
     db.session.flush()

@@ -1,0 +1,15 @@
+"""Signals other packages subscribe to, so that enterprises need not know them.
+
+Receivers run in the sender's transaction and flush, never commit.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: A line is closing on ``ended_on`` for ``reason``; receivers end what depends on it and
+#: return how many placements they ended.
+line_closing = _signals.signal("line-closing")
+
+#: A line's headcount is about to drop to ``headcount`` (the caller holds the line's lock and
+#: has checked that the places taken fit); receivers move places beyond it onto free ones.
+headcount_lowering = _signals.signal("headcount-lowering")

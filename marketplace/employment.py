@@ -1,0 +1,88 @@
+"""Who is in custody and who is employed on a day (DESIGN.md section 7): the one definition
+that the roster, the home panels, the dashboard, the exports and the statistics all count.
+
+- in custody on D: a stay active on D (``Stay.active_on``); the stay's facility places the
+  person, so a person transferred on D counts at the new facility on D;
+- able-bodied: of those, ``Person.able_bodied``;
+- employed on D: of the able-bodied, a placement active on D (``Placement.active_on``); a
+  person counts once, under the placement with the highest id should two overlap.
+
+Everything is a subquery to join, group and count in SQL.
+"""
+from sqlalchemy import and_, case, func, select
+
+from enterprises.models import Enterprise, ProductionLine
+from extensions import db
+from facilities.models import Facility
+from inmates.models import Person, Stay
+
+from .models import Placement
+
+
+def custody_on(day):
+    """One row per person in custody on ``day``: person_id, facility_id (of the stay).
+
+    A person's stays do not overlap (admission, transfer and release are their only
+    writers); should two ever do, the highest facility id is taken, so a person counts once.
+    """
+    return (select(Stay.person_id, func.max(Stay.facility_id).label("facility_id"))
+            .where(Stay.active_on(day)).group_by(Stay.person_id).subquery("custody"))
+
+
+def employment_on(day):
+    """One row per person working on ``day``: person_id, placement_id, line_id,
+    enterprise_id and the enterprise's kind (the placement with the highest id)."""
+    latest = (select(Placement.person_id, func.max(Placement.id).label("placement_id"))
+              .where(Placement.active_on(day)).group_by(Placement.person_id)
+              .subquery("latest_placement"))
+    return (select(latest.c.person_id, latest.c.placement_id,
+                   ProductionLine.id.label("line_id"), Enterprise.id.label("enterprise_id"),
+                   Enterprise.kind.label("kind"))
+            .join(Placement, Placement.id == latest.c.placement_id)
+            .join(ProductionLine, ProductionLine.id == Placement.line_id)
+            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
+            .subquery("employment"))
+
+
+def population(day, employer_kind=None):
+    """Return a select: one row per person in custody on ``day``, flagged.
+
+    Columns: person_id, facility_id, region_id, security_level, gender, birth_on, able
+    (0/1), employed (0/1), kind, enterprise_id, line_id (the last three for the employed).
+    With ``employer_kind``, only work for enterprises of that kind counts as employed; the
+    population (in custody, able-bodied) stays the same.
+    """
+    custody, employment = custody_on(day), employment_on(day)
+    works = employment.c.person_id.isnot(None)
+    if employer_kind:
+        works = and_(works, employment.c.kind == employer_kind)
+    employed = and_(Person.able_bodied.is_(True), works)
+    return (select(custody.c.person_id, custody.c.facility_id, Facility.region_id,
+                   Facility.security_level, Person.gender, Person.birth_on,
+                   case((Person.able_bodied.is_(True), 1), else_=0).label("able"),
+                   case((employed, 1), else_=0).label("employed"),
+                   case((employed, employment.c.kind)).label("kind"),
+                   case((employed, employment.c.enterprise_id)).label("enterprise_id"),
+                   case((employed, employment.c.line_id)).label("line_id"))
+            .join(Person, Person.id == custody.c.person_id)
+            .join(Facility, Facility.id == custody.c.facility_id)
+            .outerjoin(employment, employment.c.person_id == custody.c.person_id))
+
+
+def rate(employed, able_bodied):
+    """Return the employment rate: employed / able-bodied (None when nobody is able-bodied)."""
+    return employed / able_bodied if able_bodied else None
+
+
+def counts(day, facility_id=None):
+    """Return in custody, able-bodied, employed and the rate on ``day``, for one facility or
+    the whole country, in one grouped query over ``population``."""
+    query = population(day)
+    if facility_id:
+        query = query.where(Facility.id == facility_id)
+    pop = query.subquery("population")
+    row = db.session.execute(select(func.count(), func.coalesce(func.sum(pop.c.able), 0),
+                                    func.coalesce(func.sum(pop.c.employed), 0))).one()
+    custody, able, working = (int(value) for value in row)
+    return {"in_custody": custody, "able_bodied": able, "employed": working,
+            "rate": rate(working, able)}

@@ -1,0 +1,43 @@
+"""What the marketplace does when people leave and lines close or shrink elsewhere.
+
+Connected once, when this module is imported (the app factory imports it); each receiver
+runs in the sender's transaction and flushes, so the change and its effects commit together.
+"""
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from enterprises.models import ProductionLine
+from enterprises.signals import headcount_lowering, line_closing
+from extensions import db
+from inmates.signals import person_leaving, person_page
+
+from .models import Placement
+from .placements import end_active_placement_of, end_line_placements, renumber_places
+
+
+@person_leaving.connect
+def end_placement_of_leaving_person(person, on, reason):
+    """End the active placement of a person who is released or transferred on ``on``."""
+    return end_active_placement_of(person.id, on, reason)
+
+
+@line_closing.connect
+def end_placements_of_closing_line(line, ended_on, reason):
+    """End every placement of a closing line; return how many ended."""
+    return end_line_placements(line.id, ended_on, reason)
+
+
+@headcount_lowering.connect
+def move_places_within_headcount(line, headcount):
+    """Move placements holding places beyond a lower headcount onto free places within it."""
+    renumber_places(line, headcount)
+
+
+@person_page.connect
+def show_work_on_person_page(person):
+    """Show the person's current placement and a link to their placements and wages."""
+    placement = db.session.scalars(
+        select(Placement).where(Placement.person_id == person.id, Placement.holds_place())
+        .options(joinedload(Placement.line).joinedload(ProductionLine.enterprise))).first()
+    return {"template": "marketplace/_person_work.html", "placement": placement,
+            "person_id": person.id}

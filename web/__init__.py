@@ -1,0 +1,1 @@
+"""The shared web toolkit: errors, forms, query-string readers, the pager, formats, logging."""
