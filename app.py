@@ -9,6 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from web.logging import (configure_logging, log_server_error, note_denial, server_error_logged,
+                         type_name)
 
 
 def create_app(test_config=None):
@@ -19,6 +21,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     config.check_production(app.config)
+    configure_logging(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(app.config)
     trusted_proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
     if trusted_proxies:
@@ -109,18 +112,18 @@ def register_hooks(app):
 
 
 def register_errorhandlers(app):
-    """Render error pages in the user's language, never a traceback."""
+    """Render error pages in the user's language, never a traceback; log what went wrong."""
     from home.views import render_error
 
+    from flask_wtf.csrf import CSRFError
     from sqlalchemy.exc import OperationalError
-    from werkzeug.exceptions import ServiceUnavailable
 
-    # Every HTTP error (CSRF failures and 429 included) and any unhandled exception (500).
+    # Every HTTP error (429 included) and any unhandled exception (500). Denials and 5xx
+    # answers are logged by web.logging once the response is ready.
     app.register_error_handler(HTTPException, render_error)
-    app.register_error_handler(500, render_error)
-    # A lost database connection is an outage, not a bug: 503, and the pool reconnects
-    # by itself (pool_pre_ping) once the database is back.
-    app.register_error_handler(OperationalError, lambda _error: render_error(ServiceUnavailable()))
+    app.register_error_handler(CSRFError, _csrf_refused)
+    app.register_error_handler(500, _server_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(OSError, _disk_errors)
 
 
@@ -131,12 +134,48 @@ class InsufficientStorage(HTTPException):
     description = "Insufficient storage"
 
 
+def _csrf_refused(error):
+    """Answer a missing or stale CSRF token with 400, logged as a denial."""
+    from home.views import render_error
+
+    note_denial("csrf")
+    return render_error(error)
+
+
+def _server_error(error):
+    """Answer a bug with the 500 page."""
+    from home.views import render_error
+
+    if getattr(error, "original_exception", None) is not None:
+        # Flask has just logged the unhandled exception with its traceback, at ERROR, through
+        # the handler of web.logging (Flask.log_exception): one line is enough.
+        server_error_logged()
+    return render_error(error)
+
+
+def _database_unavailable(error):
+    """A lost database connection is an outage, not a bug: 503, logged without a traceback."""
+    from home.views import render_error
+    from werkzeug.exceptions import ServiceUnavailable
+
+    # The pool reconnects by itself (pool_pre_ping) once the database is back. The driver's
+    # error code says what failed; its message and the statement's parameters are not logged.
+    cause = getattr(error, "orig", None) or error
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "sqlite_errorname", None)
+    log_server_error(503, "database unavailable (%s%s), answered 503", type_name(cause),
+                     f" {code}" if code else "")
+    return render_error(ServiceUnavailable())
+
+
 def _disk_errors(error):
     """Answer a full disk with a clear page; any other OS error is a bug (500)."""
     from home.views import render_error
 
     if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        # The file name is not logged: the endpoint says which file was being written.
+        log_server_error(507, "disk full (%s), answered 507", errno.errorcode[error.errno])
         return render_error(InsufficientStorage())
+    log_server_error(500, "unhandled %s, answered 500", type_name(error), exc_info=error)
     return render_error(error)
 
 

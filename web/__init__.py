@@ -1,0 +1,1 @@
+"""The shared web toolkit: helpers every package's views use."""
