@@ -11,9 +11,9 @@ With suppression (a region or facility shown to an analyst, DESIGN.md section 6)
 1 to 4 people reads "менее пяти" / "бестен аз", and the rate that would reveal the employed is
 left out. Counts of enterprises and areas are not personal and are always written out.
 """
-from flask_babel import force_locale, format_date, format_decimal, format_percent, get_locale
-from flask_babel import npgettext, pgettext
 from babel.numbers import get_group_symbol
+from flask_babel import (force_locale, format_date, format_decimal, format_percent, get_locale,
+                         npgettext, pgettext)
 
 SMALL = 5  # counts of people under this are not written out when suppression applies
 
