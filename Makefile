@@ -21,7 +21,7 @@ compile-translations: venv
 
 extract-translations: venv
 	$(BIN)/pybabel -q extract --ignore-dirs=".venv migrations tests benchmarks instance" -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
 
 $(DB): | venv compile-translations
 	$(FLASK) db upgrade

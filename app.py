@@ -33,6 +33,7 @@ from i18n import current_language
 from reference import codes
 from web.errors import register_errorhandlers
 from web.formatting import FILTERS
+from web.logging import configure_logging
 
 # Each package's blueprint, with the URL prefix it is mounted at; the view modules imported
 # above add their routes to it.
@@ -56,6 +57,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     config.check_production(app.config)
+    configure_logging(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(app.config)
     trusted_proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
     if trusted_proxies:

@@ -35,6 +35,8 @@ def from_environment(instance_path):
         "WTF_CSRF_TIME_LIMIT": None,
         # Dashboards may show figures up to this old (reports.services.recent_statistics).
         "STATISTICS_CACHE_SECONDS": int(os.environ.get("STATISTICS_CACHE_SECONDS", "60")),
+        # The log (web.logging): readable lines, JSON lines in production.
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
     }
 
 
@@ -52,6 +54,9 @@ def check_production(config):
 def engine_options(config):
     """Return the SQLAlchemy engine options for the configured database."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if config.get("ENV_NAME") == "production":
+        # A statement's parameters are form values: keep them out of exception messages and logs.
+        options.setdefault("hide_parameters", True)
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         # The statistics queries look costly enough to PostgreSQL's planner to be JIT-compiled,
         # and compiling takes about a second, several times the query itself.

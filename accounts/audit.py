@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from extensions import db
 from timeutil import utcnow
+from web.logging import note_denial
 
 from .models import AuditEvent
 
@@ -39,6 +40,8 @@ def record(action, entity=None, entity_id=None, outcome="ok", detail=None, user=
 def record_now(action, entity=None, entity_id=None, outcome="ok", detail=None, user=None,
                login=None):
     """Write an audit event in its own transaction, so it survives a refused request."""
+    if action == "deny":
+        note_denial(outcome)  # the application log gets a line for the refused answer too
     values = _values(action, entity, entity_id, outcome, detail, user, login)
     with db.engine.begin() as connection:
         connection.execute(AuditEvent.__table__.insert().values(**values))

@@ -1,124 +1,174 @@
 """The ready paragraph of figures for letters, in Russian and in Kazakh.
 
-The texts mirror the ministry's 2021 letter (shared/seeds), whatever the UI language: the
-Russian paragraph is always Russian and the Kazakh one always Kazakh. Rounding follows the
-letter: the employed as "свыше 11 тыс." / "11 мыңнан астам", the rate in whole percent, other
-counts exact ("3 970"), floor space in whole square metres ("75 874 кв.м.").
-"""
+The texts mirror the ministry's 2021 letter (shared/seeds) and are always Russian and Kazakh,
+whatever the UI language. Their sentences are catalogue messages (msgctxt "letter paragraph"),
+so a translator words them in the .po files; every noun or verb that agrees with a count goes
+through the catalogue's plural rule (ngettext). Rounding follows the letter: the employed as
+"свыше 11 тыс." / "11 мыңнан астам", the rate in whole percent, other counts exact ("3 970"),
+floor space in whole square metres ("75 874 кв.м.").
 
-RU_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-             "сентября", "октября", "ноября", "декабря")
-# The locative-attributive form the letter uses: "2021 жылғы 17 маусымдағы".
-KK_MONTHS = ("қаңтардағы", "ақпандағы", "наурыздағы", "сәуірдегі", "мамырдағы", "маусымдағы",
-             "шілдедегі", "тамыздағы", "қыркүйектегі", "қазандағы", "қарашадағы",
-             "желтоқсандағы")
-SMALL = 5  # counts under this are not written out when suppression applies
+With suppression (a region or facility shown to an analyst, DESIGN.md section 6) a count of
+1 to 4 people reads "менее пяти" / "бестен аз", and the rate that would reveal the employed is
+left out. Counts of enterprises and areas are not personal and are always written out.
+"""
+from babel.numbers import get_group_symbol
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_decimal,
+    format_percent,
+    get_locale,
+    npgettext,
+    pgettext,
+)
+
+SMALL = 5  # counts of people under this are not written out when suppression applies
+
+# The Kazakh letter's date, "2021 жылғы 17 маусымдағы": the month takes the
+# locative-attributive form, which Babel's month names do not have. Only the Kazakh paragraph
+# uses these; the Russian date comes from Babel ("1 июля 2021").
+KK_DATES = (
+    lambda: pgettext("letter date", "%(day)s January %(year)s"),
+    lambda: pgettext("letter date", "%(day)s February %(year)s"),
+    lambda: pgettext("letter date", "%(day)s March %(year)s"),
+    lambda: pgettext("letter date", "%(day)s April %(year)s"),
+    lambda: pgettext("letter date", "%(day)s May %(year)s"),
+    lambda: pgettext("letter date", "%(day)s June %(year)s"),
+    lambda: pgettext("letter date", "%(day)s July %(year)s"),
+    lambda: pgettext("letter date", "%(day)s August %(year)s"),
+    lambda: pgettext("letter date", "%(day)s September %(year)s"),
+    lambda: pgettext("letter date", "%(day)s October %(year)s"),
+    lambda: pgettext("letter date", "%(day)s November %(year)s"),
+    lambda: pgettext("letter date", "%(day)s December %(year)s"),
+)
 
 
 def grouped(value):
-    """Write an integer with a space between thousands, as the letter does: 75 874."""
-    return f"{int(round(value)):,}".replace(",", " ")
-
-
-def plural_ru(n, one, few, many):
-    """Choose the Russian form agreeing with the number n."""
-    n = abs(int(n))
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
-def _count(n, suppress, small_text):
-    """A count as the letter writes it, or 'fewer than 5' when it must be hidden."""
-    if suppress and 0 < n < SMALL:
-        return small_text
-    return grouped(n)
-
-
-def _employed_ru(n):
-    if n >= 1000:
-        thousands = n // 1000
-        return f"свыше {thousands} тыс." if n % 1000 else f"{thousands} тыс."
-    return grouped(n)
-
-
-def _employed_kk(n):
-    if n >= 1000:
-        thousands = n // 1000
-        return f"{thousands} мыңнан астам" if n % 1000 else f"{thousands} мың"
-    return grouped(n)
+    """Write a whole number as the letter does, in the current locale: "75 874"."""
+    text = format_decimal(int(round(value)))
+    # CLDR separates thousands with a no-break space in ru and kk; the letter, with a space.
+    symbol = get_group_symbol(get_locale())
+    return text.replace(symbol, " ") if symbol.isspace() else text
 
 
 def _percent(rate):
-    return "0%" if rate is None else f"{round(rate * 100):.0f}%"
+    return format_percent(rate or 0, "#0%")
+
+
+def _people(count, suppress):
+    """Return (text, the number the text states) for a count of people."""
+    if suppress and 0 < count < SMALL:
+        # The noun and the verb then agree with the numeral written: five.
+        return pgettext("letter paragraph", "fewer than five"), SMALL
+    return grouped(count), count
+
+
+def _employed(count):
+    """Return (text, the number the text states) for the employed, rounded as the letter does."""
+    if count < 1000:
+        return grouped(count), count
+    thousands = grouped(count // 1000)
+    if count % 1000:
+        text = pgettext("letter paragraph", "over %(thousands)s thousand", thousands=thousands)
+    else:
+        text = pgettext("letter paragraph", "%(thousands)s thousand", thousands=thousands)
+    return text, count // 1000 * 1000
+
+
+def _convicts_employed(count, suppress):
+    text, n = _people(count, suppress)
+    return npgettext("letter paragraph", "%(count)s convict is employed",
+                     "%(count)s convicts are employed", n, count=text)
+
+
+def _employment(f, date, place, suppress):
+    in_custody = _people(f["in_custody"], suppress)[0]
+    able_bodied = _people(f["able_bodied"], suppress)[0]
+    if suppress and 0 < f["employed"] < SMALL:
+        # The rate would give the hidden count away: the sentence goes without it.
+        return pgettext(
+            "letter paragraph",
+            "As of %(date)s, fewer than five convicts in the penal system's facilities%(place)s "
+            "are in paid work (in custody: %(in_custody)s, of them able-bodied: "
+            "%(able_bodied)s).",
+            date=date, place=place, in_custody=in_custody, able_bodied=able_bodied)
+    employed, n = _employed(f["employed"])
+    return npgettext(
+        "letter paragraph",
+        "As of %(date)s, %(count)s convict in the penal system's facilities%(place)s is in paid "
+        "work, or %(rate)s of the able-bodied (in custody: %(in_custody)s, of them able-bodied: "
+        "%(able_bodied)s).",
+        "As of %(date)s, %(count)s convicts in the penal system's facilities%(place)s are in paid "
+        "work, or %(rate)s of the able-bodied (in custody: %(in_custody)s, of them able-bodied: "
+        "%(able_bodied)s).",
+        n, date=date, place=place, count=employed, rate=_percent(f["rate"]),
+        in_custody=in_custody, able_bodied=able_bodied)
+
+
+def _state_enterprise(f, suppress):
+    branches = f["branches_engaged"]
+    people, n = _people(f["state_branch"], suppress)
+    return pgettext(
+        "letter paragraph",
+        "Production in the penal system is run by the state enterprises Enbek and "
+        "Enbek-Oskemen, which comprise %(branches)s, where %(employed)s.",
+        branches=npgettext("letter paragraph", "%(count)s branch", "%(count)s branches",
+                           branches, count=grouped(branches)),
+        employed=npgettext("letter paragraph", "%(count)s person is employed",
+                           "%(count)s people are employed", n, count=people))
+
+
+def _smes(f, suppress):
+    smes = f["smes_engaged"]
+    return pgettext(
+        "letter paragraph",
+        "To date %(smes)s (%(area)s m² of floor space handed over), and at their enterprises "
+        "%(employed)s.",
+        smes=npgettext("letter paragraph",
+                       "%(count)s small or medium business has been brought in",
+                       "%(count)s small and medium businesses have been brought in",
+                       smes, count=grouped(smes)),
+        area=grouped(f["area_leased_m2"]), employed=_convicts_employed(f["sme"], suppress))
+
+
+def _new_productions(f, suppress):
+    new = f["new_enterprises"]
+    return pgettext(
+        "letter paragraph", "Since the start of the year %(new)s, where %(employed)s.",
+        new=npgettext("letter paragraph", "%(count)s business has opened its own production",
+                      "%(count)s businesses have opened their own production",
+                      new, count=grouped(new)),
+        employed=_convicts_employed(f["new_employed"], suppress))
+
+
+def _facility_service(f, suppress):
+    people, n = _people(f["facility_service"], suppress)
+    return npgettext(
+        "letter paragraph", "%(count)s convict is employed in the upkeep of the facilities.",
+        "%(count)s convicts are employed in the upkeep of the facilities.", n, count=people)
+
+
+def _paragraph(f, date, place, suppress):
+    """Return the paragraph in the current (forced) locale."""
+    place = f" ({place})" if place else ""
+    return " ".join((_employment(f, date, place, suppress), _state_enterprise(f, suppress),
+                     _smes(f, suppress), _new_productions(f, suppress),
+                     _facility_service(f, suppress)))
 
 
 def russian(figures, suppress=False):
     """Return the Russian paragraph for the figures of ``paragraph_figures``."""
-    f = figures
-    count = lambda n: _count(n, suppress, "менее 5")  # noqa: E731
-    on = f["on"]
-    place = f"в учреждениях УИС{' (' + f['place_ru'] + ')' if f.get('place_ru') else ''}"
-    employed = f["employed"]
-    employed_text = "менее 5" if suppress and 0 < employed < SMALL else _employed_ru(employed)
-    branches, smes, new = f["branches_engaged"], f["smes_engaged"], f["new_enterprises"]
-    parts = [
-        f"По состоянию на {on.day} {RU_MONTHS[on.month - 1]} {on.year} года {place} "
-        f"на оплачиваемых работах трудоустроено {employed_text} "
-        f"{plural_ru(employed if employed < 1000 else 5, 'осужденный', 'осужденных', 'осужденных')}"
-        f" или {_percent(f['rate'])} от их трудоспособной численности "
-        f"(содержится {count(f['in_custody'])}, из них трудоспособных {count(f['able_bodied'])}).",
-        "Производственная деятельность в сфере УИС осуществляется РГП «Еңбек» и «Еңбек-Оскемен»"
-        f", включающими в свою структуру {count(branches)} "
-        f"{plural_ru(branches, 'филиал', 'филиала', 'филиалов')}, где трудоустроено "
-        f"{count(f['state_branch'])} "
-        f"{plural_ru(f['state_branch'], 'человек', 'человека', 'человек')}.",
-        f"На сегодняшний день {plural_ru(smes, 'привлечен', 'привлечено', 'привлечено')} "
-        f"{count(smes)} "
-        f"{plural_ru(smes, 'субъект', 'субъекта', 'субъектов')} малого и среднего бизнеса "
-        f"(передано {grouped(f['area_leased_m2'])} кв.м.), на предприятиях которых "
-        f"трудоустроено {count(f['sme'])} "
-        f"{plural_ru(f['sme'], 'осуждённый', 'осуждённых', 'осуждённых')}.",
-        f"С начала года {plural_ru(new, 'открыл', 'открыли', 'открыли')} свое производство "
-        f"{count(new)} "
-        f"{plural_ru(new, 'субъект', 'субъекта', 'субъектов')} предпринимательства, где "
-        f"{plural_ru(f['new_employed'], 'трудоустроен', 'трудоустроено', 'трудоустроено')} "
-        f"{count(f['new_employed'])} "
-        f"{plural_ru(f['new_employed'], 'осуждённый', 'осуждённых', 'осуждённых')}.",
-        "На работах по хозяйственному обслуживанию учреждений трудоустроено "
-        f"{count(f['facility_service'])} "
-        f"{plural_ru(f['facility_service'], 'осуждённый', 'осуждённых', 'осуждённых')}.",
-    ]
-    return " ".join(parts)
+    with force_locale("ru"):
+        date = format_date(figures["on"], "d MMMM y")
+        return _paragraph(figures, date, figures.get("place_ru"), suppress)
 
 
 def kazakh(figures, suppress=False):
     """Return the Kazakh paragraph for the figures of ``paragraph_figures``."""
-    f = figures
-    count = lambda n: _count(n, suppress, "5-тен аз")  # noqa: E731
-    on = f["on"]
-    place = f"ҚАЖ мекемелерінде{' (' + f['place_kk'] + ')' if f.get('place_kk') else ''}"
-    employed = f["employed"]
-    employed_text = "5-тен аз" if suppress and 0 < employed < SMALL else _employed_kk(employed)
-    parts = [
-        f"{on.year} жылғы {on.day} {KK_MONTHS[on.month - 1]} жағдай бойынша {place} "
-        f"{employed_text} сотталған немесе олардың еңбекке жарамды санының "
-        f"{_percent(f['rate'])} ақылы жұмысқа орналастырылды (жазасын өтеп жатқандар – "
-        f"{count(f['in_custody'])}, оның ішінде еңбекке жарамдылар – {count(f['able_bodied'])}).",
-        f"ҚАЖ саласындағы өндірістік қызметті құрамына {count(f['branches_engaged'])} филиал "
-        "кіретін «Еңбек» және «Еңбек-Өскемен» РМК жүзеге асырады, онда "
-        f"{count(f['state_branch'])} адам жұмысқа орналастырылған.",
-        f"Бүгінгі күні {count(f['smes_engaged'])} шағын және орта бизнес субъектісі тартылып "
-        f"({grouped(f['area_leased_m2'])} шаршы метр жер көлемі берілді), кәсіпорындарда "
-        f"{count(f['sme'])} сотталған жұмысқа орналастырылды.",
-        f"Жыл басынан бері {count(f['new_enterprises'])} кәсіпкерлік субъектісі өз өндірісін "
-        f"ашып, онда {count(f['new_employed'])} сотталған жұмысқа орналастырылды.",
-        f"Мекемелерді шаруашылық қызмет көрсету жұмыстарына {count(f['facility_service'])} "
-        "сотталған орналастырылды.",
-    ]
-    return " ".join(parts)
+    on = figures["on"]
+    with force_locale("kk"):
+        date = KK_DATES[on.month - 1]() % {"day": on.day, "year": on.year}
+        return _paragraph(figures, date, figures.get("place_kk"), suppress)
 
 
 def paragraph_figures(stats, place_kk=None, place_ru=None):

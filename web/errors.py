@@ -8,10 +8,13 @@ import errno
 
 from flask import abort, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from extensions import db
+
+from .logging import log_server_error, note_denial, server_error_logged, type_name
 
 
 class InputError(ValueError):
@@ -70,26 +73,52 @@ def render_error(error):
     return page, code
 
 
-def disk_error(error):
-    """Answer a full disk with a clear page; any other OS error is a bug (500)."""
-    if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
-        return render_error(InsufficientStorage())
+def csrf_refused(error):
+    """Answer a missing or stale CSRF token with 400, logged as a denial."""
+    note_denial("csrf")
     return render_error(error)
 
 
-def outage(_error):
-    """Answer a lost database connection as an outage (503), not a bug.
+def server_error(error):
+    """Answer a bug with the 500 page."""
+    if getattr(error, "original_exception", None) is not None:
+        # Flask has just logged the unhandled exception with its traceback, at ERROR, through
+        # the handler of web.logging (Flask.log_exception): one line is enough.
+        server_error_logged()
+    return render_error(error)
 
-    The pool reconnects by itself (pool_pre_ping) once the database is back.
+
+def outage(error):
+    """Answer a lost database connection as an outage (503), not a bug; log it without a
+    traceback.
+
+    The pool reconnects by itself (pool_pre_ping) once the database is back. The driver's
+    error code says what failed; its message and the statement's parameters are not logged.
     """
+    cause = getattr(error, "orig", None) or error
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "sqlite_errorname", None)
+    log_server_error(503, "database unavailable (%s%s), answered 503", type_name(cause),
+                     f" {code}" if code else "")
     return render_error(ServiceUnavailable())
 
 
+def disk_error(error):
+    """Answer a full disk with a clear page; any other OS error is a bug (500)."""
+    if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        # The file name is not logged: the endpoint says which file was being written.
+        log_server_error(507, "disk full (%s), answered 507", errno.errorcode[error.errno])
+        return render_error(InsufficientStorage())
+    log_server_error(500, "unhandled %s, answered 500", type_name(error), exc_info=error)
+    return render_error(error)
+
+
 def register_errorhandlers(app):
-    """Render every error page in the user's language, never a traceback."""
-    # Every HTTP error (CSRF failures and 429 included) and any unhandled exception (500).
+    """Render every error page in the user's language, never a traceback; log what went
+    wrong (denials and 5xx answers are logged by web.logging once the response is ready)."""
+    # Every HTTP error (429 included) and any unhandled exception (500).
     app.register_error_handler(HTTPException, render_error)
-    app.register_error_handler(500, render_error)
+    app.register_error_handler(CSRFError, csrf_refused)
+    app.register_error_handler(500, server_error)
     app.register_error_handler(OperationalError, outage)
     app.register_error_handler(OSError, disk_error)
 
