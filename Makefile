@@ -20,8 +20,8 @@ compile-translations: venv
 	$(BIN)/pybabel -q compile -d translations
 
 extract-translations: venv
-	$(BIN)/pybabel -q extract --ignore-dirs=".venv migrations tests benchmarks instance" -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
+	$(BIN)/pybabel -q extract --ignore-dirs=".venv migrations tests benchmarks instance" -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-pot-creation-date --width 100
 
 $(DB): | venv compile-translations
 	$(FLASK) db upgrade
