@@ -2,17 +2,8 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    event,
-)
+from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String,
+                        Text, event)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from enterprises.models import Enterprise

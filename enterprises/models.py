@@ -1,31 +1,15 @@
 """Enterprises (state branches, SMEs, facility services) and their production lines."""
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    SmallInteger,
-    String,
-    Text,
-    text,
-)
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+                        SmallInteger, String, Text, text)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from facilities.models import Facility, Lease
-from reference.codes import (
-    ENTERPRISE_KINDS,
-    ENTERPRISE_STATUSES,
-    LINE_STATUSES,
-    SKILL_LEVELS,
-    sql_in,
-)
+from reference.codes import (ENTERPRISE_KINDS, ENTERPRISE_STATUSES, LINE_STATUSES, SKILL_LEVELS,
+                             sql_in)
 from reference.models import Occupation, Region
 from timeutil import utcnow
 

@@ -2,23 +2,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (
-    DDL,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    Text,
-    and_,
-    event,
-    func,
-    select,
-)
+from sqlalchemy import (DDL, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+                        Numeric, String, Text, and_, event, func, select)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from extensions import db

@@ -18,17 +18,8 @@ from extensions import db
 from facilities.models import Facility
 from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
 from reference.models import Occupation
-from tabular import (
-    CellError,
-    Column,
-    TableError,
-    parse_bool,
-    parse_date,
-    parse_int,
-    parse_text,
-    read_table,
-    template_xlsx,
-)
+from tabular import (CellError, Column, TableError, parse_bool, parse_date, parse_int, parse_text,
+                     read_table, template_xlsx)
 from tabular.pending import forget, keep, take  # noqa: F401  (the views' API)
 
 from .import_save import PERSON_KEYS, chunks, save  # noqa: F401  (save: the views' API)

@@ -1,31 +1,14 @@
 """Persons serving sentences, their stays in facilities and their skills."""
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    SmallInteger,
-    String,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+                        SmallInteger, String, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from facilities.models import Facility
-from reference.codes import (
-    CUSTODY_STATUSES,
-    EDUCATION_LEVELS,
-    END_REASONS,
-    GENDERS,
-    SKILL_LEVELS,
-    sql_in,
-)
+from reference.codes import (CUSTODY_STATUSES, EDUCATION_LEVELS, END_REASONS, GENDERS, SKILL_LEVELS,
+                             sql_in)
 from reference.models import Occupation
 from timeutil import covers, utcnow
 

@@ -1,22 +1,8 @@
 """Placements of persons on lines, candidate requests and monthly wage records."""
 from datetime import date, datetime
 
-from sqlalchemy import (
-    DDL,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    SmallInteger,
-    String,
-    Text,
-    UniqueConstraint,
-    event,
-    text,
-)
+from sqlalchemy import (DDL, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+                        SmallInteger, String, Text, UniqueConstraint, event, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enterprises.models import ProductionLine

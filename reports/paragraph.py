@@ -12,15 +12,8 @@ With suppression (a region or facility shown to an analyst, DESIGN.md section 6)
 left out. Counts of enterprises and areas are not personal and are always written out.
 """
 from babel.numbers import get_group_symbol
-from flask_babel import (
-    force_locale,
-    format_date,
-    format_decimal,
-    format_percent,
-    get_locale,
-    npgettext,
-    pgettext,
-)
+from flask_babel import (force_locale, format_date, format_decimal, format_percent, get_locale,
+                         npgettext, pgettext)
 
 SMALL = 5  # counts of people under this are not written out when suppression applies
 

@@ -44,16 +44,8 @@ from marketplace import employment
 from reference.models import Region
 from timeutil import add_years
 
-from .scope import (
-    AGE_BANDS,
-    BREAKDOWNS,
-    EMPLOYER_KINDS,
-    Scope,
-    Statistics,
-    facility_scope,
-    line_in_scope,
-    with_rate,
-)
+from .scope import (AGE_BANDS, BREAKDOWNS, EMPLOYER_KINDS, Scope, Statistics, facility_scope,
+                    line_in_scope, with_rate)
 from .series import last_months, month_ends, series, wages
 
 __all__ = ["AGE_BANDS", "BREAKDOWNS", "EMPLOYER_KINDS", "Scope", "Statistics", "breakdown",

@@ -2,7 +2,6 @@
 import csv
 import io
 import zipfile
-from datetime import date
 
 import openpyxl
 import pytest

@@ -4,16 +4,8 @@ from datetime import date, timedelta
 from extensions import db
 from inmates.models import Stay
 from marketplace.models import WageRecord
-from reports.statistics import (
-    Scope,
-    breakdown,
-    enterprise_figures,
-    headline,
-    last_months,
-    series,
-    statistics,
-    wages,
-)
+from reports.statistics import (Scope, breakdown, enterprise_figures, headline, last_months, series,
+                                statistics, wages)
 from tests import factories
 
 D = date(2021, 7, 1)

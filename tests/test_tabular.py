@@ -10,17 +10,8 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 import tabular
-from tabular import (
-    CellError,
-    Column,
-    TableError,
-    neutralise,
-    parse_bool,
-    parse_date,
-    parse_int,
-    read_table,
-    template_xlsx,
-)
+from tabular import (CellError, Column, TableError, neutralise, parse_bool, parse_date, parse_int,
+                     read_table, template_xlsx)
 
 COLUMNS = [Column("file_number", _l("File number"), required=True),
            Column("born", _l("Birth date")), Column("amount", _l("Amount"))]

@@ -13,14 +13,8 @@ import threading
 
 from benchmarks import databases
 from benchmarks.client import Browser
-from benchmarks.faults.common import (
-    PASSWORD,
-    exit_code,
-    form_fields,
-    fresh_database,
-    scalar,
-    verdict,
-)
+from benchmarks.faults.common import (PASSWORD, exit_code, form_fields, fresh_database, scalar,
+                                      verdict)
 from benchmarks.server import Server
 
 CONFLICT_WORDS = re.compile(r"changed|изменил|өзгерт", re.IGNORECASE)

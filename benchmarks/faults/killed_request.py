@@ -18,14 +18,8 @@ from datetime import date
 
 from benchmarks import databases
 from benchmarks.client import Browser
-from benchmarks.faults.common import (
-    PASSWORD,
-    exit_code,
-    form_fields,
-    fresh_database,
-    scalar,
-    verdict,
-)
+from benchmarks.faults.common import (PASSWORD, exit_code, form_fields, fresh_database, scalar,
+                                      verdict)
 from benchmarks.server import Server
 
 PERSON = re.compile(r'name="person_id"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="person_id"')
