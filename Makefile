@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DB     := instance/marketplace.db
 
-.PHONY: run test test-sqlite test-postgres bench venv translations compile-translations extract-translations demo-db postgres-up browser clean
+.PHONY: services run test test-sqlite test-postgres bench venv translations compile-translations extract-translations demo-db postgres-up browser clean
 
 $(BIN)/activate: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,12 @@ postgres-up:
 browser:
 	@scripts/browser-up.sh
 
-test: venv compile-translations browser
+# Redis (the shared cache) and nginx (the two-server test); under CI a missing Redis fails.
+services:
+	@scripts/nginx-up.sh
+	@scripts/redis-up.sh || [ "$$CI" != "true" ]
+
+test: venv compile-translations browser services
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests
 	@if scripts/postgres-up.sh; then \
 		echo "== PostgreSQL pass =="; \

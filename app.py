@@ -31,6 +31,7 @@ from extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from home.navigation import navigation
 from i18n import current_language
 from reference import codes
+from web import cache as web_cache
 from web.errors import register_errorhandlers
 from web.formatting import FILTERS
 from web.logging import configure_logging
@@ -91,6 +92,7 @@ def register_extensions(app):
                    default_translation_directories=os.path.join(
                        os.path.dirname(__file__), "translations"))
     bootstrap.init_app(app)
+    web_cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = None  # sessions die by session_version instead

@@ -33,8 +33,11 @@ def from_environment(instance_path):
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "IDLE_TIMEOUT": timedelta(minutes=30),
         "WTF_CSRF_TIME_LIMIT": None,
-        # Dashboards may show figures up to this old (reports.services.recent_statistics).
-        "STATISTICS_CACHE_SECONDS": int(os.environ.get("STATISTICS_CACHE_SECONDS", "60")),
+        # Dashboards keep a date and scope's figures this long in the cache (web/cache.py);
+        # any write to the data they read makes every worker compute them afresh sooner.
+        "STATISTICS_CACHE_SECONDS": int(os.environ.get("STATISTICS_CACHE_SECONDS", "300")),
+        # One cache (and job queue) for every worker; without it, each process has its own.
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # The log (web.logging): readable lines, JSON lines in production.
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
     }

@@ -1,5 +1,6 @@
 """Unbound extension objects; nothing here imports the app."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -29,6 +30,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+cache = Cache()
 
 
 @event.listens_for(Engine, "connect")

@@ -6,7 +6,6 @@ would reveal it) in the breakdowns that could identify someone: by facility, gen
 band, and every figure about people when the scope is one region or one facility.
 Administrators and inspectors see real values on the dashboard.
 """
-import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +17,7 @@ from extensions import db
 from facilities.models import Facility
 from reference.models import Region
 from timeutil import today
+from web.cache import remembered
 
 from . import statistics as st
 from .paragraph import paragraphs
@@ -132,30 +132,17 @@ class Report:
         return now - then
 
 
-_recent = {}
-
-
 def recent_statistics(on, scope, months):
-    """Return the figures for a date and scope, computed at most once a minute per process.
+    """Return the figures for a date and scope from the cache every worker shares, computing
+    them when the data changed since (web/cache.py) or STATISTICS_CACHE_SECONDS passed.
 
     A national dashboard costs about a second of SQL; without this every page view of every
-    analyst pays it again and a few of them hold all workers (benchmarks/RESULTS.md, load).
-    Figures on a date change only when records are entered or corrected, so the dashboard may
-    be up to STATISTICS_CACHE_SECONDS behind; exports always compute afresh.
+    analyst pays it again (benchmarks/RESULTS.md, load). Exports always compute afresh.
     """
-    ttl = current_app.config.get("STATISTICS_CACHE_SECONDS", 0)
-    if not ttl:
+    if not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
         return st.statistics(on, scope, months=months)
-    key = (db.engine.url.render_as_string(), on, scope, months)
-    now = time.monotonic()
-    hit = _recent.get(key)
-    if hit is not None and now - hit[0] < ttl:
-        return hit[1]
-    stats = st.statistics(on, scope, months=months)
-    if len(_recent) >= 256:  # dates and scopes are unbounded: never let the cache grow
-        _recent.clear()
-    _recent[key] = (now, stats)
-    return stats
+    return remembered(("statistics", db.engine.url.render_as_string(), on, scope, months),
+                      lambda: st.statistics(on, scope, months=months))
 
 
 def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=12, recent=False):

@@ -122,22 +122,3 @@ def test_page_state_is_in_the_url(world, client, auth):
     assert 'value="2021-07-01"' in html
     assert "security_level=minimum" in html  # carried into the export links
     assert date(2021, 7, 1)
-
-
-def test_dashboard_reuses_recent_figures_but_exports_compute_afresh(app, world, client, auth,
-                                                                    monkeypatch):
-    from reports import services, statistics
-
-    app.config["STATISTICS_CACHE_SECONDS"] = 60
-    services._recent.clear()
-    calls = []
-    original = statistics.statistics
-    monkeypatch.setattr(statistics, "statistics",
-                        lambda *a, **k: calls.append(1) or original(*a, **k))
-    auth.login("admin")
-    for _ in range(3):
-        assert client.get("/reports/?on=2021-07-01").status_code == 200
-    assert len(calls) == 1
-    assert client.get("/reports/export.xlsx?on=2021-07-01").status_code == 200
-    assert len(calls) == 2
-    services._recent.clear()
