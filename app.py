@@ -15,6 +15,7 @@ import facilities.views
 import home.views
 import inmates.import_views
 import inmates.views
+import jobs.views
 import marketplace.placement_views
 import marketplace.roster_views
 import marketplace.subscribers  # noqa: F401  (connects the marketplace to other packages' signals)
@@ -47,6 +48,7 @@ BLUEPRINTS = (
     (enterprises.views.bp, "/enterprises"),
     (marketplace.views.bp, "/market"),
     (reports.views.bp, "/reports"),
+    (jobs.views.bp, "/jobs"),
 )
 
 

@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 from accounts.commands import commands as account_commands
 from demo.commands import commands as demo_commands
 from extensions import db
+from jobs.commands import commands as job_commands
 from reference.services import load_reference
 from reports.commands import commands as report_commands
 
@@ -22,5 +23,5 @@ def load_reference_command():
 def register(app):
     """Attach every package's commands to the app."""
     app.cli.add_command(load_reference_command)
-    for command in (*account_commands, *demo_commands, *report_commands):
+    for command in (*account_commands, *demo_commands, *report_commands, *job_commands):
         app.cli.add_command(command)

@@ -38,6 +38,11 @@ def from_environment(instance_path):
         "STATISTICS_CACHE_SECONDS": int(os.environ.get("STATISTICS_CACHE_SECONDS", "300")),
         # One cache (and job queue) for every worker; without it, each process has its own.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Background jobs (jobs/): how long one may run, and when a silent one is stalled.
+        "JOB_TIMEOUT_SECONDS": int(os.environ.get("JOB_TIMEOUT_SECONDS", "1800")),
+        "JOB_STALL_SECONDS": int(os.environ.get("JOB_STALL_SECONDS", "120")),
+        # Exports with more rows than this are prepared in the background.
+        "EXPORT_INLINE_ROWS": int(os.environ.get("EXPORT_INLINE_ROWS", "20000")),
         # The log (web.logging): readable lines, JSON lines in production.
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
     }

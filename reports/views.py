@@ -1,7 +1,7 @@
 """Routes of the reports package: the dashboard and its exports."""
 import io
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,8 +9,10 @@ from accounts import audit
 from accounts.permissions import roles
 from extensions import db
 from i18n import current_language
-from timeutil import today
+from jobs import services as jobs
+from timeutil import add_months, month_start, today
 
+from . import raw_export as _raw_export  # noqa: F401  (registers the raw export job)
 from . import services
 from .blueprint import bp
 from .exports import write_csv, write_xlsx
@@ -48,8 +50,8 @@ def _download(body, filename, mimetype):
     return response
 
 
-def _export_language():
-    lang = request.args.get("lang", "")
+def _export_language(lang=None):
+    lang = request.args.get("lang", "") if lang is None else lang
     return lang if lang in EXPORT_LANGUAGES else "ru"
 
 
@@ -106,3 +108,18 @@ def export_csv():
     audit.record("export", entity="statistics", detail=filename)
     db.session.commit()
     return _download(body.encode("utf-8"), filename, "text/csv; charset=utf-8")
+
+
+@bp.route("/raw", methods=["POST"])
+@roles("admin")
+def raw_export():
+    """Prepare the raw export of the 12 months up to the dashboard's date in the background."""
+    form = ReportFilterForm(request.form)
+    on = form.on.data if form.on.validate(form) and form.on.data else today()
+    first = add_months(month_start(on), -11)
+    job = jobs.submit("raw_export", current_user, {"first": first, "last": on},
+                      _export_language(request.form.get("lang", "")))
+    audit.record("export", entity="raw_wages", detail=f"{first.isoformat()}..{on.isoformat()}")
+    db.session.commit()
+    jobs.start(job.id)
+    return redirect(url_for("jobs.status", job_id=job.id))

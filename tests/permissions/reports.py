@@ -6,3 +6,4 @@ ROUTES = {
     "reports.export_xlsx": READERS,
     "reports.export_csv": READERS,
 }
+ROUTES["reports.raw_export"] = {"admin"}

@@ -5,6 +5,7 @@ both. Whatever one server does, the other must see at once: sessions, login thro
 writes and the figures built from them.
 """
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -105,6 +106,9 @@ def stack(tmp_path_factory):
     servers = [subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{p}"],
                                 cwd=ROOT, env=env, stdout=open(folder / f"app-{p}.log", "w"),
                                 stderr=subprocess.STDOUT) for p in ports]
+    flask = str(Path(sys.executable).parent / "flask")
+    worker = subprocess.Popen([flask, "--app", "app", "jobs", "worker"], cwd=ROOT, env=env,
+                              stdout=open(folder / "worker.log", "w"), stderr=subprocess.STDOUT)
     port = _free_port()
     (folder / "nginx.conf").write_text(NGINX_CONF.format(folder=folder, a=ports[0], b=ports[1],
                                                          port=port))
@@ -118,9 +122,9 @@ def stack(tmp_path_factory):
         yield {"a": f"http://127.0.0.1:{ports[0]}", "b": f"http://127.0.0.1:{ports[1]}",
                "proxy": f"http://127.0.0.1:{port}", "folder": folder}
     finally:
-        for process in (proxy, *servers):
+        for process in (proxy, worker, *servers):
             process.terminate()
-        for process in (proxy, *servers):
+        for process in (proxy, worker, *servers):
             process.wait(timeout=15)
         redis.Redis.from_url(redis_url).flushdb()
         _drop_postgres(database)
@@ -201,3 +205,22 @@ def test_a_write_through_one_server_shows_at_once_through_the_other(stack):
     _status, fresh = browser.get("/reports/", base=stack["b"])
     employed = re.search(r'id="headline-employed">([^<]+)<', fresh).group(1)
     assert employed != re.search(r'id="headline-employed">([^<]+)<', dashboard).group(1)
+
+
+def test_a_job_started_through_one_server_is_downloaded_through_the_other(stack):
+    browser = Browser(stack["a"])
+    browser.login("admin")
+    status, page = browser.post("/reports/raw", {"on": time.strftime("%Y-%m-%d"), "lang": "ru"},
+                                form_page="/reports/")
+    assert status == 200 and 'id="job-bar"' in page
+    job_id = re.search(r'data-state-url="/jobs/([0-9a-f]{32})\.json"', page).group(1)
+    deadline = time.monotonic() + 60
+    while True:  # the page's script polls like this, here through the other server
+        _status, body = browser.get(f"/jobs/{job_id}.json", base=stack["b"])
+        state = json.loads(body)
+        if state["status"] in ("finished", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert state["status"] == "finished"
+    with browser.opener.open(stack["b"] + state["download"], timeout=30) as response:
+        assert response.status == 200 and response.read(2) == b"PK"  # an XLSX (zip) file

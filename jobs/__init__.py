@@ -1,0 +1,1 @@
+"""Long work in the background: large exports and imports, with progress and a download."""
