@@ -168,9 +168,9 @@ def prefill(placement, month, hours_per_week, agreed_kzt):
     return values
 
 
-def _same(value, expected):
+def _blank_or_prefilled(value, expected):
     if _blank(value):
-        return expected is None
+        return True
     if expected is None:
         return False
     try:
@@ -184,7 +184,8 @@ def not_entered(raw, prefilled):
     still holding its pre-filled value. Such a row is not entered yet and is skipped."""
     if not _blank(raw.get("norm_met")):
         return False
-    return all(_same(raw.get(field), prefilled.get(field)) for field in NUMBER_FIELDS)
+    return all(_blank_or_prefilled(raw.get(field), prefilled.get(field))
+               for field in NUMBER_FIELDS)
 
 
 def unchanged(raw, record):
