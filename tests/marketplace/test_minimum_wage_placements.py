@@ -160,3 +160,20 @@ def test_a_new_minimum_wage_tells_the_admin_what_it_leaves_below(client, auth, w
     page = client.post("/reference/minimum-wage", data={"year": 2020, "amount_kzt": 42_500},
                        follow_redirects=True).get_data(as_text=True)
     assert "leaves below it" not in page
+
+
+def test_wage_pages_and_the_owners_workers_flag_the_line(client, auth, world, low_line):
+    factories.placement(world.person_a, low_line, started_on=date(2021, 5, 1))
+    db.session.commit()
+    month = today().strftime("%Y-%m")
+    auth.login("owner_a")
+    grid = client.get(f"/market/lines/{low_line.id}/wages?month={month}").get_data(as_text=True)
+    listing = client.get(f"/market/wages?month={month}").get_data(as_text=True)
+    workers = client.get("/market/workers").get_data(as_text=True)
+    assert 'id="wage-below-minimum"' in grid and "by 25,000 ₸" in grid
+    assert "flag-line-below-min" in listing and "25,000 ₸ below the" in listing
+    # The line lacks 25 000 ₸; the worker's agreed wage of 60 000 ₸ lacks as much.
+    assert workers.count("25,000 ₸ below the") == 2
+    fine = client.get(f"/market/lines/{world.line_a.id}/wages?month={month}").get_data(
+        as_text=True)
+    assert 'id="wage-below-minimum"' not in fine
