@@ -24,8 +24,11 @@ class Careers:
         lines = self.country.lines_by_facility.get(facility["id"], [])
         if facility in self.country.astana_minimum:
             lines = lines + [self.country.workshop]
+        # A line below the minimum wage takes nobody until raised (the flagged demo lines).
+        taking = at < self.country.flagged_from
         open_lines = [line for line in lines if line["_open"] <= at < line["_close"]
-                      and self._allowed(person, line)]
+                      and self._allowed(person, line)
+                      and (taking or line["_frozen_from"] is None)]
         if not open_lines:
             return None
         return self.rng.choices(open_lines, [line["_weight"] for line in open_lines])[0]
@@ -44,8 +47,7 @@ class Careers:
 
     def _place(self, person, line, start, end, reason):
         """Record a placement; ``end`` INF means it is still active."""
-        minimum = self.country.minimum_wage(start)
-        wage = line["wage_kzt"] if line["wage_kzt"] >= minimum else minimum // 500 * 500 + 2500
+        wage = self.country.line_wage(line, as_date(start).year)
         self.placements.append([person["id"], line, start, end, reason, wage])
         if person["_first_line"] is None:
             person["_first_line"] = line
@@ -167,12 +169,30 @@ class Careers:
         kept.sort(key=lambda p: (p[0], p[2]))
         self.placements = kept
 
-    def placement_rows(self, ids):
-        """Return the placements as rows for the placement table."""
-        rows = []
+    def placement_rows(self, ids, change_ids):
+        """Return the placements as rows for the placement table, and the changes of their
+        agreed wages as rows for placement_wage_change.
+
+        A placement starts at its line's wage of the year and follows each raise of the line
+        while it holds its place on 1 January, the day the raises take effect.
+        """
+        rows, changes = [], []
+        this_year = as_date(self.today).year
         for person_id, line, start, end, reason, wage, slot in self.placements:
-            rows.append({"id": ids.next(), "person_id": person_id, "line_id": line["id"],
+            placement_id = ids.next()
+            for year in range(as_date(start).year + 1, this_year + 1):
+                effective = day(date(year, 1, 1))
+                if effective >= end:
+                    break
+                raised = self.country.line_wage(line, year)
+                if raised > wage:
+                    changes.append({"id": change_ids.next(), "placement_id": placement_id,
+                                    "old_wage_kzt": wage, "new_wage_kzt": raised,
+                                    "effective_on": as_date(effective), "changed_by_id": None,
+                                    "changed_at": as_datetime(effective - 10)})
+                    wage = raised
+            rows.append({"id": placement_id, "person_id": person_id, "line_id": line["id"],
                          "slot": slot, "started_on": as_date(start),
                          "ended_on": None if end == INF else as_date(end), "end_reason": reason,
                          "wage_kzt": wage, "created_at": as_datetime(start)})
-        return rows
+        return rows, changes

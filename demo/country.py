@@ -3,6 +3,12 @@
 Everything is planned so that on D the employed of each kind, the SMEs engaged, the area
 leased and the new productions come out exactly (see catalogue.TARGETS); ``quota`` on a line
 is the number of people it employs on D, which the population module then fills.
+
+Wages follow the minimum wage (DESIGN.md section 4): a line opens a little above the year's
+minimum wage and, each year the minimum wage rises, is raised to keep its premium over it
+(``line_wage``). A few open lines, chosen on purpose so that the flag can be seen, missed the
+latest rise (``FLAGGED_LINES``, ``_flag_lines``): they pay below this year's minimum wage and,
+as the rule says, have taken nobody since.
 """
 from datetime import date
 
@@ -15,6 +21,10 @@ from .names import company_name
 from .util import INF, apportion, as_date, as_datetime, day, uniform_day
 
 D = day(c.D)
+# Open lines left below this year's minimum wage on purpose: one at each demo inspector's
+# facility (Astana: the demo owner's if it fits) and the first fitting ones of this many
+# other regions.
+FLAGGED_OTHER_REGIONS = 2
 
 
 class Counter:
@@ -46,8 +56,36 @@ class Country:
 
     def minimum_wage(self, day_number):
         """Return the minimum wage of the year of a day number."""
-        year = min(max(as_date(day_number).year, min(self.wages)), max(self.wages))
-        return self.wages[year]
+        return self.yearly_minimum(as_date(day_number).year)
+
+    def yearly_minimum(self, year):
+        """Return the minimum wage of a year (the nearest year known outside the table)."""
+        return self.wages[min(max(year, min(self.wages)), max(self.wages))]
+
+    def last_rise(self):
+        """Return the latest year up to today in which the minimum wage rose, or None."""
+        this_year = as_date(self.today).year
+        return next((year for year in range(this_year, min(self.wages), -1)
+                     if self.yearly_minimum(year) > self.yearly_minimum(year - 1)), None)
+
+    def line_wage(self, line, year):
+        """Return a line's monthly wage in a year.
+
+        The opening wage, raised each year the minimum wage rises so that the line keeps its
+        premium over it, and never below it; a line flagged on purpose (``_frozen_from``)
+        misses the raises from that year on.
+        """
+        wages = line["_wages"]
+        if year not in wages:
+            if year <= as_date(line["_open"]).year:
+                return line["_opening_wage"]
+            previous = self.line_wage(line, year - 1)
+            minimum = self.yearly_minimum(year)
+            raised = max(previous, -(-minimum // 500) * 500,
+                         int(minimum * line["_premium"]) // 500 * 500)
+            frozen = line["_frozen_from"] is not None and year >= line["_frozen_from"]
+            wages[year] = previous if frozen else raised
+        return wages[year]
 
     def add_space(self, facility, kind, area):
         """Add a production space of ``kind`` and ``area`` m² to a facility."""
@@ -86,8 +124,8 @@ class Country:
     def add_line(self, enterprise, title, occupations, facility, opened, closed=INF,
                  lease=None, outside=False, quota=0, minors=False):
         """Add a production line open from ``opened`` up to ``closed`` (day numbers)."""
-        wage = self.minimum_wage(opened)
-        wage = int(wage * self.rng.uniform(1.02, 1.5)) // 500 * 500
+        minimum = self.minimum_wage(opened)
+        wage = int(minimum * self.rng.uniform(1.02, 1.5)) // 500 * 500
         closed_date = as_date(closed) if closed <= self.today else None
         line = {"id": self.ids["production_line"].next(), "enterprise_id": enterprise["id"],
                 "title": title, "description": None,
@@ -100,7 +138,9 @@ class Country:
                 "closed_on": closed_date, "created_at": as_datetime(opened - 7),
                 "version_id": 1,
                 "_open": opened, "_close": closed if closed <= self.today else INF,
-                "_kind": enterprise["kind"], "_quota": quota, "_codes": occupations}
+                "_kind": enterprise["kind"], "_quota": quota, "_codes": occupations,
+                "_opening_wage": wage, "_premium": wage / minimum, "_wages": {},
+                "_frozen_from": None}
         self.lines.append(line)
         for index, code in enumerate(occupations):
             self.line_occupations.append({
@@ -118,7 +158,53 @@ class Country:
         self._services()
         self._branches()
         self._smes()
+        self._flag_lines()
+        this_year = as_date(self.today).year
+        for line in self.lines:
+            last = as_date(line["_close"]).year if line["_close"] < INF else this_year
+            line["wage_kzt"] = self.line_wage(line, last)
         return self
+
+    def _flag_lines(self):
+        """Leave a few open lines below this year's minimum wage on purpose (no randomness).
+
+        They missed the latest rise of the minimum wage: SME lines inside a facility, opened
+        before it, open today, whose wage then falls short of the new minimum. The careers
+        place nobody on them from that year on (``Careers._choose``).
+        """
+        rise = self.last_rise()
+        self.flagged, self.flagged_from = [], INF
+        if rise is None:
+            return
+        first_day = day(date(rise, 1, 1))
+
+        def fits(line):
+            return (line["_kind"] == "sme" and line["facility_id"] is not None
+                    and line["_open"] < first_day and line["_close"] == INF
+                    and self.line_wage(line, rise - 1) < self.yearly_minimum(rise))
+
+        fitting = [line for line in self.lines if fits(line)]
+        astana = self.astana_minimum[0]["id"]
+        karaganda = next((b["_facility"]["id"] for b in self.branches
+                          if b["_facility"]["_region"] == "KZ-35"), None)
+        # At each demo inspector's facility, the demo owner's line first if it fits.
+        at_astana = sorted((line for line in fitting if line["facility_id"] == astana),
+                           key=lambda line: line["enterprise_id"] != self.owner_sme["id"])
+        chosen = at_astana[:1]
+        chosen += [line for line in fitting if line["facility_id"] == karaganda][:1]
+        regions = {"KZ-71", "KZ-35"}
+        for line in fitting:
+            region = self._region_of[line["facility_id"]]
+            if len(regions) >= 2 + FLAGGED_OTHER_REGIONS:
+                break
+            if region not in regions:
+                regions.add(region)
+                chosen.append(line)
+        for line in chosen:
+            line["_frozen_from"] = rise
+            line["_wages"].clear()
+        self.flagged = chosen
+        self.flagged_from = first_day
 
     def _facilities(self):
         rng, suffix = self.rng, "" if self.copy == 0 else f"-{self.copy + 1}"
@@ -146,6 +232,7 @@ class Country:
                     self.add_space(facility, "farm_land", rng.randrange(2000, 20000))
         self.astana_minimum = [f for f in self.facilities
                                if f["_region"] == "KZ-71" and f["security_level"] == "minimum"]
+        self._region_of = {f["id"]: f["_region"] for f in self.facilities}
 
     def _services(self):
         rng = self.rng

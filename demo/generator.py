@@ -19,7 +19,7 @@ from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
 from facilities.models import Facility, Lease, ProductionSpace
 from inmates.models import Person, Skill, Stay
-from marketplace.models import Placement
+from marketplace.models import Placement, PlacementWageChange
 from reference.models import Region
 
 from .country import Counter, Country, minimum_wages
@@ -31,7 +31,7 @@ from .wages import insert_wages
 BATCH = 20000
 TABLES = {"facility": Facility, "production_space": ProductionSpace, "enterprise": Enterprise,
           "lease": Lease, "production_line": ProductionLine, "person": Person, "stay": Stay,
-          "skill": Skill, "placement": Placement}
+          "skill": Skill, "placement": Placement, "placement_wage_change": PlacementWageChange}
 
 
 def _insert(model, rows):
@@ -97,7 +97,11 @@ def build(scale=1, seed=2021, today=None, people_factor=1.0):
         summary["persons"] += _insert(Person, people.persons)
         summary["stays"] += _insert(Stay, people.stays)
         _insert(Skill, people.skills)
-        summary["placements"] += _insert(Placement, people.placement_rows(ids["placement"]))
+        placements, changes = people.placement_rows(ids["placement"],
+                                                    ids["placement_wage_change"])
+        summary["placements"] += _insert(Placement, placements)
+        summary["wage_changes"] = summary.get("wage_changes", 0) + _insert(
+            PlacementWageChange, changes)
         first_country = first_country or country
     _reset_sequences()
     summary["wage_records"] = insert_wages(db.session, today, wages, first_placement)

@@ -1,8 +1,9 @@
 """Monthly wage records for every placement, written by one INSERT ... SELECT.
 
-Amounts come from the placement's agreed wage (raised to the year's minimum when the minimum
-grows past it), pro rata for partial months; about 4 % of full-norm months are paid below
-the minimum wage; deductions by kind are whole percentages, and credited is accrued minus
+Amounts come from the wage agreed in the month (the placement's wage history: the old wage of
+the first change after the month, else its present wage), pro rata for partial months; about
+4 % of full-norm months are paid below the minimum wage on purpose, and so are the months on
+the few lines left below it (demo/country.py); deductions by kind are whole percentages, and credited is accrued minus
 deductions exactly. "Random" variation is a hash of the placement id and the month, so the
 records are deterministic and need no Python loop over a million rows.
 """
@@ -78,8 +79,9 @@ spans AS MATERIALIZED (
          CASE WHEN p.started_on > m.month THEN {started} ELSE 1 END AS first_day,
          CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= m.month_end THEN {ended} - 1
               ELSE m.days END AS last_day,
-         CASE WHEN p.wage_kzt >= m.min_wage THEN p.wage_kzt
-              ELSE m.min_wage + (p.wage_kzt % 7) * 1000 END AS base
+         COALESCE((SELECT c.old_wage_kzt FROM placement_wage_change c
+                   WHERE c.placement_id = p.id AND c.effective_on > m.month
+                   ORDER BY c.effective_on LIMIT 1), p.wage_kzt) AS base
   FROM placement p
   JOIN months m ON p.started_on <= m.month_end
                AND COALESCE(p.ended_on > m.month, 1 = 1)
@@ -96,7 +98,9 @@ paid AS MATERIALIZED (
   SELECT w.*,
          CASE WHEN w.full_month = 0 AND w.h % 10 = 0 AND w.presence > 2 THEN w.presence - 2
               ELSE w.presence END AS days_worked,
-         CASE WHEN w.full_month = 1 AND w.h2 < 4 THEN w.min_wage * (85 + w.h % 14) / 100
+         CASE WHEN w.full_month = 1 AND w.h2 < 4
+                   AND w.base > w.min_wage * (85 + w.h % 14) / 100
+              THEN w.min_wage * (85 + w.h % 14) / 100
               WHEN w.full_month = 1 THEN w.base
               ELSE w.base * (CASE WHEN w.full_month = 0 AND w.h % 10 = 0 AND w.presence > 2
                                   THEN w.presence - 2 ELSE w.presence END) / w.work_days

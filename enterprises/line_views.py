@@ -13,6 +13,7 @@ from facilities.services import facility_choices
 from reference.codes import LINE_STATUSES
 from reference.services import occupation_choices, region_choices
 from web.errors import InputError
+from web.formatting import money
 from web.forms import apply_input_errors, flash_errors
 from web.pagination import paginate
 from web.query import page_number, query_choice, query_int, query_text, sort_order
@@ -91,7 +92,7 @@ def lines():
                                     .order_by(Facility.code)).all()
     return render_template("enterprises/lines.html", page=page, term=term, status=status,
                            facility_id=facility_id, occupation=occupation,
-                           facilities=facilities,
+                           facilities=facilities, floor=line_services.wage_floor(),
                            may_post=current_user.role in ("owner", "admin"))
 
 
@@ -103,7 +104,7 @@ def line_detail(line_id):
     may_change = current_user.role == "admin" or (
         current_user.role == "owner" and line.enterprise_id == current_user.enterprise_id)
     return render_template("enterprises/line_detail.html", line=line, may_change=may_change,
-                           status_form=LineStatusForm())
+                           status_form=LineStatusForm(), floor=line_services.wage_floor())
 
 
 def _render_line_form(form, line, status=200):
@@ -152,9 +153,10 @@ def line_edit(line_id):
         form.version_id.data = line.version_id
     fill_choices(form, line.enterprise)
     if form.validate_on_submit():
+        old_wage = line.wage_kzt
         try:
             line_services.save_line(line, line.enterprise, line_input(form),
-                                    expected_version=form.version_id.data)
+                                    expected_version=form.version_id.data, user=current_user)
             audit.record("update", entity="production_line", entity_id=line.id)
             db.session.commit()
         except InputError as error:
@@ -166,6 +168,9 @@ def line_edit(line_id):
             return _render_line_form(form, line, 409)
         else:
             flash(_("The line is saved."), "success")
+            if line.wage_kzt > old_wage:
+                flash(_("Workers of this line whose agreed wage was below %(wage)s now receive "
+                        "it from today.", wage=money(line.wage_kzt)), "info")
             return redirect(url_for("enterprises.line_detail", line_id=line_id))
     return _render_line_form(form, line)
 

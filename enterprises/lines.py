@@ -4,6 +4,7 @@ A line's places: ``ProductionLine.places_taken`` (kept by the database) and
 ``ProductionLine.free_places``. Changing the headcount takes the line's lock (``lock_line``),
 the same lock a placement takes.
 """
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ from web.formatting import money
 
 from .models import Enterprise, LineOccupation, ProductionLine
 from .services import require_approved
-from .signals import headcount_lowering, line_closing
+from .signals import headcount_lowering, line_closing, line_wage_raised
 
 SITE_KINDS = ("state_branch", "facility_service")
 
@@ -85,12 +86,42 @@ def lock_line(line_id):
         .execution_options(populate_existing=True)).first()
 
 
+class WageFloor(namedtuple("WageFloor", "year amount_kzt")):
+    """The minimum wage of a year (``amount_kzt`` None when none is set), as pages show it."""
+
+    def shortfall_kzt(self, line):
+        """Return the tenge a line's wage lacks to reach this minimum (0 when it does)."""
+        return line.wage_shortfall_kzt(self.amount_kzt)
+
+
+def wage_floor(on=None):
+    """Return the minimum wage in force on a day (today by default): lines are held to it."""
+    year = (on or today()).year
+    return WageFloor(year, minimum_wage(year))
+
+
 def wage_problem(wage_kzt, year):
-    """Return the translated refusal of a wage below the year's minimum, or None."""
+    """Return the translated refusal of a wage below the year's minimum, or None.
+
+    It names the year, the minimum wage and the missing amount, so the owner knows how far
+    to raise the wage.
+    """
     floor = minimum_wage(year)
     if floor is not None and wage_kzt is not None and wage_kzt < floor:
-        return _("The wage is below the %(year)s minimum wage of %(amount)s.", year=year,
-                 amount=money(floor))
+        return _("The wage is below the %(year)s minimum wage of %(amount)s by %(missing)s.",
+                 year=year, amount=money(floor), missing=money(floor - wage_kzt))
+    return None
+
+
+def opening_problem(line, year):
+    """Return the translated refusal to open a line paying below the year's minimum, or None."""
+    floor = minimum_wage(year)
+    missing = line.wage_shortfall_kzt(floor)
+    if missing:
+        return _("The line cannot open while its wage of %(wage)s is below the %(year)s "
+                 "minimum wage of %(amount)s: raise it by %(missing)s first.",
+                 wage=money(line.wage_kzt), year=year, amount=money(floor),
+                 missing=money(missing))
     return None
 
 
@@ -135,8 +166,13 @@ def _check_occupations(rows, errors):
     return chosen
 
 
-def save_line(line, enterprise, data, publish=False, expected_version=None):
-    """Create (line None) or change a line after checking every field; return the line."""
+def save_line(line, enterprise, data, publish=False, expected_version=None, user=None):
+    """Create (line None) or change a line after checking every field; return the line.
+
+    The wage is held to this year's minimum wage, whenever the line opened (a line's wage for
+    a full month is never below the minimum wage of that month's year). Raising the wage of a
+    line raises its workers' agreed wages with it (``line_wage_raised``, by ``user``).
+    """
     require_approved(enterprise)
     if line is not None:
         version = line.version_id
@@ -150,7 +186,7 @@ def save_line(line, enterprise, data, publish=False, expected_version=None):
     status = line.status if line is not None else ("open" if publish else "draft")
     opened_on = line.opened_on if line is not None and line.opened_on else (
         today() if status == "open" else None)
-    problem = wage_problem(data.wage_kzt, (opened_on or today()).year)
+    problem = wage_problem(data.wage_kzt, today().year)
     if problem:
         errors["wage_kzt"] = problem
     if line is not None:
@@ -174,6 +210,10 @@ def save_line(line, enterprise, data, publish=False, expected_version=None):
         headcount_lowering.send(line, headcount=data.headcount)
     line.headcount = data.headcount
     line.hours_per_week = data.hours_per_week
+    if line.id is not None and data.wage_kzt > line.wage_kzt:
+        # Under the line's lock: the agreed wages of its workers follow the raise.
+        line_wage_raised.send(line, old_kzt=line.wage_kzt, new_kzt=data.wage_kzt, on=today(),
+                              user=user)
     line.wage_kzt = data.wage_kzt
     line.min_months_left = data.min_months_left
     line.involves_minors = bool(data.involves_minors)
@@ -190,14 +230,14 @@ def save_line(line, enterprise, data, publish=False, expected_version=None):
 
 
 def open_line(line):
-    """Open a draft or reopen a paused line; a draft opens today, at this year's wage floor."""
+    """Open a draft or reopen a paused line, at this year's wage floor; a draft opens today."""
     require_approved(line.enterprise)
     if line.status not in ("draft", "paused"):
         raise InputError({"action": _("Only a draft or paused line can be opened.")})
+    problem = opening_problem(line, today().year)
+    if problem:
+        raise InputError({"action": problem})
     if line.status == "draft":
-        problem = wage_problem(line.wage_kzt, today().year)
-        if problem:
-            raise InputError({"action": problem})
         line.opened_on = today()
     line.status = "open"
     db.session.flush()

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        SmallInteger, String, Text, text)
+                        SmallInteger, String, Text, and_, case, text)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,7 +10,7 @@ from extensions import db
 from facilities.models import Facility, Lease
 from reference.codes import (ENTERPRISE_KINDS, ENTERPRISE_STATUSES, LINE_STATUSES, SKILL_LEVELS,
                              sql_in)
-from reference.models import Occupation, Region
+from reference.models import MinimumWage, Occupation, Region
 from timeutil import utcnow
 
 STATE_PARENTS = {"enbek": "«Еңбек»", "enbek_oskemen": "«Еңбек-Өскемен»"}
@@ -105,6 +105,30 @@ class ProductionLine(db.Model):
     def free_places(self):
         """Places no placement holds: the headcount minus the places taken."""
         return self.headcount - self.places_taken
+
+    @classmethod
+    def below_minimum_wage(cls, year):
+        """SQL: the line is not closed and pays less than the minimum wage of ``year``.
+
+        The one home of DESIGN.md section 4's rule: such a line is flagged wherever lines are
+        listed, takes no new placement and cannot be reopened until its wage is raised.
+        ``wage_shortfall_kzt`` says the same of a line already loaded.
+        """
+        return and_(cls.status != "closed", cls.wage_kzt < MinimumWage.of(year))
+
+    @classmethod
+    def wage_shortfall(cls, year):
+        """SQL: the tenge a flagged line's wage lacks to reach the minimum wage of ``year``
+        (0 for a line not flagged)."""
+        return case((cls.below_minimum_wage(year), MinimumWage.of(year) - cls.wage_kzt),
+                    else_=0)
+
+    def wage_shortfall_kzt(self, minimum_kzt):
+        """Return the tenge the wage lacks to reach ``minimum_kzt`` (0 when it does or the
+        line is closed): ``below_minimum_wage`` for a loaded line and a known minimum."""
+        if self.status == "closed" or not minimum_kzt or self.wage_kzt >= minimum_kzt:
+            return 0
+        return minimum_kzt - self.wage_kzt
 
     @property
     def label(self):

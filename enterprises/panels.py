@@ -5,7 +5,7 @@ from extensions import db
 from facilities.leases import leases_query
 from facilities.models import Lease
 
-from .lines import lines_query
+from .lines import lines_query, wage_floor
 from .models import Enterprise, ProductionLine
 
 PANEL_ROWS = 10
@@ -26,7 +26,7 @@ def enterprise_panel(user, lines_clause, leases_clause):
                                      else ("open", "paused"))
     lines = db.session.scalars(lines_query(lines_clause).where(live)
                                .order_by(ProductionLine.id.desc()).limit(PANEL_ROWS)).all()
-    panel = {"lines": lines}
+    panel = {"lines": lines, "floor": wage_floor()}
     if user.role == "owner":
         panel["enterprise"] = db.session.get(Enterprise, user.enterprise_id)
         panel["leases"] = db.session.scalars(

@@ -13,3 +13,8 @@ line_closing = _signals.signal("line-closing")
 #: A line's headcount is about to drop to ``headcount`` (the caller holds the line's lock and
 #: has checked that the places taken fit); receivers move places beyond it onto free ones.
 headcount_lowering = _signals.signal("headcount-lowering")
+
+#: A line's wage is rising from ``old_kzt`` to ``new_kzt`` on ``on``, by ``user`` (the caller
+#: holds the line's lock); receivers raise what follows the line's wage and return how many
+#: placements they changed.
+line_wage_raised = _signals.signal("line-wage-raised")

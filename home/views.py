@@ -10,7 +10,7 @@ from enterprises.panels import enterprise_panel
 from extensions import db
 from facilities.models import Lease
 from marketplace import services as marketplace
-from marketplace.models import CandidateRequest
+from marketplace.models import CandidateRequest, Placement
 from reports.services import home_figures
 from timeutil import today
 
@@ -18,12 +18,18 @@ from .blueprint import bp
 
 
 def marketplace_panel(user):
-    """Return the marketplace figures of an inspector's or owner's home panel."""
+    """Return the marketplace figures of the user's home panel: requests, vacancies and wages
+    for inspectors and owners, and for everyone the lines and placements in scope paying
+    below this year's minimum wage."""
     if user.role == "inspector":
-        return marketplace.inspector_panel(user.facility, visible(CandidateRequest))
-    if user.role == "owner":
-        return marketplace.owner_panel(user.enterprise_id, today())
-    return None
+        panel = marketplace.inspector_panel(user.facility, visible(CandidateRequest))
+    elif user.role == "owner":
+        panel = marketplace.owner_panel(user.enterprise_id, today())
+    else:
+        panel = {}
+    panel["below_minimum"] = marketplace.below_minimum_counts(
+        today().year, visible(ProductionLine), visible(Placement))
+    return panel
 
 
 @bp.route("/")

@@ -16,13 +16,13 @@ from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from enterprises.models import LineOccupation, ProductionLine
 from extensions import db
 from inmates.models import Person, Skill
-from timeutil import add_months, months_between
+from timeutil import add_months, months_between, today
 
 from . import scoring
 from .matching import minimum_security_in, rule_clauses
 from .placements import PlacementConflict, start_placement
 
-Vacancy = namedtuple("Vacancy", "line_id title enterprise_id headcount active vacant")
+Vacancy = namedtuple("Vacancy", "line_id title enterprise_id headcount active missing_kzt vacant")
 Outcome = namedtuple("Outcome", "full_name line_title ok message placement_id")
 Proposal = namedtuple("Proposal", "person_id file_number full_name line_id line_title score reasons")
 
@@ -41,11 +41,14 @@ def lines_open_to(facility):
     return and_(ProductionLine.status == "open", here)
 
 
-def vacancies(facility):
-    """Return the open lines of a facility with headcount, places taken and free places."""
+def vacancies(facility, on=None):
+    """Return the open lines of a facility with headcount, places taken, the tenge their wage
+    lacks to reach the minimum wage of ``on``'s year (today's by default) and free places."""
+    year = (on or today()).year
     rows = db.session.execute(
         select(ProductionLine.id, ProductionLine.title, ProductionLine.enterprise_id,
-               ProductionLine.headcount, ProductionLine.places_taken)
+               ProductionLine.headcount, ProductionLine.places_taken,
+               ProductionLine.wage_shortfall(year))
         .where(lines_open_to(facility))
         .order_by(ProductionLine.id)).all()
     return [Vacancy(*row, vacant=max(row[3] - row[4], 0)) for row in rows]
@@ -115,7 +118,8 @@ def assign(gains, capacities):
 
 def proposals(facility, on):
     """Propose the optimal assignment of the facility's idle eligible people to its vacancies."""
-    open_lines = [v for v in vacancies(facility) if v.vacant > 0]
+    # A line below the minimum wage takes no new placement: nobody is proposed for it.
+    open_lines = [v for v in vacancies(facility, on) if v.vacant > 0 and not v.missing_kzt]
     if not open_lines:
         return []
     lines = db.session.scalars(select(ProductionLine).where(

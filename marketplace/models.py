@@ -2,13 +2,14 @@
 from datetime import date, datetime
 
 from sqlalchemy import (DDL, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        SmallInteger, String, Text, UniqueConstraint, event, text)
+                        SmallInteger, String, Text, UniqueConstraint, and_, event, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enterprises.models import ProductionLine
 from extensions import db
 from inmates.models import Person
 from reference.codes import END_REASONS, sql_in
+from reference.models import MinimumWage
 from timeutil import covers, utcnow
 
 # A placement holds its place and its person until it ends (Placement.holds_place).
@@ -69,6 +70,46 @@ class Placement(db.Model):
     def active_on(cls, day):
         """SQL: the person works on this placement on ``day``."""
         return covers(cls.started_on, cls.ended_on, day)
+
+    @classmethod
+    def below_minimum_wage(cls, year):
+        """SQL: the placement holds its place at an agreed wage below the minimum wage of
+        ``year`` (``wage_shortfall_kzt`` says the same of a loaded placement)."""
+        return and_(cls.holds_place(), cls.wage_kzt < MinimumWage.of(year))
+
+    def wage_shortfall_kzt(self, minimum_kzt):
+        """Return the tenge the agreed wage lacks to reach ``minimum_kzt`` (0 when it does or
+        the placement has ended)."""
+        if self.ended_on is not None or not minimum_kzt or self.wage_kzt >= minimum_kzt:
+            return 0
+        return minimum_kzt - self.wage_kzt
+
+
+class PlacementWageChange(db.Model):
+    """A change of a placement's agreed monthly wage, from ``effective_on``.
+
+    ``Placement.wage_kzt`` is the wage agreed now; these rows keep every earlier one, so the
+    wage agreed on any day can be told (``placements.agreed_wages_on``). Never deleted.
+    """
+
+    __tablename__ = "placement_wage_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"))
+    old_wage_kzt: Mapped[int] = mapped_column(Integer)
+    new_wage_kzt: Mapped[int] = mapped_column(Integer)
+    effective_on: Mapped[date] = mapped_column(Date)
+    # None when the system made the change (the demo data's yearly raises).
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    placement: Mapped[Placement] = relationship()
+    changed_by = relationship("User")
+
+    __table_args__ = (
+        CheckConstraint("old_wage_kzt > 0 AND new_wage_kzt > 0", name="wages_positive"),
+        CheckConstraint("old_wage_kzt <> new_wage_kzt", name="wage_changes"),
+        Index("ix_placement_wage_change_placement", "placement_id", "effective_on"),
+    )
 
 
 class CandidateRequest(db.Model):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from accounts import audit
 from accounts.permissions import get_or_404, roles, visible
+from enterprises.lines import wage_floor
 from enterprises.models import ProductionLine
 from extensions import db
 from facilities.models import Facility
@@ -21,7 +22,8 @@ from . import services, wages
 from .blueprint import bp
 from .forms import EndForm, TransferForm
 from .models import Placement
-from .placements import PlacementConflict, end_placement, placements_of, start_placement
+from .placements import (PlacementConflict, end_placement, placements_of, start_placement,
+                         wage_changes_of)
 
 
 def _back(placement):
@@ -97,11 +99,12 @@ def person_history(person_id):
     if active is not None:
         transfer.line_id.choices = transfer_choices(active)
     records = wages.records_with_flags([p.id for p in history])
+    changes = wage_changes_of([p.id for p in history])
     audit.record("view", entity="person", entity_id=person.id, detail="placements")
     db.session.commit()
     return render_template("marketplace/person_history.html", person=person, history=history,
                            active=active, end_form=EndForm(formdata=None),
-                           transfer_form=transfer, records=records)
+                           transfer_form=transfer, records=records, changes=changes)
 
 
 @bp.route("/lines/<int:line_id>/placements")
@@ -134,8 +137,9 @@ def fill():
         results = _accept_proposals(facility)
     on = today()
     return render_template("marketplace/fill.html", facility=facility, results=results,
-                           vacancies=filling.vacancies(facility),
-                           proposals=filling.proposals(facility, on), facilities=None)
+                           vacancies=filling.vacancies(facility, on),
+                           proposals=filling.proposals(facility, on), facilities=None,
+                           floor=wage_floor(on))
 
 
 def _accept_proposals(facility):
@@ -165,4 +169,5 @@ def workers():
     latest = {}
     for record, below in wages.records_with_flags([row[0].id for row in page.items]):
         latest.setdefault(record.placement_id, (record, below))
-    return render_template("marketplace/workers.html", page=page, latest=latest)
+    return render_template("marketplace/workers.html", page=page, latest=latest,
+                           floor=wage_floor())

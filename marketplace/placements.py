@@ -5,15 +5,18 @@ the same transaction as the change that causes them; the view commits once.
 """
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from enterprises.lines import lock_line
 from extensions import db
+from reference.services import minimum_wage
+from timeutil import today, utcnow
+from web.formatting import money
 
 from . import matching
-from .models import Placement
+from .models import Placement, PlacementWageChange
 
 
 def end_placement(placement, ended_on, reason):
@@ -86,16 +89,44 @@ def renumber_places(line, headcount):
     db.session.flush()
 
 
+def wage_refusal(line, wage_kzt, started_on):
+    """Return why a placement at ``wage_kzt`` cannot start on a line, or None.
+
+    A line paying below this year's minimum wage takes no new placement until raised
+    (``ProductionLine.below_minimum_wage``), and an agreed wage is never below the minimum
+    wage of the year the placement starts in.
+    """
+    year = today().year
+    floor_now = minimum_wage(year)
+    missing = line.wage_shortfall_kzt(floor_now)
+    if missing:
+        return _("This line pays %(wage)s a month, below the %(year)s minimum wage of "
+                 "%(amount)s: its wage must rise by %(missing)s before anyone is placed on it.",
+                 wage=money(line.wage_kzt), year=year, amount=money(floor_now),
+                 missing=money(missing))
+    floor = minimum_wage(started_on.year)
+    if floor and wage_kzt < floor:
+        return _("The agreed wage of %(wage)s is below the %(year)s minimum wage of "
+                 "%(amount)s by %(missing)s.", wage=money(wage_kzt), year=started_on.year,
+                 amount=money(floor), missing=money(floor - wage_kzt))
+    return None
+
+
 def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=False):
     """Place a person on a line safely under concurrent requests; return the new placement.
 
-    Locks the line, checks the hard rules again, takes the lowest free slot and inserts in a
+    Locks the line, refuses a wage below the minimum (``wage_refusal``), checks the hard
+    rules again, takes the lowest free slot and inserts in a
     savepoint; with ``transfer`` the person's current placement ends on the same day in the
     same savepoint. Raises PlacementConflict instead of half-saving anything.
     """
     line = lock_line(line_id)
     if line is None or line.status != "open":
         raise PlacementConflict(_("This line is not open for placements."))
+    wage_kzt = wage_kzt or line.wage_kzt
+    problem = wage_refusal(line, wage_kzt, started_on)
+    if problem:
+        raise PlacementConflict(problem, ["minimum_wage"])
     failed = matching.failed_rules(person_id, line, started_on, transfer=transfer)
     if failed:
         raise PlacementConflict(LazyString(lambda: gettext(
@@ -109,7 +140,7 @@ def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=Fals
             if slot is None:
                 raise PlacementConflict(_("All places on this line are taken."))
             placement = Placement(person_id=person_id, line_id=line.id, slot=slot,
-                                  started_on=started_on, wage_kzt=wage_kzt or line.wage_kzt)
+                                  started_on=started_on, wage_kzt=wage_kzt)
             db.session.add(placement)
     except IntegrityError as error:
         raise PlacementConflict(
@@ -128,3 +159,55 @@ def placements_of(person_id=None, line_id=None, scope=None):
     if scope is not None:
         query = query.where(scope)
     return db.session.scalars(query.order_by(Placement.started_on.desc(), Placement.id.desc())).all()
+
+
+def follow_line_raise(line, new_kzt, on, user=None):
+    """Raise to ``new_kzt`` the agreed wage of the line's placements holding places below it,
+    from ``on`` (or their start, if later); record each change; return how many changed.
+
+    Workers paid below the line's new wage get it; a worker whose agreed wage is already at
+    or above it keeps theirs. Two set-based statements: the history rows, then the wages.
+    """
+    below = (Placement.line_id == line.id, Placement.holds_place(), Placement.wage_kzt < new_kzt)
+    latest = (func.max(Placement.started_on, on)
+              if db.session.get_bind().dialect.name == "sqlite"
+              else func.greatest(Placement.started_on, on))
+    db.session.execute(insert(PlacementWageChange).from_select(
+        ["placement_id", "old_wage_kzt", "new_wage_kzt", "effective_on", "changed_by_id",
+         "changed_at"],
+        select(Placement.id, Placement.wage_kzt, literal(new_kzt), latest,
+               literal(user.id if user is not None else None, db.Integer),
+               literal(utcnow(), db.DateTime)).where(*below)))
+    result = db.session.execute(update(Placement).where(*below).values(wage_kzt=new_kzt)
+                                .execution_options(synchronize_session="fetch"))
+    db.session.flush()
+    return result.rowcount
+
+
+def agreed_wages_on(placements, day):
+    """Return {placement id: the wage agreed on ``day``} for loaded placements, in one query.
+
+    A change effective after ``day`` tells the wage before it (its old wage); without one the
+    placement's present wage holds.
+    """
+    wages = {p.id: p.wage_kzt for p in placements}
+    rows = db.session.execute(
+        select(PlacementWageChange.placement_id, PlacementWageChange.old_wage_kzt)
+        .where(PlacementWageChange.placement_id.in_(list(wages)),
+               PlacementWageChange.effective_on > day)
+        .order_by(PlacementWageChange.placement_id, PlacementWageChange.effective_on.desc(),
+                  PlacementWageChange.id.desc())).all()
+    for placement_id, old in rows:  # the earliest change after the day comes last and wins
+        wages[placement_id] = old
+    return wages
+
+
+def wage_changes_of(placement_ids):
+    """Return the agreed-wage changes of some placements, newest first, with who made them."""
+    if not placement_ids:
+        return []
+    return db.session.scalars(
+        select(PlacementWageChange).where(PlacementWageChange.placement_id.in_(placement_ids))
+        .options(joinedload(PlacementWageChange.changed_by),
+                 joinedload(PlacementWageChange.placement).joinedload(Placement.line))
+        .order_by(PlacementWageChange.effective_on.desc(), PlacementWageChange.id.desc())).all()

@@ -4,15 +4,16 @@ import hmac
 
 from flask import current_app
 from flask_babel import lazy_gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from enterprises.models import ProductionLine
+from enterprises.models import Enterprise, ProductionLine
 from extensions import db
 from inmates.models import Person
 from inmates.services import pseudonymous_profile
-from timeutil import month_start, utcnow
+from reference.models import MinimumWage
+from timeutil import month_start, today, utcnow
 
 from . import matching
 from .fill import vacancy_count
@@ -89,11 +90,14 @@ def requests_query(visible_clause, status=None):
     return query
 
 
-def workers_query(enterprise_id=None):
+def workers_query(enterprise_id=None, year=None):
     """Return a select of the placements holding places (with person and line) of an
-    enterprise's lines: its workers now, and those about to start."""
+    enterprise's lines: its workers now, and those about to start; with the tenge the line's
+    wage lacks to reach the minimum wage of ``year`` (this year by default)."""
+    year = year or today().year
     query = (select(Placement, Person.last_name, Person.first_name, Person.patronymic,
-                    Person.file_number, ProductionLine.title)
+                    Person.file_number, ProductionLine.title,
+                    ProductionLine.wage_shortfall(year).label("line_missing_kzt"))
              .join(Person, Person.id == Placement.person_id)
              .join(ProductionLine, ProductionLine.id == Placement.line_id)
              .where(Placement.holds_place()))
@@ -126,3 +130,39 @@ def owner_panel(enterprise_id, on):
     to_enter = db.session.scalar(select(func.count(Placement.id)).where(
         Placement.line_id.in_(lines), active_in_month(month), Placement.id.not_in(entered)))
     return {"workers": workers, "pending": pending, "wages_to_enter": to_enter}
+
+
+def lines_below_minimum(lines_clause, year):
+    """Return a select of (line, missing tenge) for the lines in scope below the minimum wage
+    of ``year``, largest shortfall first, with enterprise, site and region loaded."""
+    missing = ProductionLine.wage_shortfall(year).label("missing_kzt")
+    return (select(ProductionLine, missing)
+            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
+            .where(lines_clause, ProductionLine.below_minimum_wage(year))
+            .options(joinedload(ProductionLine.enterprise), joinedload(ProductionLine.facility),
+                     joinedload(ProductionLine.region))
+            .order_by(missing.desc(), ProductionLine.title, ProductionLine.id))
+
+
+def placements_below_minimum(placements_clause, year):
+    """Return a select of (placement, name parts, file number, line title, missing tenge) for
+    the placements in scope holding places at an agreed wage below the minimum wage of
+    ``year``."""
+    missing = (MinimumWage.of(year) - Placement.wage_kzt).label("missing_kzt")
+    return (select(Placement, Person.last_name, Person.first_name, Person.patronymic,
+                   Person.file_number, ProductionLine.title, missing)
+            .join(Person, Person.id == Placement.person_id)
+            .join(ProductionLine, ProductionLine.id == Placement.line_id)
+            .where(placements_clause, Placement.below_minimum_wage(year))
+            .order_by(ProductionLine.title, Person.last_name, Person.first_name, Placement.id))
+
+
+def below_minimum_counts(year, lines_clause=None, placements_clause=None):
+    """Return {"lines": n, "placements": m} below the minimum wage of ``year`` in a scope
+    (everything by default)."""
+    lines = db.session.scalar(select(func.count(ProductionLine.id)).where(
+        true() if lines_clause is None else lines_clause, ProductionLine.below_minimum_wage(year)))
+    placements = db.session.scalar(select(func.count(Placement.id)).where(
+        true() if placements_clause is None else placements_clause,
+        Placement.below_minimum_wage(year)))
+    return {"lines": lines, "placements": placements}

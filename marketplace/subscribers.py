@@ -7,12 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from enterprises.models import ProductionLine
-from enterprises.signals import headcount_lowering, line_closing
+from enterprises.signals import headcount_lowering, line_closing, line_wage_raised
 from extensions import db
 from inmates.signals import person_leaving, person_page
+from reference.signals import minimum_wage_set
 
 from .models import Placement
-from .placements import end_active_placement_of, end_line_placements, renumber_places
+from .placements import (end_active_placement_of, end_line_placements, follow_line_raise,
+                         renumber_places)
+from .services import below_minimum_counts
 
 
 @person_leaving.connect
@@ -31,6 +34,18 @@ def end_placements_of_closing_line(line, ended_on, reason):
 def move_places_within_headcount(line, headcount):
     """Move placements holding places beyond a lower headcount onto free places within it."""
     renumber_places(line, headcount)
+
+
+@line_wage_raised.connect
+def raise_agreed_wages_with_the_line(line, old_kzt, new_kzt, on, user):
+    """Raise the agreed wages below a line's new wage to it; return how many changed."""
+    return follow_line_raise(line, new_kzt, on, user)
+
+
+@minimum_wage_set.connect
+def count_left_below_the_minimum(year, amount_kzt):
+    """Count the lines and active placements the year's minimum wage leaves below it."""
+    return below_minimum_counts(year)
 
 
 @person_page.connect

@@ -1,31 +1,35 @@
-"""Routes of the marketplace: candidates, requests and sites."""
+"""Routes of the marketplace: candidates, requests, sites and pay below the minimum wage."""
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from accounts import audit
-from accounts.permissions import get_or_404, roles, visible
+from accounts.permissions import ALL_ROLES, get_or_404, roles, visible
+from enterprises.lines import wage_floor
 from enterprises.models import ProductionLine
 from extensions import db
 from inmates.models import Person
 from inmates.services import pseudonym
-from reference.services import region_choices
+from reference.services import minimum_wage, region_choices
 from timeutil import today
 from web.errors import conflict
 from web.forms import flash_errors
 from web.pagination import paginate
-from web.query import page_number
+from web.query import page_number, query_int
 
 from . import matching, services
 from .blueprint import bp
 from .forms import DecideForm, PlaceForm, RequestForm, SitesForm
-from .models import CandidateRequest
+from .models import CandidateRequest, Placement
 from .placements import PlacementConflict, start_placement
 from .sites import find_sites
 
 OWNER_CANDIDATES_SHOWN = 50
 INSPECTOR_CANDIDATES_SHOWN = 200
+BELOW_MINIMUM_SHOWN = 500
 
 
 @bp.route("/lines/<int:line_id>/candidates")
@@ -45,7 +49,7 @@ def candidates(line_id):
     db.session.commit()
     return render_template("marketplace/candidates.html", line=line,
                            candidates=ranked[:INSPECTOR_CANDIDATES_SHOWN], total=len(ranked),
-                           pool=pool, excluded=excluded, transfer=transfer,
+                           pool=pool, excluded=excluded, transfer=transfer, floor=wage_floor(),
                            form=PlaceForm(formdata=None, mode="transfer" if transfer else ""))
 
 
@@ -59,7 +63,8 @@ def _owner_candidates(line, on):
              "reasons": c.reasons, "profile": profiles[c.person_id],
              "asked": c.person_id in asked} for c in ranked]
     return render_template("marketplace/candidates_owner.html", line=line, rows=rows,
-                           pool=pool, excluded=excluded, form=RequestForm(formdata=None))
+                           pool=pool, excluded=excluded, form=RequestForm(formdata=None),
+                           floor=wage_floor())
 
 
 @bp.route("/lines/<int:line_id>/place", methods=["POST"])
@@ -163,3 +168,27 @@ def sites():
         results = find_sites(form.codes(), form.area_m2.data, form.kind.data,
                              region_id=form.region_id.data or None)
     return render_template("marketplace/sites.html", form=form, results=results)
+
+
+@bp.route("/below-minimum-wage")
+@roles(*ALL_ROLES)
+def below_minimum():
+    """List the lines and active placements in scope paying below a year's minimum wage.
+
+    This year by default; a later year whose minimum wage is already set may be asked for
+    (``?year=``), so owners can raise wages before a new minimum wage comes into force.
+    """
+    this_year = today().year
+    year = query_int("year")
+    if year is None or year < this_year or minimum_wage(year) is None:
+        year = this_year
+    lines = db.session.execute(services.lines_below_minimum(visible(ProductionLine), year)
+                               .limit(BELOW_MINIMUM_SHOWN)).all()
+    placements = db.session.execute(services.placements_below_minimum(visible(Placement), year)
+                                    .limit(BELOW_MINIMUM_SHOWN)).all()
+    counts = services.below_minimum_counts(year, visible(ProductionLine), visible(Placement))
+    later = [y for y in (this_year + 1,) if y != year and minimum_wage(y) is not None]
+    return render_template("marketplace/below_minimum.html", floor=wage_floor(date(year, 1, 1)),
+                           lines=lines, placements=placements, counts=counts,
+                           this_year=this_year, later=later,
+                           may_see_people=current_user.role != "analyst")

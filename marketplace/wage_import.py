@@ -4,6 +4,10 @@ Same rules as the roster import (DESIGN.md section 9): headers in the user's lan
 size and row caps checked before parsing, formulas refused, a preview listing every bad row
 with its reason, then all rows or none. Checked rows travel to the confirmation signed, so
 the second request saves exactly what the preview showed.
+
+As in the grid, a row left blank (nothing but the template's pre-filled values, and no
+answer to "norm met") is not entered yet: it is skipped and the preview lists it as skipped;
+so is a row repeating a record already saved.
 """
 import io
 from collections import namedtuple
@@ -23,7 +27,10 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 PAYLOAD_MAX_AGE = 3600  # seconds between preview and confirmation
 
-ImportResult = namedtuple("ImportResult", "ok rows errors")
+ImportResult = namedtuple("ImportResult", "ok rows errors skipped")
+Skipped = namedtuple("Skipped", "number file_number reason")
+NOT_ENTERED = _l("not entered yet")
+UNCHANGED = _l("same as the saved record")
 
 
 def _sheet_row(row):
@@ -31,6 +38,8 @@ def _sheet_row(row):
     if row.record is not None:
         values.update({f: getattr(row.record, f) for f in wages.FIELDS})
         values["norm_met"] = 1 if row.record.norm_met else 0
+    else:
+        values.update(row.prefill)
     return values
 
 
@@ -60,22 +69,22 @@ def check_upload(storage, line, month, scope=None):
         table = read_table(storage.read(MAX_BYTES + 1), storage.filename, COLUMNS,
                            max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     except TableError as error:
-        return ImportResult(False, [], [(None, error.message)])
+        return ImportResult(False, [], [(None, error.message)], [])
     return check_rows(table, line, month, scope)
 
 
 def check_rows(rows, line, month, scope=None):
-    """Check tabular rows against the line's placements of the month and the wage rules."""
-    placements = {row.file_number.casefold(): row.placement
-                  for row in wages.grid(line.id, month, scope)}
-    good, errors, seen = [], [], set()
+    """Check tabular rows against the line's placements of the month and the wage rules;
+    rows left blank or repeating a saved record are skipped."""
+    placements = {row.file_number.casefold(): row for row in wages.grid(line.id, month, scope)}
+    good, errors, seen, skipped = [], [], set(), []
     for row in rows:
         if row.errors:
             errors.extend((row.number, message) for message in row.errors)
             continue
         key = str(row.values["file_number"] or "").strip().casefold()
-        placement = placements.get(key)
-        if placement is None:
+        worker = placements.get(key)
+        if worker is None:
             errors.append((row.number, _l("No worker with this file number on this line in "
                                           "this month.")))
             continue
@@ -83,14 +92,21 @@ def check_rows(rows, line, month, scope=None):
             errors.append((row.number, _l("This file number appears twice.")))
             continue
         seen.add(key)
-        clean, problems = wages.validate(row.values)
+        if worker.record is None and wages.not_entered(row.values, worker.prefill):
+            skipped.append(Skipped(row.number, worker.file_number, NOT_ENTERED))
+            continue
+        if worker.record is not None and wages.unchanged(row.values, worker.record):
+            skipped.append(Skipped(row.number, worker.file_number, UNCHANGED))
+            continue
+        clean, problems = wages.validate(row.values, worker.placement, month)
         if problems:
             errors.extend((row.number, f"{wages.LABELS[f]}: {m}") for f, m in problems.items())
             continue
-        good.append({"placement_id": placement.id, **clean})
+        good.append({"placement_id": worker.placement.id, **clean})
     if not good and not errors:
-        errors.append((None, _l("The file has no data rows.")))
-    return ImportResult(not errors, good, errors)
+        errors.append((None, _l("No row has figures to import.") if skipped
+                       else _l("The file has no data rows.")))
+    return ImportResult(not errors, good, errors, skipped)
 
 
 def _serializer():
@@ -119,8 +135,9 @@ def save_all(rows, line, month, user, scope=None):
     problems = []
     for values in rows:
         row = placements.get(values.get("placement_id"))
-        clean, errors = wages.validate(values)
-        if row is None or errors:
+        clean, errors = (wages.validate(values, row.placement, month) if row is not None
+                         else ({}, {"placement_id": True}))
+        if errors:
             problems.append(_l("The line's workers changed since the check. Upload the file "
                                "again."))
             break

@@ -9,8 +9,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from accounts import audit
 from accounts.permissions import get_or_404, roles, visible
+from enterprises.lines import wage_floor
 from enterprises.models import ProductionLine
 from extensions import db
+from reference.services import minimum_wage
 from timeutil import today
 from web.pagination import paginate
 from web.query import page_number
@@ -32,15 +34,15 @@ def _month():
 def wages_index():
     """List the lines with placements in a month and how far their wages are entered."""
     month = _month()
-    page = paginate(wages.month_summary(visible(ProductionLine), visible(Placement), month),
-                    page_number(), scalars=False)
-    return render_template("marketplace/wages.html", page=page, month=month)
-
+    floor = wage_floor()
+    page = paginate(wages.month_summary(visible(ProductionLine), visible(Placement), month,
+                                        floor.year), page_number(), scalars=False)
+    return render_template("marketplace/wages.html", page=page, month=month, floor=floor)
 
 
 def _grid_context(line, month, values=None, errors=None):
     rows = wages.grid(line.id, month, visible(Placement))
-    minimum = wages.minimum_wage(month.year)
+    minimum = minimum_wage(month.year)
     flags = {}
     for row in rows:
         posted = (values or {}).get(row.placement.id)
@@ -52,28 +54,47 @@ def _grid_context(line, month, values=None, errors=None):
         flags[row.placement.id] = wages.below_minimum(current, row.placement, month, minimum)
     return {"line": line, "month": month, "rows": rows, "values": values or {},
             "errors": errors or {}, "flags": flags, "minimum": minimum,
-            "fields": wages.FIELDS, "labels": wages.LABELS,
+            "entered": sum(1 for row in rows if row.record is not None),
+            "floor": wage_floor(), "fields": wages.FIELDS, "labels": wages.LABELS,
             "import_form": WageImportForm(formdata=None)}
+
+
+def _posted_rows(rows, month):
+    """Read the grid's rows from the form: {placement id: raw values} of the rows to save
+    (left blank: not entered yet; repeating the saved record: kept as it is) and their
+    errors."""
+    values, errors, clean = {}, {}, {}
+    for row in rows:
+        raw = {f: request.form.get(f"{f}-{row.placement.id}", "") for f in wages.FIELDS}
+        if row.record is None and wages.not_entered(raw, row.prefill):
+            continue  # not entered yet: the month is completed on a later visit
+        if row.record is not None and wages.unchanged(raw, row.record):
+            continue  # kept as saved, with its review
+        values[row.placement.id] = raw
+        if row.record is not None and wages.not_entered(raw, {}):
+            errors[row.placement.id] = {"month": _(
+                "This month is already saved: correct its figures rather than empty them.")}
+            continue
+        clean[row.placement.id], row_errors = wages.validate(raw, row.placement, month)
+        if row_errors:
+            errors[row.placement.id] = row_errors
+    return values, errors, clean
 
 
 @bp.route("/lines/<int:line_id>/wages", methods=["GET", "POST"])
 @roles(*WAGE_ROLES)
 def wage_grid(line_id):
-    """Enter or correct a line's wages for a month, one row per placement active in it."""
+    """Enter or correct a line's wages for a month, one row per placement active in it.
+
+    Rows left blank are not entered yet and are skipped, so a month can be completed over
+    several visits; a bad row saves nothing and is marked in red.
+    """
     line = get_or_404(ProductionLine, line_id)
     month = _month()
     if request.method == "GET":
         return render_template("marketplace/wage_grid.html", **_grid_context(line, month))
     rows = wages.grid(line.id, month, visible(Placement))
-    values, errors, clean = {}, {}, {}
-    for row in rows:
-        raw = {f: request.form.get(f"{f}-{row.placement.id}", "") for f in wages.FIELDS}
-        if row.record is None and not any(str(v).strip() for v in raw.values()):
-            continue  # a row left blank is simply not entered yet
-        values[row.placement.id] = raw
-        clean[row.placement.id], row_errors = wages.validate(raw)
-        if row_errors:
-            errors[row.placement.id] = row_errors
+    values, errors, clean = _posted_rows(rows, month)
     if errors:
         flash(_("Nothing was saved: correct the rows marked in red."), "danger")
         return render_template("marketplace/wage_grid.html",

@@ -10,9 +10,17 @@ One home each, as SQL (Python mirrors for a record not saved yet sit beside them
 - paid below the minimum wage: a full-norm month whose accrued pay (before deductions) is
   under the minimum wage of the month's year. It is flagged wherever it appears, and the
   statistics count it.
+
+Wages are entered as the figures arrive: a row of the grid or of an import that is left
+blank (nothing but the pre-filled values, and no answer to "norm met") is "not entered yet"
+and skipped, so a month is completed over several visits. The grid pre-fills the month's
+norm hours (``norm_hours_of``) and, for a full month only, the wage agreed on the month's
+first day as accrued; a part month leaves accrued blank, because what it earns depends on the
+days actually worked, which only the inspector knows. "Norm met" is never guessed.
 """
+from calendar import monthrange
 from collections import namedtuple
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, and_, case, cast, extract, func, select, text, true
@@ -22,9 +30,11 @@ from extensions import db
 from inmates.models import Person
 from reference.models import MinimumWage
 from tabular import parse_bool, parse_int
-from timeutil import covers, month_end, month_start, overlaps, utcnow
+from timeutil import covers, month_end, month_start, overlaps, today, utcnow
+from web.errors import InputError
 
 from .models import Placement, WageRecord
+from .placements import agreed_wages_on
 
 DEDUCTIONS = ("upkeep", "alimony", "damages", "tax", "other")
 NUMBER_FIELDS = ("days_worked", "hours_worked", "norm_hours", "accrued_kzt",
@@ -44,10 +54,11 @@ LABELS = {
     "deduction_tax_kzt": _l("Tax, ₸"),
     "deduction_other_kzt": _l("Other deductions, ₸"),
     "credited_kzt": _l("Credited, ₸"),
+    "month": _l("Month"),
 }
 BELOW_MIN_LABEL = _l("Below the minimum wage")
 
-GridRow = namedtuple("GridRow", "placement full_name file_number record full_month")
+GridRow = namedtuple("GridRow", "placement full_name file_number record full_month prefill")
 
 
 def parse_month(value, default):
@@ -63,13 +74,21 @@ def _blank_as_none(value):
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def validate(raw):
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def validate(raw, placement=None, month=None):
     """Check one row of raw values; return (clean values, {field: message}).
 
-    Empty amounts count as 0; the balance is checked only when every number is valid.
+    Empty deductions count as 0; an empty "credited" is accrued minus deductions; "norm met"
+    must be answered. With ``placement`` and ``month``, the month must lie within the
+    placement and the days worked within the days it covers.
     """
     clean, errors = {}, {}
     for field in NUMBER_FIELDS:
+        if field == "credited_kzt" and _blank(raw.get(field)):
+            continue
         try:
             value = parse_int(_blank_as_none(raw.get(field))) or 0
         except ValueError:
@@ -81,17 +100,99 @@ def validate(raw):
             continue
         clean[field] = value
     try:
-        clean["norm_met"] = bool(parse_bool(_blank_as_none(raw.get("norm_met"))))
+        norm_met = parse_bool(_blank_as_none(raw.get("norm_met")))
     except ValueError:
         errors["norm_met"] = _l("Enter yes or no.")
-    if not errors:
+    else:
+        if norm_met is None:
+            errors["norm_met"] = _l("Say whether the norm was met.")
+        else:
+            clean["norm_met"] = norm_met
+    if placement is not None and month is not None:
+        covered = days_covered(placement, month)
+        if not covered:
+            errors["month"] = _l("The placement does not cover this month.")
+        elif clean.get("days_worked", 0) > covered:
+            errors["days_worked"] = _l("The placement covers %(days)s days of this month.",
+                                       days=covered)
+    money_ok = not any(f in errors for f in NUMBER_FIELDS)
+    if money_ok:
         deductions = sum(clean[f"deduction_{kind}_kzt"] for kind in DEDUCTIONS)
-        if clean["credited_kzt"] + deductions != clean["accrued_kzt"]:
+        if "credited_kzt" not in clean:
+            clean["credited_kzt"] = clean["accrued_kzt"] - deductions
+            if clean["credited_kzt"] < 0:
+                errors["credited_kzt"] = _l(
+                    "Deductions (%(deductions)s) are more than accrued (%(accrued)s).",
+                    deductions=deductions, accrued=clean["accrued_kzt"])
+        elif clean["credited_kzt"] + deductions != clean["accrued_kzt"]:
             errors["credited_kzt"] = _l(
                 "Credited (%(credited)s) plus deductions (%(deductions)s) must equal accrued "
                 "(%(accrued)s).", credited=clean["credited_kzt"], deductions=deductions,
                 accrued=clean["accrued_kzt"])
     return clean, errors
+
+
+def days_covered(placement, month):
+    """Return how many days of the month the placement covers (0: none)."""
+    first = max(placement.started_on, month)
+    last = month_end(month)
+    if placement.ended_on is not None:
+        last = min(last, placement.ended_on - timedelta(days=1))
+    return max((last - first).days + 1, 0)
+
+
+def month_problem(placement, month):
+    """Return why a wage record cannot be kept for this placement and month, or None."""
+    if not days_covered(placement, month):
+        return _l("The placement does not cover this month.")
+    return None
+
+
+def norm_hours_of(month, hours_per_week):
+    """Return the norm hours of a month for a line's working week: its weekdays (Monday to
+    Friday) times the hours of a working day.
+
+    Public holidays are not deducted: the reference data has no production calendar yet, so
+    the inspector corrects the pre-filled figure in a month with holidays.
+    """
+    days = monthrange(month.year, month.month)[1]
+    weekdays = sum(1 for n in range(days) if (month + timedelta(days=n)).weekday() < 5)
+    return max(1, min(400, round(weekdays * hours_per_week / 5)))
+
+
+def prefill(placement, month, hours_per_week, agreed_kzt):
+    """Return the values the grid and the template pre-fill for a month not entered yet."""
+    values = {"norm_hours": norm_hours_of(month, hours_per_week)}
+    if full_month(placement, month):
+        values["accrued_kzt"] = agreed_kzt
+    return values
+
+
+def _blank_or_prefilled(value, expected):
+    if _blank(value):
+        return True
+    if expected is None:
+        return False
+    try:
+        return parse_int(_blank_as_none(value)) == expected
+    except ValueError:
+        return False
+
+
+def not_entered(raw, prefilled):
+    """Say whether a row is left blank: no "norm met" answer, and every other cell empty or
+    still holding its pre-filled value. Such a row is not entered yet and is skipped."""
+    if not _blank(raw.get("norm_met")):
+        return False
+    return all(_blank_or_prefilled(raw.get(field), prefilled.get(field))
+               for field in NUMBER_FIELDS)
+
+
+def unchanged(raw, record):
+    """Say whether a row repeats a saved record exactly (saving it again would only reset
+    the record's review)."""
+    clean, errors = validate(raw)
+    return not errors and all(clean[f] == getattr(record, f) for f in FIELDS)
 
 
 def active_in_month(month):
@@ -103,12 +204,6 @@ def full_month(placement, month):
     """Say whether a placement was active every day of the month (``covers_month`` in SQL)."""
     return placement.started_on <= month and (
         placement.ended_on is None or placement.ended_on > month_end(month))
-
-
-def minimum_wage(year):
-    """Return the minimum wage of a year in tenge, or None when none is set."""
-    row = db.session.get(MinimumWage, year)
-    return row.amount_kzt if row else None
 
 
 def below_minimum(values, placement, month, minimum):
@@ -159,27 +254,36 @@ def flagged(query):
 
 
 def grid(line_id, month, scope=None):
-    """Return one GridRow per placement of the line active in the month, in one query.
+    """Return one GridRow per placement of the line active in the month, in two queries.
 
     ``scope`` limits the placements to those the user may see (an inspector sees only the
-    people of their facility on an outside line).
+    people of their facility on an outside line). Each row carries what the grid pre-fills
+    when the month is not entered yet (``prefill``).
     """
     rows = db.session.execute(
         select(Placement, Person.last_name, Person.first_name, Person.patronymic,
-               Person.file_number, WageRecord)
+               Person.file_number, WageRecord, ProductionLine.hours_per_week)
         .join(Person, Person.id == Placement.person_id)
+        .join(ProductionLine, ProductionLine.id == Placement.line_id)
         .outerjoin(WageRecord, and_(WageRecord.placement_id == Placement.id,
                                     WageRecord.month == month))
         .where(Placement.line_id == line_id, active_in_month(month),
                true() if scope is None else scope)
         .order_by(Person.last_name, Person.first_name, Placement.id)).all()
+    agreed = agreed_wages_on([row[0] for row in rows], month)
     return [GridRow(p, " ".join(x for x in (last, first, patr) if x), number, record,
-                    full_month(p, month))
-            for p, last, first, patr, number, record in rows]
+                    full_month(p, month), prefill(p, month, hours, agreed[p.id]))
+            for p, last, first, patr, number, record, hours in rows]
 
 
 def save_record(placement, month, clean, user, record=None):
-    """Create the month's record of a placement, or correct the existing one; return it."""
+    """Create the month's record of a placement, or correct the existing one; return it.
+
+    Refuses (InputError) a month the placement does not cover.
+    """
+    problem = month_problem(placement, month)
+    if problem:
+        raise InputError({"month": str(problem)})
     if record is None:
         record = db.session.scalars(select(WageRecord).where(
             WageRecord.placement_id == placement.id, WageRecord.month == month)).first()
@@ -218,15 +322,18 @@ def records_with_flags(placement_ids):
     return [(record, bool(below)) for record, below in db.session.execute(query)]
 
 
-def month_summary(line_scope, placement_scope, month):
+def month_summary(line_scope, placement_scope, month, year=None):
     """Return a select, per line in scope with placements in the month: placements, records
-    entered, records reviewed and records below the minimum wage (one grouped query)."""
+    entered, records reviewed, records below the minimum wage, and the tenge the line's wage
+    lacks to reach the minimum wage of ``year`` (this year by default; one grouped query)."""
     below = case((below_minimum_clause(), 1), else_=0)
+    year = year or today().year
     return (select(ProductionLine.id, ProductionLine.title,
                    func.count(func.distinct(Placement.id)).label("placements"),
                    func.count(WageRecord.id).label("entered"),
                    func.count(WageRecord.reviewed_at).label("reviewed"),
-                   func.coalesce(func.sum(below), 0).label("below_min"))
+                   func.coalesce(func.sum(below), 0).label("below_min"),
+                   func.max(ProductionLine.wage_shortfall(year)).label("line_missing_kzt"))
             .join(Placement, Placement.line_id == ProductionLine.id)
             .outerjoin(WageRecord, and_(WageRecord.placement_id == Placement.id,
                                         WageRecord.month == month))

@@ -1,5 +1,5 @@
 """Regions, occupations (ISCO-08), security levels and minimum wage by year."""
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import CheckConstraint, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -47,3 +47,8 @@ class MinimumWage(db.Model):
         CheckConstraint("amount_kzt > 0", name="amount_positive"),
         CheckConstraint("year BETWEEN 1995 AND 2100", name="year_range"),
     )
+
+    @classmethod
+    def of(cls, year):
+        """SQL: the minimum wage of ``year`` (a value or a column), NULL when none is set."""
+        return select(cls.amount_kzt).where(cls.year == year).scalar_subquery()

@@ -6,11 +6,14 @@ from sqlalchemy import select
 from accounts import audit
 from accounts.permissions import ALL_ROLES, roles
 from extensions import db
+from timeutil import today
+from web.formatting import money
 
 from . import services
 from .blueprint import bp
 from .forms import MinimumWageForm, OccupationForm
 from .models import MinimumWage, Occupation, Region
+from .signals import minimum_wage_set
 
 
 @bp.route("/occupations.json")
@@ -38,18 +41,32 @@ def index():
 @bp.route("/minimum-wage", methods=["POST"])
 @roles("admin")
 def minimum_wage_save():
-    """Set the minimum wage of a year."""
+    """Set the minimum wage of a year; for this year or a later one, say how many lines and
+    active placements it leaves below it (they are listed for their owners and inspectors)."""
     form = MinimumWageForm()
     if not form.validate_on_submit():
         for field, errors in form.errors.items():
             for error in errors:
                 flash(f"{getattr(form, field).label.text}: {error}", "danger")
         return redirect(url_for("reference.index"))
-    changed = services.set_minimum_wage(form.year.data, form.amount_kzt.data)
+    year, amount = form.year.data, form.amount_kzt.data
+    changed = services.set_minimum_wage(year, amount)
     audit.record("update" if changed == "updated" else "create", entity="minimum_wage",
-                 entity_id=form.year.data)
+                 entity_id=year)
+    # A past year's figure no longer holds any line: only this year's and later ones count.
+    left = {"lines": 0, "placements": 0}
+    if year >= today().year:
+        for _receiver, counts in minimum_wage_set.send(year, amount_kzt=amount):
+            for key, count in (counts or {}).items():
+                left[key] = left.get(key, 0) + count
     db.session.commit()
-    flash(_("Minimum wage for %(year)s saved.", year=form.year.data), "success")
+    flash(_("Minimum wage for %(year)s saved.", year=year), "success")
+    if year >= today().year:
+        flash(_("The %(year)s minimum wage of %(amount)s leaves below it lines: %(lines)s, "
+                "active placements: %(placements)s. Their owners and inspectors see them on "
+                "the page \"Below the minimum wage\".", year=year, amount=money(amount),
+                lines=left["lines"], placements=left["placements"]),
+              "warning" if left["lines"] or left["placements"] else "info")
     return redirect(url_for("reference.index"))
 
 

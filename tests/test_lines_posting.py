@@ -52,7 +52,9 @@ def count_lines():
 
 
 @pytest.mark.parametrize("year", sorted(MINIMUM_WAGES))
-def test_wage_floor_for_each_year(app, world, in_request, year):
+def test_wage_floor_for_each_year(app, world, in_request, year, monkeypatch):
+    # The wage is held to the minimum wage of the year it is saved in.
+    monkeypatch.setattr(line_services, "today", lambda: date(year, 6, 1))
     floor = minimum_wage(year)
     assert floor == MINIMUM_WAGES[year]
     line = factories.line(world.sme_a, world.facility_a, opened_on=date(year, 3, 1),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from extensions import db
 from marketplace import wages
 from marketplace.models import WageRecord
+from reference.services import minimum_wage
 from tests import factories
 
 MONTH = "2024-05"
@@ -130,7 +131,7 @@ def test_no_flag_for_part_month_norm_not_met_or_enough_pay(world):
     full = factories.placement(world.person_a, world.line_a, started_on=date(2024, 1, 1))
     db.session.commit()
     low = {"norm_met": True, "accrued_kzt": 80000}
-    minimum = wages.minimum_wage(2024)
+    minimum = minimum_wage(2024)
     assert minimum == 85000
     month = date(2024, 5, 1)
     assert wages.below_minimum(low, full, month, minimum)

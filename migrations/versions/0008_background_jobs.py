@@ -1,7 +1,7 @@
 """background jobs: progress and the file each one made
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

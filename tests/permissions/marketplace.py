@@ -29,6 +29,7 @@ ROUTES = {
     "marketplace.wage_template": WITH_OWNER,
     "marketplace.wage_import_preview": WITH_OWNER,
     "marketplace.wage_import_confirm": WITH_OWNER,
+    "marketplace.below_minimum": {"admin", "analyst", "inspector", "owner"},
 }
 
 
