@@ -18,6 +18,8 @@ from tests import factories
 from tests.races import Race, kinds, line_invariants, race_app
 
 TRIES = 50
+# One worker runs the races one after another: each holds up to 21 connections at once.
+pytestmark = pytest.mark.xdist_group("capacity_races")
 START = date(2024, 6, 1)
 
 
