@@ -143,6 +143,8 @@ def test_lowering_the_headcount_while_placing_through_the_pages(app, world, race
         if lowering.status_code == 302:
             assert headcount == 3 and placed == [302, 409]
             assert held_slots(line_id) == [1, 2, 3]
+            refusal = next(r for r in placing if r.status_code == 409)
+            assert "All places on this line are taken." in refusal.get_data(as_text=True)
         else:
             page = lowering.get_data(as_text=True)
             assert lowering.status_code == 200 and 'id="headcount-error"' in page
