@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import Date, bindparam, delete, insert, select, text, update
 
 from extensions import db
 
@@ -58,10 +58,12 @@ def profile(function, limit=15):
     return stream.getvalue()
 
 
-def _row(ctx, operation, budget, product, limit=None, setup=None, teardown=None, extra=""):
+def _row(ctx, operation, budget, product, limit=None, setup=None, teardown=None, extra="",
+         limit_setup=None, limit_teardown=None):
     """Time a product function and its limit; profile it when it misses its budget."""
     timing = measure(product, ctx.runs, warmup=ctx.warmup, setup=setup, teardown=teardown)
-    limit_timing = measure(limit, ctx.runs, warmup=ctx.warmup) if limit else None
+    limit_timing = (measure(limit, ctx.runs, warmup=ctx.warmup, setup=limit_setup,
+                            teardown=limit_teardown) if limit else None)
     row = Row(operation, ctx.engine, ctx.scale, timing, limit_timing, budget, extra)
     if budget and ctx.scale == "1" and timing.median > budget:
         if setup:
@@ -145,6 +147,114 @@ def fill(ctx):
     return _row(ctx, operation, 0.250, product, limit, teardown=_reset,
                 extra=f"{cost.shape[0]} people × {cost.shape[1]} vacancies, {proposed} proposed; "
                       "limit = linear_sum_assignment on the same matrix")
+
+
+# --- capacity (places on a line) ------------------------------------------------------------
+
+def place_one(ctx):
+    """Place one idle person on an open line of the synthetic facility, as the place view
+    does: start_placement (line lock, rules again, lowest free place, insert in a savepoint,
+    the database's capacity triggers) and the commit."""
+    operation = "place one person"
+    try:
+        from enterprises.models import ProductionLine
+        from marketplace.matching import candidates as rank
+        from marketplace.models import Placement
+        from marketplace.placements import start_placement
+    except ImportError as error:
+        return _missing(ctx, operation, None, f"marketplace.placements: {error}")
+    line_id = ctx.synthetic["line_ids"][0]
+    on = date.today()  # placements start now, whatever date the statistics are read for
+    _reset()
+    line = db.session.get(ProductionLine, line_id)
+    wage_kzt = line.wage_kzt
+    # A fresh idle person for every run, product and limit alike.
+    people = iter([c.person_id for c in rank(line, on)][:2 * (ctx.warmup + ctx.runs)])
+    state = {}
+
+    def next_person():
+        _reset()
+        state["person_id"] = next(people)
+
+    def product():
+        placement = start_placement(state["person_id"], line_id, on)
+        db.session.commit()
+        state["placement_id"] = placement.id
+
+    def bare_insert():
+        state["placement_id"] = db.session.execute(insert(Placement.__table__).values(
+            person_id=state["person_id"], line_id=line_id, slot=state["slot"], started_on=on,
+            wage_kzt=wage_kzt)).inserted_primary_key[0]
+        db.session.commit()
+
+    def limit_setup():
+        next_person()
+        taken = set(db.session.scalars(select(Placement.slot).where(
+            Placement.line_id == line_id, Placement.holds_place())))
+        state["slot"] = min(set(range(1, line.headcount + 1)) - taken)
+        _reset()
+
+    def remove():
+        db.session.execute(delete(Placement).where(Placement.id == state.pop("placement_id")))
+        db.session.commit()
+
+    return _row(ctx, operation, None, product, bare_insert, setup=next_person, teardown=remove,
+                limit_setup=limit_setup, limit_teardown=remove,
+                extra="a fresh idle person each run, the placement deleted after it; "
+                      "limit = the bare INSERT of the same placement row + commit")
+
+
+def save_one_line(ctx):
+    """Save an existing line from its edit form, as the edit view does: save_line (line
+    lock, version check, every field checked, occupations) and the commit."""
+    operation = "save one line"
+    try:
+        from enterprises.lines import LineInput, save_line
+        from enterprises.models import ProductionLine
+    except ImportError as error:
+        return _missing(ctx, operation, None, f"enterprises.lines: {error}")
+    line_id = ctx.synthetic["line_ids"][1]
+    _reset()
+    line = db.session.get(ProductionLine, line_id)
+    title = line.title
+    data = dict(headcount=line.headcount, wage_kzt=line.wage_kzt, facility_id=line.facility_id,
+                region_id=line.region_id, lease_id=line.lease_id,
+                description=line.description, hours_per_week=line.hours_per_week,
+                min_months_left=line.min_months_left, involves_minors=line.involves_minors,
+                outside_work=line.outside_work, training_provided=line.training_provided,
+                occupations=[(o.occupation_code, o.min_level) for o in line.occupations])
+    runs = iter(range(10 ** 6))
+    state = {}
+
+    def load():
+        # What the view has loaded before it calls the service: the line and its enterprise.
+        _reset()
+        state["line"] = db.session.get(ProductionLine, line_id)
+        state["enterprise"] = state["line"].enterprise
+        state["title"] = title if next(runs) % 2 else f"{title} ·"  # a real change each run
+
+    def product():
+        save_line(state["line"], state["enterprise"], LineInput(title=state["title"], **data))
+        db.session.commit()
+
+    table = ProductionLine.__table__
+
+    def bare_update():
+        db.session.execute(update(table).where(table.c.id == line_id)
+                           .values(title=state["title"]))
+        db.session.commit()
+
+    def restore():
+        db.session.execute(update(table).where(table.c.id == line_id).values(title=title))
+        db.session.commit()
+
+    try:
+        return _row(ctx, operation, None, product, bare_update, setup=load,
+                    limit_setup=load, teardown=_reset,
+                    extra="the title changes each run; limit = the bare UPDATE of the line's "
+                          "row + commit")
+    finally:
+        restore()
 
 
 # --- statistics -----------------------------------------------------------------------------
@@ -322,6 +432,8 @@ def demo_build(ctx):
 CASES = {
     "candidates": candidates,
     "fill": fill,
+    "place": place_one,
+    "line": save_one_line,
     "statistics": national_statistics,
     "series": national_series,
     "workbook": statistics_workbook,

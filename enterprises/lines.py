@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from extensions import db
@@ -166,6 +167,23 @@ def _check_occupations(rows, errors):
     return chosen
 
 
+def _lower_headcount(line, headcount):
+    """Write a lower headcount in a savepoint; answer the database's refusal (placements
+    holding more places, or a place beyond it) as bad input, with nothing written."""
+    try:
+        with db.session.begin_nested():
+            line.headcount = headcount
+    except IntegrityError as error:
+        db.session.refresh(line)
+        if line.places_taken > headcount:
+            message = _("The line has %(count)d places taken; the headcount cannot be lower.",
+                        count=line.places_taken)
+        else:
+            message = _("The places on this line changed at the same moment. Reload the page "
+                        "and try again.")
+        raise InputError({"headcount": message}) from error
+
+
 def save_line(line, enterprise, data, publish=False, expected_version=None, user=None):
     """Create (line None) or change a line after checking every field; return the line.
 
@@ -208,6 +226,7 @@ def save_line(line, enterprise, data, publish=False, expected_version=None, user
     if line.id is not None and data.headcount < line.headcount:
         # Under the line's lock: places beyond the new headcount move onto free ones.
         headcount_lowering.send(line, headcount=data.headcount)
+        _lower_headcount(line, data.headcount)
     line.headcount = data.headcount
     line.hours_per_week = data.hours_per_week
     if line.id is not None and data.wage_kzt > line.wage_kzt:

@@ -73,13 +73,15 @@ def approve_lease(lease, user_id):
     space, lease = _reload_for_decision(lease)
     if Decimal(lease.area_m2) > Decimal(space.free_m2):
         raise _no_room(space, lease)
-    lease.status = "active"
-    lease.decided_at = utcnow()
-    lease.decided_by_id = user_id
     try:
+        # The change is made inside the savepoint: the savepoint's own flush, not an earlier
+        # one outside it, meets the database's refusal, so only the savepoint is undone.
         with db.session.begin_nested():
-            db.session.flush()
+            lease.status = "active"
+            lease.decided_at = utcnow()
+            lease.decided_by_id = user_id
     except IntegrityError as error:  # the database's own check: another write got there first
+        db.session.refresh(space)
         raise _no_room(space, lease) from error
     return lease
 

@@ -123,22 +123,23 @@ LEASE_TRIGGERS = {
         """
         CREATE FUNCTION lease_area_within_space() RETURNS trigger AS $$
         DECLARE
+            checked_space integer;
             space_area numeric;
             held numeric;
         BEGIN
+            -- NEW is a lease or a space: each branch names only its own table's columns.
             IF TG_TABLE_NAME = 'lease' THEN
+                checked_space := NEW.space_id;
                 SELECT area_m2 INTO space_area FROM production_space
-                    WHERE id = NEW.space_id FOR UPDATE;
-                SELECT coalesce(sum(area_m2), 0) INTO held FROM lease
-                    WHERE space_id = NEW.space_id AND status = 'active';
+                    WHERE id = checked_space FOR UPDATE;
             ELSE
+                checked_space := NEW.id;
                 space_area := NEW.area_m2;
-                SELECT coalesce(sum(area_m2), 0) INTO held FROM lease
-                    WHERE space_id = NEW.id AND status = 'active';
             END IF;
+            SELECT coalesce(sum(area_m2), 0) INTO held FROM lease
+                WHERE space_id = checked_space AND status = 'active';
             IF held > space_area THEN
-                RAISE EXCEPTION 'active leases exceed the area of production space %',
-                    CASE WHEN TG_TABLE_NAME = 'lease' THEN NEW.space_id ELSE NEW.id END
+                RAISE EXCEPTION 'active leases exceed the area of production space %', checked_space
                     USING ERRCODE = 'check_violation', CONSTRAINT = 'lease_area_within_space';
             END IF;
             RETURN NULL;

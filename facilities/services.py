@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from extensions import db
@@ -20,15 +21,21 @@ def lock_space(space_id):
 
     Approving a lease and shrinking the space both take this lock first, and the database's
     trigger refuses whatever would still exceed the area. PostgreSQL locks the row with
-    SELECT ... FOR UPDATE. SQLite has no row locks; a write takes its database-wide write
-    lock at once, so a no-op update makes every later writer wait for this one.
+    SELECT ... FOR UPDATE, then reads the space in a second statement: a statement that
+    waited for the lock re-reads the locked row but computes ``leased_m2`` (a subquery on
+    lease) from the snapshot it started with, so it would miss the leases approved by the
+    transaction it waited for. SQLite has no row locks; a write takes its database-wide
+    write lock at once, so a no-op update makes every later writer wait for this one.
     """
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(update(ProductionSpace).where(ProductionSpace.id == space_id)
                            .values(is_active=ProductionSpace.is_active)
                            .execution_options(synchronize_session=False))
+    else:
+        db.session.execute(select(ProductionSpace.id).where(ProductionSpace.id == space_id)
+                           .with_for_update())
     return db.session.scalars(select(ProductionSpace).where(ProductionSpace.id == space_id)
-                              .with_for_update().execution_options(populate_existing=True)).one()
+                              .execution_options(populate_existing=True)).one()
 
 
 def spaces_query(visible_clause, region_id=None, kind=None, min_free=None, facility_id=None,
@@ -93,19 +100,32 @@ def save_space(space, facility_id, name, kind, area_m2, power_kw, is_active=True
     name = (name or "").strip()
     if not name:
         raise InputError({"name": _("Enter the name of the space.")})
-    if space is not None:
+    creating = space is None
+    if not creating:
         space = lock_space(space.id)
         if Decimal(area_m2) < Decimal(space.leased_m2):
-            raise InputError({"area_m2": _(
-                "The area cannot be smaller than the %(leased)s m² under active leases.",
-                leased=f"{Decimal(space.leased_m2):g}")})
-    else:
-        space = ProductionSpace(facility_id=facility_id)
-        db.session.add(space)
-    space.name = name
-    space.kind = kind
-    space.area_m2 = area_m2
-    space.power_kw = power_kw
-    space.is_active = is_active
-    db.session.flush()
+            raise _below_leases(space)
+    try:
+        # Changed inside the savepoint, so a refusal undoes only the savepoint.
+        with db.session.begin_nested():
+            if creating:
+                space = ProductionSpace(facility_id=facility_id)
+                db.session.add(space)
+            space.name = name
+            space.kind = kind
+            space.area_m2 = area_m2
+            space.power_kw = power_kw
+            space.is_active = is_active
+    except IntegrityError as error:
+        if creating:  # a new space has no leases: this is not the area check
+            raise
+        # The database's own check: a lease was approved before this write.
+        db.session.refresh(space)
+        raise _below_leases(space) from error
     return space
+
+
+def _below_leases(space):
+    return InputError({"area_m2": _(
+        "The area cannot be smaller than the %(leased)s m² under active leases.",
+        leased=f"{Decimal(space.leased_m2):g}")})

@@ -6,7 +6,7 @@ the same transaction as the change that causes them; the view commits once.
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, insert, literal, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from enterprises.lines import lock_line
@@ -77,15 +77,17 @@ def _free_slot(line):
 def renumber_places(line, headcount):
     """Move placements holding places beyond ``headcount`` onto free places within it.
 
-    The caller holds the line's lock and has checked that the places taken fit.
+    The caller holds the line's lock and has checked that the places taken fit; were they
+    not to, the places left beyond stay where they are and the database refuses the lower
+    headcount.
     """
     used = _taken_slots(line.id)
     free = iter(slot for slot in range(1, headcount + 1) if slot not in used)
     beyond = db.session.scalars(select(Placement).where(
         Placement.line_id == line.id, Placement.holds_place(), Placement.slot > headcount)
         .order_by(Placement.slot)).all()
-    for placement in beyond:
-        placement.slot = next(free)
+    for placement, slot in zip(beyond, free):
+        placement.slot = slot
     db.session.flush()
 
 
@@ -120,7 +122,7 @@ def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=Fals
     savepoint; with ``transfer`` the person's current placement ends on the same day in the
     same savepoint. Raises PlacementConflict instead of half-saving anything.
     """
-    line = lock_line(line_id)
+    line = _lock_lines(person_id, line_id, transfer)
     if line is None or line.status != "open":
         raise PlacementConflict(_("This line is not open for placements."))
     wage_kzt = wage_kzt or line.wage_kzt
@@ -142,11 +144,37 @@ def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=Fals
             placement = Placement(person_id=person_id, line_id=line.id, slot=slot,
                                   started_on=started_on, wage_kzt=wage_kzt)
             db.session.add(placement)
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:
+        if isinstance(error, OperationalError) and not _deadlock(error):
+            raise  # the database is down: an outage, not a conflict
         raise PlacementConflict(
             _("Someone else placed this person or took this place at the same moment. "
               "Reload the page and try again.")) from error
     return placement
+
+
+def _lock_lines(person_id, line_id, transfer):
+    """Lock the line, and for a transfer the line the person leaves too; return the line.
+
+    Ending the old placement writes its line's places taken, so a transfer holds both
+    lines; taking them in id order lets two transfers crossing between the same lines
+    queue up instead of waiting for each other in a cycle.
+    """
+    leaving = None
+    if transfer:
+        leaving = db.session.scalar(select(Placement.line_id).where(
+            Placement.person_id == person_id, Placement.holds_place()))
+    if leaving is not None and leaving < line_id:
+        lock_line(leaving)
+    line = lock_line(line_id)
+    if leaving is not None and leaving > line_id:
+        lock_line(leaving)
+    return line
+
+
+def _deadlock(error):
+    """Say whether PostgreSQL chose this transaction to break a cycle of lock waits."""
+    return getattr(error.orig, "sqlstate", None) == "40P01"
 
 
 def placements_of(person_id=None, line_id=None, scope=None):

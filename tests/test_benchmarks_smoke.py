@@ -23,14 +23,16 @@ def test_benchmark_harness_prints_its_table(tmp_path):
         env["BENCH_PG_URL"] = server.render_as_string(hide_password=False)
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--scale", "tiny", "--db", engine, "--runs",
-         "1", "--warmup", "0", "--only", "candidates,fill,statistics,series,workbook,import"],
+         "1", "--warmup", "0", "--only",
+         "candidates,fill,place,line,statistics,series,workbook,import"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     try:
         assert done.returncode == 0, done.stderr[-3000:]
         table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
         assert table[0].startswith("| operation | db | scale | runs | median")
         operations = {line.split(" | ")[0].strip("| ") for line in table[1:]}
-        assert {"rank candidates for one line", "fill a facility",
+        assert {"rank candidates for one line", "fill a facility", "place one person",
+                "save one line",
                 "national statistics, one date", "12-month national series",
                 "national statistics workbook", "roster import"} <= operations
         assert not [line for line in table if "| ERROR |" in line], done.stdout
