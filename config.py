@@ -35,6 +35,9 @@ def from_environment(instance_path):
         "WTF_CSRF_TIME_LIMIT": None,
         # Dashboards may show figures up to this old (reports.services.recent_statistics).
         "STATISTICS_CACHE_SECONDS": int(os.environ.get("STATISTICS_CACHE_SECONDS", "60")),
+        # A placement may be entered this many days before its first day, never further
+        # ahead (marketplace.placements.start_placement).
+        "PLACEMENT_START_AHEAD_DAYS": int(os.environ.get("PLACEMENT_START_AHEAD_DAYS", "14")),
         # The log (web.logging): readable lines, JSON lines in production.
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
     }

@@ -66,6 +66,9 @@ def check_upload(storage, line, month, scope=None):
 
 def check_rows(rows, line, month, scope=None):
     """Check tabular rows against the line's placements of the month and the wage rules."""
+    problem = wages.month_problem(month)
+    if problem is not None:
+        return ImportResult(False, [], [(None, problem)])
     placements = {row.file_number.casefold(): row.placement
                   for row in wages.grid(line.id, month, scope)}
     good, errors, seen = [], [], set()
@@ -120,7 +123,7 @@ def save_all(rows, line, month, user, scope=None):
     for values in rows:
         row = placements.get(values.get("placement_id"))
         clean, errors = wages.validate(values)
-        if row is None or errors:
+        if row is None or errors or wages.record_problem(row.placement, month):
             problems.append(_l("The line's workers changed since the check. Upload the file "
                                "again."))
             break

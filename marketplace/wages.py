@@ -22,7 +22,7 @@ from extensions import db
 from inmates.models import Person
 from reference.models import MinimumWage
 from tabular import parse_bool, parse_int
-from timeutil import covers, month_end, month_start, overlaps, utcnow
+from timeutil import EARLIEST_ON, clamp, covers, month_end, month_start, overlaps, today, utcnow
 
 from .models import Placement, WageRecord
 
@@ -57,6 +57,50 @@ def parse_month(value, default):
         return date(year, month, 1)
     except (TypeError, ValueError):
         return month_start(default)
+
+
+def months_open():
+    """Return the first and last month wages may be kept for: January 2000 to this month."""
+    return month_start(EARLIEST_ON), month_start(today())
+
+
+def month_problem(month):
+    """Return why no wages can be kept for a month (it has not begun, or it lies before
+    2000), or None."""
+    first, last = months_open()
+    if month > last:
+        return _l("Wages are entered for a month that has begun; %(month)s is still to come.",
+                  month=month.strftime("%Y-%m"))
+    if month < first:
+        return _l("Wages are kept from %(month)s on.", month=first.strftime("%Y-%m"))
+    return None
+
+
+def shown_month(month):
+    """Return the month a page shows when ``month`` was asked for: moved into months_open()."""
+    return clamp(month, *months_open())
+
+
+def within_placement(placement, month):
+    """Say whether the placement was active on at least one day of the month (Python mirror
+    of ``active_in_month``): a wage record lies within its placement."""
+    return placement.started_on <= month_end(month) and (
+        placement.ended_on is None or placement.ended_on > month)
+
+
+def record_problem(placement, month):
+    """Return why a wage record cannot be kept for this placement and month, or None."""
+    problem = month_problem(month)
+    if problem is None and not within_placement(placement, month):
+        problem = _l("The placement was not active in %(month)s.", month=month.strftime("%Y-%m"))
+    return problem
+
+
+def first_month_recorded_from(placement_id, day):
+    """Return the earliest month recorded on a placement that starts on or after ``day``
+    (the months an end on ``day`` would leave outside the placement), or None."""
+    return db.session.scalar(select(func.min(WageRecord.month)).where(
+        WageRecord.placement_id == placement_id, WageRecord.month >= day))
 
 
 def _blank_as_none(value):
