@@ -209,7 +209,9 @@ def test_the_sending_inspector_undoes_a_transfer(world, client, auth, placed, fa
     response = client.post(f"/people/{world.person_a.id}/transfer",
                            data={"on": "2024-05-01", "facility_id": world.facility_b.id},
                            follow_redirects=True)
-    assert f"/people/{world.person_a.id}/transfer/correct" in response.get_data(as_text=True)
+    # The success message links to the correction (a link, not escaped text).
+    assert f'<a href="/people/{world.person_a.id}/transfer/correct">' in response.get_data(
+        as_text=True)
     assert client.get(f"/people/{world.person_a.id}").status_code == 404  # no longer theirs
     assert client.get(f"/people/{world.person_a.id}/transfer/correct").status_code == 200
     response = client.post(f"/people/{world.person_a.id}/transfer/correct",
