@@ -58,7 +58,8 @@ def wages_index():
     month = _month()
     page = paginate(wages.month_summary(visible(ProductionLine), visible(Placement), month),
                     page_number(), scalars=False)
-    return render_template("marketplace/wages.html", page=page, month=month)
+    return render_template("marketplace/wages.html", page=page, month=month,
+                           months=wages.months_open())
 
 
 
@@ -77,7 +78,7 @@ def _grid_context(line, month, values=None, errors=None):
     return {"line": line, "month": month, "rows": rows, "values": values or {},
             "errors": errors or {}, "flags": flags, "minimum": minimum,
             "fields": wages.FIELDS, "labels": wages.LABELS,
-            "import_form": WageImportForm(formdata=None)}
+            "import_form": WageImportForm(formdata=None), "months": wages.months_open()}
 
 
 @bp.route("/lines/<int:line_id>/wages", methods=["GET", "POST"])

@@ -329,3 +329,18 @@ def test_the_corrections_table_shows_labels_and_values_in_the_users_language(
                 "transferred_on", "education_level", "in_custody", ">yes<", ">no<",
                 "1986-06-06", "2024-06-01"):
         assert raw not in table, raw
+
+
+def test_skill_changes_show_the_occupation_and_the_level_in_words(world, client, auth):
+    auth.login("inspector_a")
+    client.post(f"/people/{world.person_a.id}/skills/new", data={
+        "occupation_code": "8153", "level": "expert", "years_experience": "1", "certified": "y"})
+    db.session.add(PersonChange(person_id=world.person_a.id, field="skills",
+                                old_value="7533:qualified:4:no", new_value=None))
+    db.session.commit()
+    page = client.get(f"/people/{world.person_a.id}").get_data(as_text=True)
+    table = page[page.index("<h2 class=\"h5\">Corrections</h2>"):]
+    table = table[:table.index("</table>")]
+    assert "Skill: 8153 · " in table and "Expert, 1 year of experience, certified" in table
+    assert "7533 · " in table and "Qualified, 4 years of experience, not certified" in table
+    assert "8153:expert" not in table and "7533:qualified" not in table
