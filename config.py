@@ -43,6 +43,9 @@ def from_environment(instance_path):
         "JOB_STALL_SECONDS": int(os.environ.get("JOB_STALL_SECONDS", "120")),
         # Exports with more rows than this are prepared in the background.
         "EXPORT_INLINE_ROWS": int(os.environ.get("EXPORT_INLINE_ROWS", "20000")),
+        # A placement may be entered this many days before its first day, never further
+        # ahead (marketplace.placements.start_placement).
+        "PLACEMENT_START_AHEAD_DAYS": int(os.environ.get("PLACEMENT_START_AHEAD_DAYS", "14")),
         # The log (web.logging): readable lines, JSON lines in production.
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
     }

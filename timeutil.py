@@ -5,6 +5,20 @@ from datetime import date, datetime, timezone
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, or_
 
+# The dates the database stores in the periods the statistics count (stays, placements,
+# leases, wage months): CHECK constraints refuse anything outside, whatever writes it.
+STORED_FROM = date(1990, 1, 1)
+STORED_UNTIL = date(2100, 12, 31)
+# The first day a filter, a chosen month or a newly entered period may name; earlier dates
+# are typos (year 0001 for 2001) and would only move figures to nowhere.
+EARLIEST_ON = date(2000, 1, 1)
+
+
+def stored_range(*columns):
+    """Return the SQL of a CHECK keeping date columns (NULL or) within the stored range."""
+    return " AND ".join(f"({column} IS NULL OR {column} BETWEEN '{STORED_FROM.isoformat()}' "
+                        f"AND '{STORED_UNTIL.isoformat()}')" for column in columns)
+
 
 def utcnow():
     """Return the current UTC time as a naive datetime (stored as UTC)."""
@@ -24,6 +38,16 @@ def add_months(day, months):
 def add_years(day, years):
     """Return the same day ``years`` later (28 February for 29 February in a common year)."""
     return day + relativedelta(years=years)
+
+
+def latest_on():
+    """Return the last day a filter may ask about: a year from today (plans, not typos)."""
+    return add_years(today(), 1)
+
+
+def clamp(day, first, last):
+    """Return ``day`` moved into [first, last]."""
+    return min(max(day, first), last)
 
 
 def month_start(day):

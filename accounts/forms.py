@@ -5,6 +5,8 @@ from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from reference.codes import ROLES
+from timeutil import EARLIEST_ON, latest_on
+from web.forms import DateWithin
 
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
@@ -84,5 +86,7 @@ class AuditFilterForm(FlaskForm):
     login = StringField(_l("User"), validators=[Optional(), Length(max=60)])
     action = StringField(_l("Action"), validators=[Optional(), Length(max=20)])
     entity = StringField(_l("Record type"), validators=[Optional(), Length(max=40)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    # Outside the range a date is refused next to its field and ignored (never a 500 from
+    # year 9999 plus a day).
+    date_from = DateField(_l("From"), validators=[Optional(), DateWithin(EARLIEST_ON, latest_on)])
+    date_to = DateField(_l("To"), validators=[Optional(), DateWithin(EARLIEST_ON, latest_on)])

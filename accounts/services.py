@@ -119,6 +119,15 @@ def set_enabled(user, enabled):
     db.session.flush()
 
 
+def user_names(user_ids):
+    """Return {user id: full name, or login when there is none} of some users, in one query."""
+    ids = {user_id for user_id in user_ids if user_id is not None}
+    if not ids:
+        return {}
+    return {user.id: user.full_name or user.login
+            for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
 def find_user(login):
     """Return the user with this login, or None."""
     return db.session.scalars(select(User).where(User.login == normal_login(login))).first()

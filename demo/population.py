@@ -207,7 +207,10 @@ class Population(Careers):
         for first in _month_starts(HISTORY_FROM, D - 1):
             for _ in range(int(monthly + rng.random())):
                 release = uniform_day(rng, first, min(_next_month(first), D) - 1)
-                self._newcomer(facility, release - 60 - int(rng.expovariate(1 / 1200)), release)
+                # Admitted at most 20 years before D, like the people in custody on D (the
+                # database keeps stays from 1990 on; the rare long tail once reached 1982).
+                admitted = max(release - 60 - int(rng.expovariate(1 / 1200)), D - 20 * 365)
+                self._newcomer(facility, admitted, release)
 
     def _admitted_after_d(self, facility):
         rng = self.rng

@@ -10,7 +10,7 @@ from extensions import db
 from i18n import Named
 from reference.codes import LEASE_STATUSES, SECURITY_LEVELS, SPACE_KINDS, sql_in
 from reference.models import Region
-from timeutil import covers, utcnow
+from timeutil import covers, stored_range, utcnow
 
 
 class Facility(Named, db.Model):
@@ -91,6 +91,8 @@ class Lease(db.Model):
         CheckConstraint(f"status IN {sql_in(LEASE_STATUSES)}", name="status"),
         CheckConstraint("area_m2 > 0", name="area_positive"),
         CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates_in_order"),
+        # The area leased on a date is counted by these dates: no year 0001 or 9999.
+        CheckConstraint(stored_range("starts_on", "ends_on"), name="dates_in_range"),
         Index("ix_lease_space_status", "space_id", "status"),
     )
 

@@ -2,10 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
+from web.forms import CleanForm
+
+from .corrections import MAX_REASON
 
 
 def _strip(value):
@@ -70,6 +74,17 @@ class TransferForm(FlaskForm):
 
     facility_id = SelectField(_l("To facility"), coerce=int, validators=[InputRequired()])
     on = DateField(_l("Transferred on"), validators=[InputRequired()])
+
+
+class LeavingCorrectionForm(CleanForm):
+    """Correct a release or transfer entered by mistake: change its date or undo it, always
+    with a reason (the view names the choices and the date after the kind of leaving)."""
+
+    action = RadioField(_l("Correction"), default="date", validators=[InputRequired()])
+    on = DateField(_l("Corrected date"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason for the correction"), validators=[
+        DataRequired(message=_l("Give the reason for the correction.")),
+        Length(max=MAX_REASON)])
 
 
 class ImportForm(FlaskForm):

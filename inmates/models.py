@@ -10,7 +10,7 @@ from facilities.models import Facility
 from reference.codes import (CUSTODY_STATUSES, EDUCATION_LEVELS, END_REASONS, GENDERS, SKILL_LEVELS,
                              sql_in)
 from reference.models import Occupation
-from timeutil import covers, utcnow
+from timeutil import covers, stored_range, utcnow
 
 
 class Person(db.Model):
@@ -79,6 +79,8 @@ class Stay(db.Model):
         CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates_in_order"),
         CheckConstraint("end_reason IS NULL OR end_reason IN ('released', 'transferred')",
                         name="end_reason"),
+        # Custody statistics count stays by these dates: year 0001 or 9999 never gets in.
+        CheckConstraint(stored_range("started_on", "ended_on"), name="dates_in_range"),
         Index("uq_stay_open_per_person", "person_id", unique=True,
               sqlite_where=text("ended_on IS NULL"), postgresql_where=text("ended_on IS NULL")),
         # Covering index for statistics on a date: the range test and both join keys.
@@ -122,6 +124,7 @@ class PersonChange(db.Model):
 
     The audit log says who changed which fields; the values themselves are personal data
     and stay here, next to the person, readable only by those who may see the person.
+    A correction of a release or transfer keeps the reason given for it.
     """
 
     __tablename__ = "person_change"
@@ -130,6 +133,7 @@ class PersonChange(db.Model):
     field: Mapped[str] = mapped_column(String(40))
     old_value: Mapped[str | None] = mapped_column(String(400))
     new_value: Mapped[str | None] = mapped_column(String(400))
+    reason: Mapped[str | None] = mapped_column(String(500))
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

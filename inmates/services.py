@@ -11,7 +11,7 @@ from extensions import db
 from facilities.models import Facility
 from reference.identifiers import iin_birth_and_gender, is_valid_number
 from reference.models import Occupation
-from timeutil import months_between, today, utcnow
+from timeutil import STORED_FROM, add_years, months_between, today, utcnow
 from web.errors import InputError
 from web.formatting import day as format_day
 
@@ -81,18 +81,60 @@ def iin_errors(iin, birth_on, gender):
     return None
 
 
+# What a person's dates can be. Criminal responsibility starts at 14 for grave crimes
+# (Criminal Code of the Republic of Kazakhstan, article 15); nobody is admitted past 100.
+# The longest fixed term, with sentences added together, stays under 30 years; a life
+# sentence is entered with its earliest parole date. Admission starts the stay, whose dates
+# the database keeps from timeutil.STORED_FROM on.
+BORN_FROM = date(1900, 1, 1)
+AGE_AT_ADMISSION = (14, 100)
+LONGEST_STAY_YEARS = 30
+
+
+def date_errors(birth, admitted, release):
+    """Return {field: message} for a birth, admission or expected release that cannot be."""
+    errors = {}
+    now = today()
+    youngest, oldest = AGE_AT_ADMISSION
+    if birth and birth > now:
+        errors["birth_on"] = _("The birth date cannot be in the future.")
+    elif birth and birth < BORN_FROM:
+        errors["birth_on"] = _("The birth date cannot be before %(date)s.",
+                               date=format_day(BORN_FROM))
+    if admitted and admitted > now:
+        errors["admitted_on"] = _("The admission date cannot be in the future.")
+    elif admitted and admitted < STORED_FROM:
+        errors["admitted_on"] = _("The admission date cannot be before %(date)s.",
+                                  date=format_day(STORED_FROM))
+    elif birth and admitted and admitted <= birth:
+        errors["admitted_on"] = _("Admission must come after the birth date.")
+    elif birth and admitted and "birth_on" not in errors and not (
+            add_years(birth, youngest) <= admitted < add_years(birth, oldest + 1)):
+        errors["birth_on"] = _(
+            "With this birth date the person was %(age)s at admission; a person is admitted "
+            "at %(youngest)s to %(oldest)s years of age.",
+            age=admitted.year - birth.year - ((admitted.month, admitted.day)
+                                              < (birth.month, birth.day)),
+            youngest=youngest, oldest=oldest)
+    if not admitted or "admitted_on" in errors:
+        return errors  # an impossible admission says nothing about the release
+    if release and release < admitted:
+        errors["expected_release_on"] = _("Expected release cannot be before admission.")
+    elif release and release > add_years(admitted, LONGEST_STAY_YEARS):
+        errors["expected_release_on"] = _(
+            "Expected release must be within %(years)s years of admission (by %(date)s).",
+            years=LONGEST_STAY_YEARS, date=format_day(add_years(admitted, LONGEST_STAY_YEARS)))
+    return errors
+
+
 def value_errors(values):
     """Check a person's values among themselves (no database); return {field: message}."""
     errors = {}
     message = iin_errors(values.get("iin"), values.get("birth_on"), values.get("gender"))
     if message:
         errors["iin"] = message
-    birth, admitted, release = (values.get("birth_on"), values.get("admitted_on"),
-                                values.get("expected_release_on"))
-    if birth and admitted and admitted <= birth:
-        errors["admitted_on"] = _("Admission must come after the birth date.")
-    if admitted and release and release < admitted:
-        errors["expected_release_on"] = _("Expected release cannot be before admission.")
+    errors.update(date_errors(values.get("birth_on"), values.get("admitted_on"),
+                              values.get("expected_release_on")))
     group = values.get("disability_group")
     if group is not None:
         if values.get("able_bodied", True):
@@ -123,11 +165,13 @@ def check_person(values, person_id=None):
         raise InputError(errors)
 
 
-def record_changes(person_id, changes, user_id):
-    """Keep the old and new value of each changed field; return the changed field names."""
+def record_changes(person_id, changes, user_id, reason=None):
+    """Keep the old and new value of each changed field (with the reason for a correction of
+    a release or transfer); return the changed field names."""
     now = utcnow()
     db.session.add_all([PersonChange(person_id=person_id, field=name, old_value=as_text(old),
-                                     new_value=as_text(new), changed_by=user_id, changed_at=now)
+                                     new_value=as_text(new), reason=reason, changed_by=user_id,
+                                     changed_at=now)
                         for name, (old, new) in changes.items()])
     return list(changes)
 
@@ -156,6 +200,10 @@ def create_person(values, facility_id):
 def update_person(person, values, user_id):
     """Correct a person's fields, keeping history; return the names of changed fields."""
     check_person(values, person.id)
+    admitted = values.get("admitted_on")
+    if person.released_on and admitted and admitted > person.released_on:
+        raise InputError({"admitted_on": _("Admission cannot be after the release (%(date)s).",
+                                           date=format_day(person.released_on))})
     changes = _apply(person, values)
     if "admitted_on" in changes:
         stay = open_stay(person.id)

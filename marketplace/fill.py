@@ -17,6 +17,7 @@ from enterprises.models import LineOccupation, ProductionLine
 from extensions import db
 from inmates.models import Person, Skill
 from timeutil import add_months, months_between, today
+from web.errors import InputError
 
 from . import scoring
 from .matching import minimum_security_in, rule_clauses
@@ -177,6 +178,10 @@ def place_proposals(facility, pairs, started_on):
             placement = start_placement(person_id, line_id, started_on)
         except PlacementConflict as error:
             results.append(Outcome(person.full_name, line.title, False, error.message, None))
+            continue
+        except InputError as error:  # a start date this person or line cannot have
+            results.append(Outcome(person.full_name, line.title, False,
+                                   " ".join(map(str, error.errors.values())), None))
             continue
         results.append(Outcome(person.full_name, line.title, True, _l("Placed."), placement.id))
     return results

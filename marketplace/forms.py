@@ -2,12 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from inmates.corrections import MAX_REASON
 from reference.codes import END_REASONS, SPACE_KINDS
 from timeutil import today
+from web.forms import CleanForm
 
 
 class PlaceForm(FlaskForm):
@@ -24,6 +26,20 @@ class EndForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=list(END_REASONS.items()),
                          validators=[DataRequired()])
     ended_on = DateField(_l("End date"), default=today, validators=[DataRequired()])
+
+
+class PlacementCorrectionForm(CleanForm):
+    """Correct the end of a placement entered by mistake: its date and reason, or reopen it;
+    always with a reason for the correction."""
+
+    action = RadioField(_l("Correction"), default="end", validators=[InputRequired()],
+                        choices=[("end", _l("Change the end date or reason")),
+                                 ("reopen", _l("Reopen: the placement did not end"))])
+    ended_on = DateField(_l("End date"), validators=[Optional()])
+    end_reason = SelectField(_l("Reason"), choices=list(END_REASONS.items()))
+    reason = TextAreaField(_l("Reason for the correction"), validators=[
+        DataRequired(message=_l("Give the reason for the correction.")),
+        Length(max=MAX_REASON)])
 
 
 class TransferForm(FlaskForm):

@@ -10,7 +10,7 @@ from extensions import db
 from inmates.models import Person
 from reference.codes import END_REASONS, sql_in
 from reference.models import MinimumWage
-from timeutil import covers, utcnow
+from timeutil import covers, stored_range, utcnow
 
 # A placement holds its place and its person until it ends (Placement.holds_place).
 HOLDS_PLACE = text("ended_on IS NULL")
@@ -53,6 +53,8 @@ class Placement(db.Model):
         CheckConstraint("(ended_on IS NULL) = (end_reason IS NULL)", name="end_reason_with_end"),
         CheckConstraint(f"end_reason IS NULL OR end_reason IN {sql_in(END_REASONS)}",
                         name="end_reason"),
+        # Employment statistics count placements by these dates: no year 0001 or 9999.
+        CheckConstraint(stored_range("started_on", "ended_on"), name="dates_in_range"),
         Index("uq_placement_active_person", "person_id", unique=True,
               sqlite_where=HOLDS_PLACE, postgresql_where=HOLDS_PLACE),
         Index("uq_placement_active_slot", "line_id", "slot", unique=True,
@@ -110,6 +112,26 @@ class PlacementWageChange(db.Model):
         CheckConstraint("old_wage_kzt <> new_wage_kzt", name="wage_changes"),
         Index("ix_placement_wage_change_placement", "placement_id", "effective_on"),
     )
+
+
+class PlacementChange(db.Model):
+    """One corrected field of a placement (its end, its place), with the reason for it.
+
+    Ending a placement is not a correction; changing that end afterwards is, and the old
+    and new values stay here beside the audit event that says who did it.
+    """
+
+    __tablename__ = "placement_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(String(400))
+    new_value: Mapped[str | None] = mapped_column(String(400))
+    reason: Mapped[str] = mapped_column(String(500))
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("length(reason) > 0", name="reason_given"),)
 
 
 class CandidateRequest(db.Model):
@@ -176,6 +198,8 @@ class WageRecord(db.Model):
             "deduction_upkeep_kzt >= 0 AND deduction_alimony_kzt >= 0 AND "
             "deduction_damages_kzt >= 0 AND deduction_tax_kzt >= 0 AND deduction_other_kzt >= 0",
             name="deductions_nonnegative"),
+        # The wage figures are grouped by month: no year 0001 or 9999.
+        CheckConstraint(stored_range("month"), name="month_in_range"),
         CheckConstraint(
             "credited_kzt + deduction_upkeep_kzt + deduction_alimony_kzt + deduction_damages_kzt"
             " + deduction_tax_kzt + deduction_other_kzt = accrued_kzt", name="balance"),

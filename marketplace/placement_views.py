@@ -7,51 +7,62 @@ from sqlalchemy import select
 from accounts import audit
 from accounts.permissions import get_or_404, roles, visible
 from enterprises.lines import wage_floor
+from accounts.services import user_names
 from enterprises.models import ProductionLine
 from extensions import db
 from facilities.models import Facility
 from inmates.models import Person
 from timeutil import today
-from web.errors import conflict
-from web.forms import flash_errors
+from web.errors import InputError, conflict
+from web.forms import apply_input_errors, flash_errors
 from web.pagination import paginate
 from web.query import page_number
 
+from . import corrections, services, wages
 from . import fill as filling
-from . import services, wages
 from .blueprint import bp
-from .forms import EndForm, TransferForm
+from .forms import EndForm, PlacementCorrectionForm, TransferForm
 from .models import Placement
 from .placements import (PlacementConflict, end_placement, placements_of, start_placement,
                          wage_changes_of)
 
 
-def _back(placement):
-    """Return to the person's history when the form came from there, else the line's."""
-    if request.form.get("next_person"):
-        return url_for("marketplace.person_history", person_id=placement.person_id)
-    return url_for("marketplace.line_history", line_id=placement.line_id)
-
-
 @bp.route("/placements/<int:placement_id>/end", methods=["POST"])
 @roles("admin", "inspector")
 def placement_end(placement_id):
-    """End a placement with a reason and a date."""
+    """End a placement with a reason and a date; a refused date shows next to its field."""
     placement = get_or_404(Placement, placement_id)
     form = EndForm()
-    if not form.validate_on_submit():
-        flash_errors(form)
-    elif placement.ended_on is not None:
+    from_person = bool(request.form.get("next_person"))
+    if placement.ended_on is not None:
         flash(_("This placement has already ended."), "warning")
-    elif form.ended_on.data < placement.started_on:
-        flash(_("The end date cannot be before the start date."), "danger")
-    else:
-        end_placement(placement, form.ended_on.data, form.reason.data)
-        audit.record("end", entity="placement", entity_id=placement.id,
-                     detail=form.reason.data)
-        db.session.commit()
-        flash(_("Placement ended."), "success")
-    return redirect(_back(placement))
+        return redirect(_back(placement, from_person))
+    if form.validate_on_submit():
+        try:
+            end_placement(placement, form.ended_on.data, form.reason.data)
+        except InputError as error:
+            db.session.rollback()
+            apply_input_errors(form, error.errors)
+        else:
+            audit.record("end", entity="placement", entity_id=placement.id,
+                         detail=form.reason.data)
+            db.session.commit()
+            flash(_("Placement ended."), "success")
+            return redirect(_back(placement, from_person))
+    if "csrf_token" in form.errors:
+        flash_errors(form)
+        return redirect(_back(placement, from_person))
+    if from_person:
+        return _person_history_page(get_or_404(Person, placement.person_id), end_form=form), 422
+    return _line_history_page(get_or_404(ProductionLine, placement.line_id),
+                              (placement.id, form)), 422
+
+
+def _back(placement, from_person):
+    """Return to the person's history when the form came from there, else the line's."""
+    if from_person:
+        return url_for("marketplace.person_history", person_id=placement.person_id)
+    return url_for("marketplace.line_history", line_id=placement.line_id)
 
 
 def transfer_choices(placement):
@@ -69,16 +80,24 @@ def placement_transfer(placement_id):
     placement = get_or_404(Placement, placement_id)
     form = TransferForm()
     form.line_id.choices = transfer_choices(placement)
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return redirect(_back(placement))
     if placement.ended_on is not None:
         flash(_("This placement has already ended."), "warning")
-        return redirect(_back(placement))
+        return redirect(_back(placement, True))
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            flash_errors(form)
+            return redirect(_back(placement, True))
+        return _person_history_page(get_or_404(Person, placement.person_id),
+                                    transfer_form=form), 422
     target = get_or_404(ProductionLine, form.line_id.data)
     try:
         new = start_placement(placement.person_id, target.id, form.started_on.data,
                               transfer=True)
+    except InputError as error:
+        db.session.rollback()
+        apply_input_errors(form, error.errors)
+        return _person_history_page(get_or_404(Person, placement.person_id),
+                                    transfer_form=form), 422
     except PlacementConflict as error:
         conflict(error.message)
     audit.record("end", entity="placement", entity_id=placement.id, detail="transferred")
@@ -88,34 +107,83 @@ def placement_transfer(placement_id):
     return redirect(url_for("marketplace.person_history", person_id=placement.person_id))
 
 
+@bp.route("/placements/<int:placement_id>/correct", methods=["GET", "POST"])
+@roles("admin", "inspector")
+def placement_correct(placement_id):
+    """Correct the end of a placement entered by mistake: change its date or reason, or
+    reopen it, with a reason (inspectors of the person's facility and administrators)."""
+    placement = get_or_404(Placement, placement_id)
+    person = get_or_404(Person, placement.person_id)
+    if placement.ended_on is None:
+        flash(_("This placement has not ended."), "warning")
+        return redirect(url_for("marketplace.person_history", person_id=person.id))
+    form = PlacementCorrectionForm(ended_on=placement.ended_on, end_reason=placement.end_reason)
+    if form.validate_on_submit():
+        try:
+            if form.action.data == "reopen":
+                corrections.reopen(placement, form.reason.data, current_user.id)
+            else:
+                corrections.correct_end(placement, form.ended_on.data, form.end_reason.data,
+                                        form.reason.data, current_user.id)
+            audit.record("correct", entity="placement", entity_id=placement.id,
+                         detail=form.action.data)
+            db.session.commit()
+        except InputError as error:
+            db.session.rollback()
+            apply_input_errors(form, error.errors)
+        else:
+            flash(_("The placement is corrected."), "success")
+            return redirect(url_for("marketplace.person_history", person_id=person.id))
+    return render_template("marketplace/placement_correct.html", form=form,
+                           placement=placement, person=person), 200 if not form.errors else 422
+
+
 @bp.route("/people/<int:person_id>/placements")
 @roles("admin", "inspector")
 def person_history(person_id):
     """Show every placement of a person, with end and transfer forms for the active one."""
-    person = get_or_404(Person, person_id)
+    return _person_history_page(get_or_404(Person, person_id))
+
+
+def _person_history_page(person, end_form=None, transfer_form=None):
+    """Render a person's placements, wages and corrections; forms sent back keep their
+    values and show their errors next to the fields."""
     history = placements_of(person_id=person.id)
     active = next((p for p in history if p.ended_on is None), None)
-    transfer = TransferForm(formdata=None)
-    if active is not None:
+    transfer = transfer_form or TransferForm(formdata=None)
+    if active is not None and transfer_form is None:
         transfer.line_id.choices = transfer_choices(active)
     records = wages.records_with_flags([p.id for p in history])
-    changes = wage_changes_of([p.id for p in history])
+    changes = corrections.history_of([p.id for p in history])
     audit.record("view", entity="person", entity_id=person.id, detail="placements")
     db.session.commit()
     return render_template("marketplace/person_history.html", person=person, history=history,
-                           active=active, end_form=EndForm(formdata=None),
-                           transfer_form=transfer, records=records, changes=changes)
+                           active=active, end_form=end_form or EndForm(formdata=None),
+                           transfer_form=transfer, records=records,
+                           wage_changes=wage_changes_of([p.id for p in history]),
+                           lines={p.id: p.line.title for p in history},
+                           corrections=corrections.shown(
+                               changes, user_names(c.changed_by for c in changes)))
 
 
 @bp.route("/lines/<int:line_id>/placements")
 @roles("admin", "inspector")
 def line_history(line_id):
     """Show every placement of a line, active first."""
-    line = get_or_404(ProductionLine, line_id)
+    return _line_history_page(get_or_404(ProductionLine, line_id))
+
+
+def _line_history_page(line, refused=None):
+    """Render a line's placements; ``refused`` is (placement id, end form) of an end sent
+    back, whose errors show next to that row's fields."""
     history = placements_of(line_id=line.id, scope=visible(Placement))
     history.sort(key=lambda p: (p.ended_on is not None, p.slot if p.ended_on is None else 0))
+    # Only people the user may see can have their placements corrected from here.
+    correctable = set(db.session.scalars(select(Person.id).where(
+        Person.id.in_({p.person_id for p in history}), visible(Person))))
     return render_template("marketplace/line_history.html", line=line, history=history,
-                           end_form=EndForm(formdata=None))
+                           end_form=EndForm(formdata=None), refused=refused,
+                           correctable=correctable)
 
 
 def _fill_facility():

@@ -3,6 +3,9 @@
 Release, transfer and line closing end placements through signals (``subscribers.py``), in
 the same transaction as the change that causes them; the view commits once.
 """
+from datetime import timedelta
+
+from flask import current_app
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, insert, literal, select, update
@@ -11,29 +14,77 @@ from sqlalchemy.orm import joinedload
 
 from enterprises.lines import lock_line
 from extensions import db
+from inmates.models import Stay
+from reference.codes import END_REASONS
 from reference.services import minimum_wage
 from timeutil import today, utcnow
+from web.errors import InputError
+from web.formatting import day as format_day
 from web.formatting import money
 
 from . import matching
-from .models import Placement, PlacementWageChange
+from .models import Placement, PlacementWageChange, WageRecord
+
+
+def first_month_recorded_from(placement_id, day):
+    """Return the earliest month recorded on a placement that starts on or after ``day``
+    (the months an end on ``day`` would leave outside the placement), or None."""
+    return db.session.scalar(select(func.min(WageRecord.month)).where(
+        WageRecord.placement_id == placement_id, WageRecord.month >= day))
+
+
+def end_date_errors(placement, ended_on):
+    """Return {"ended_on": message} for an end the placement cannot have, else {}.
+
+    A placement ends on or after its start, on a day that has come, and not before a month
+    whose wages are recorded on it (the record would fall outside the placement).
+    """
+    if ended_on < placement.started_on:
+        return {"ended_on": gettext("The end date cannot be before the start date (%(date)s).",
+                                    date=format_day(placement.started_on))}
+    if ended_on > today():
+        return {"ended_on": gettext("The end date cannot be in the future.")}
+    recorded = first_month_recorded_from(placement.id, ended_on)
+    if recorded is not None:
+        return {"ended_on": gettext(
+            "Wages are recorded for %(month)s, which this end date would leave outside the "
+            "placement; choose a later date or correct those wages first.",
+            month=recorded.strftime("%Y-%m"))}
+    return {}
 
 
 def end_placement(placement, ended_on, reason):
-    """End one active placement on a date, with a reason from reference.codes.END_REASONS."""
+    """End one active placement on a date with a reason from reference.codes.END_REASONS;
+    raise InputError (by form field) for a date or reason it cannot have."""
     if placement.ended_on is not None:
         return placement
+    errors = end_date_errors(placement, ended_on)
+    if reason not in END_REASONS:
+        errors["reason"] = gettext("Choose a reason.")
+    if errors:
+        raise InputError(errors)
+    return _close(placement, ended_on, reason)
+
+
+def _close(placement, ended_on, reason):
+    """End a placement because its person left or it moved: never before it started."""
     placement.ended_on = max(ended_on, placement.started_on)
     placement.end_reason = reason
     db.session.flush()
     return placement
 
 
-def end_active_placement_of(person_id, ended_on, reason):
-    """End the person's active placement, if any; return it or None."""
-    placement = db.session.scalars(select(Placement).where(
+def active_placement_of(person_id):
+    """Return the person's placement that holds a place, or None."""
+    return db.session.scalars(select(Placement).where(
         Placement.person_id == person_id, Placement.holds_place())).first()
-    return end_placement(placement, ended_on, reason) if placement else None
+
+
+def end_active_placement_of(person_id, ended_on, reason):
+    """End the person's active placement, if any, because the person leaves or moves on
+    ``ended_on`` (checked by the caller); return it or None."""
+    placement = active_placement_of(person_id)
+    return _close(placement, ended_on, reason) if placement else None
 
 
 def end_line_placements(line_id, ended_on, reason):
@@ -114,13 +165,47 @@ def wage_refusal(line, wage_kzt, started_on):
     return None
 
 
+def start_date_errors(person_id, line, started_on, transfer=False):
+    """Return {"started_on": message} for a start the placement cannot have, else {}.
+
+    A placement starts on or after the person's admission to the facility (the open stay's
+    start) and the line's opening, and at most PLACEMENT_START_AHEAD_DAYS ahead; a transfer
+    ends the current placement, so it is dated on a day that has come and not before the
+    current placement began.
+    """
+    ahead = current_app.config["PLACEMENT_START_AHEAD_DAYS"]
+    latest = today() + timedelta(days=ahead)
+    arrived = db.session.scalar(select(Stay.started_on).where(
+        Stay.person_id == person_id, Stay.is_open()))
+    current = active_placement_of(person_id) if transfer else None
+    if started_on > latest:
+        message = gettext("A placement can be entered at most %(days)s days ahead, to start "
+                          "by %(date)s.", days=ahead, date=format_day(latest))
+    elif current is not None and started_on > today():
+        message = gettext("A transfer is dated on a day that has come: it ends the current "
+                          "placement, which cannot end in the future.")
+    elif arrived is not None and started_on < arrived:
+        message = gettext("The placement cannot start before the person was admitted to the "
+                          "facility (%(date)s).", date=format_day(arrived))
+    elif line.opened_on is not None and started_on < line.opened_on:
+        message = gettext("The placement cannot start before the line opened (%(date)s).",
+                          date=format_day(line.opened_on))
+    elif current is not None and started_on < current.started_on:
+        message = gettext("The transfer cannot be dated before the current placement began "
+                          "(%(date)s).", date=format_day(current.started_on))
+    else:
+        return {}
+    return {"started_on": message}
+
+
 def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=False):
     """Place a person on a line safely under concurrent requests; return the new placement.
 
-    Locks the line, refuses a wage below the minimum (``wage_refusal``), checks the hard
-    rules again, takes the lowest free slot and inserts in a
-    savepoint; with ``transfer`` the person's current placement ends on the same day in the
-    same savepoint. Raises PlacementConflict instead of half-saving anything.
+    Locks the line, refuses a wage below the minimum (``wage_refusal``), checks the start
+    date and the hard rules again, takes the lowest free slot and inserts in a savepoint; with
+    ``transfer`` the person's current placement ends on the same day in the same savepoint.
+    Raises InputError (a date it cannot have, by form field) or PlacementConflict instead of
+    half-saving anything.
     """
     line = _lock_lines(person_id, line_id, transfer)
     if line is None or line.status != "open":
@@ -129,6 +214,9 @@ def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=Fals
     problem = wage_refusal(line, wage_kzt, started_on)
     if problem:
         raise PlacementConflict(problem, ["minimum_wage"])
+    errors = start_date_errors(person_id, line, started_on, transfer)
+    if errors:
+        raise InputError(errors)
     failed = matching.failed_rules(person_id, line, started_on, transfer=transfer)
     if failed:
         raise PlacementConflict(LazyString(lambda: gettext(
@@ -175,6 +263,44 @@ def _lock_lines(person_id, line_id, transfer):
 def _deadlock(error):
     """Say whether PostgreSQL chose this transaction to break a cycle of lock waits."""
     return getattr(error.orig, "sqlstate", None) == "40P01"
+
+
+def reopen_placement(placement):
+    """Let an ended placement hold a place again (its end was a mistake), safely under
+    concurrent requests; return {field: (old, new)} of what changed.
+
+    Like start_placement: locks the line, checks that it is open and that the person is in
+    custody at its site holding no other place, keeps the old place when it is free and
+    within the headcount or else takes the lowest free one, and writes in a savepoint.
+    Raises PlacementConflict instead of half-saving anything.
+    """
+    line = lock_line(placement.line_id)
+    if line is None or line.status != "open":
+        raise PlacementConflict(_("This line is not open for placements."))
+    failed = [name for name in matching.failed_rules(placement.person_id, line, today())
+              if name in ("custody", "idle")]
+    if failed:
+        raise PlacementConflict(LazyString(lambda: gettext(
+            "This person cannot be placed on this line: %(rules)s.",
+            rules=", ".join(str(matching.RULES[name]) for name in failed))), failed)
+    slot = placement.slot
+    if slot > line.headcount or slot in _taken_slots(line.id):
+        slot = _free_slot(line)
+    if slot is None:
+        raise PlacementConflict(_("All places on this line are taken."))
+    changes = {"ended_on": (placement.ended_on, None), "end_reason": (placement.end_reason, None)}
+    if slot != placement.slot:
+        changes["slot"] = (placement.slot, slot)
+    try:
+        with db.session.begin_nested():
+            placement.ended_on = placement.end_reason = None
+            placement.slot = slot
+            db.session.flush()
+    except IntegrityError as error:
+        raise PlacementConflict(
+            _("Someone else placed this person or took this place at the same moment. "
+              "Reload the page and try again.")) from error
+    return changes
 
 
 def placements_of(person_id=None, line_id=None, scope=None):

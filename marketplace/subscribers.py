@@ -9,9 +9,10 @@ from sqlalchemy.orm import joinedload
 from enterprises.models import ProductionLine
 from enterprises.signals import headcount_lowering, line_closing, line_wage_raised
 from extensions import db
-from inmates.signals import person_leaving, person_page
+from inmates.signals import leaving_redated, person_leaving, person_page, person_returning
 from reference.signals import minimum_wage_set
 
+from . import corrections
 from .models import Placement
 from .placements import (end_active_placement_of, end_line_placements, follow_line_raise,
                          renumber_places)
@@ -22,6 +23,18 @@ from .services import below_minimum_counts
 def end_placement_of_leaving_person(person, on, reason):
     """End the active placement of a person who is released or transferred on ``on``."""
     return end_active_placement_of(person.id, on, reason)
+
+
+@person_returning.connect
+def restore_placement_of_returning_person(person, left_on, reason, why, user_id):
+    """Bring back the placement that ended with a release or transfer now undone."""
+    return corrections.restore_after_return(person, left_on, reason, why, user_id)
+
+
+@leaving_redated.connect
+def move_placement_end_with_leaving(person, old_on, new_on, reason, why, user_id):
+    """Move the end of the placement that ended with a release or transfer now redated."""
+    return corrections.move_end_with_leaving(person, old_on, new_on, reason, why, user_id)
 
 
 @line_closing.connect

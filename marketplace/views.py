@@ -15,7 +15,7 @@ from inmates.models import Person
 from inmates.services import pseudonym
 from reference.services import minimum_wage, region_choices
 from timeutil import today
-from web.errors import conflict
+from web.errors import InputError, conflict
 from web.forms import flash_errors
 from web.pagination import paginate
 from web.query import page_number, query_int
@@ -41,16 +41,26 @@ def candidates(line_id):
     if current_user.role == "owner":
         return _owner_candidates(line, on)
     transfer = request.args.get("mode") == "transfer"
+    return _inspector_candidates(line, on, transfer,
+                                 PlaceForm(formdata=None, mode="transfer" if transfer else ""))
+
+
+def _inspector_candidates(line, on, transfer, form, refused=None):
+    """Render the ranked candidates; ``refused`` is (person id, messages) of a place form
+    sent back, shown next to that row's start date."""
     people = visible(Person)
     ranked = matching.candidates(line, on, transfer=transfer, person_filter=people)
     pool, excluded = (matching.exclusions(line, on, transfer, people) if not ranked
                       else (None, []))
+    shown = ranked[:INSPECTOR_CANDIDATES_SHOWN]
+    if refused and refused[0] not in {c.person_id for c in shown}:
+        flash_errors({"started_on": refused[1]})  # no row to show it beside
     audit.record("view", entity="line_candidates", entity_id=line.id)
     db.session.commit()
     return render_template("marketplace/candidates.html", line=line,
-                           candidates=ranked[:INSPECTOR_CANDIDATES_SHOWN], total=len(ranked),
-                           pool=pool, excluded=excluded, transfer=transfer, floor=wage_floor(),
-                           form=PlaceForm(formdata=None, mode="transfer" if transfer else ""))
+                           candidates=shown, total=len(ranked),
+                           pool=pool, excluded=excluded, transfer=transfer, form=form,
+                           refused=refused, floor=wage_floor())
 
 
 def _owner_candidates(line, on):
@@ -73,13 +83,21 @@ def place(line_id):
     """Place a person from the candidate list on a line."""
     line = get_or_404(ProductionLine, line_id)
     form = PlaceForm()
+    transfer = form.mode.data == "transfer"
     if not form.validate_on_submit():
-        flash_errors(form)
-        return redirect(url_for("marketplace.candidates", line_id=line.id))
+        if form.person_id.errors or "csrf_token" in form.errors:
+            flash_errors(form)
+            return redirect(url_for("marketplace.candidates", line_id=line.id))
+        person = get_or_404(Person, form.person_id.data)
+        return _inspector_candidates(line, today(), transfer, form,
+                                     (person.id, form.started_on.errors)), 422
     person = get_or_404(Person, form.person_id.data)
     try:
-        placement = start_placement(person.id, line.id, form.started_on.data,
-                                    transfer=form.mode.data == "transfer")
+        placement = start_placement(person.id, line.id, form.started_on.data, transfer=transfer)
+    except InputError as error:
+        db.session.rollback()
+        return _inspector_candidates(line, today(), transfer, form,
+                                     (person.id, [error.errors["started_on"]])), 422
     except PlacementConflict as error:
         conflict(error.message)
     audit.record("create", entity="placement", entity_id=placement.id)
@@ -114,6 +132,12 @@ def request_candidate(line_id):
 @roles("admin", "inspector", "owner")
 def requests():
     """List candidate requests: the inspector's queue, or an owner's requests and outcomes."""
+    return _requests_page(DecideForm(formdata=None))
+
+
+def _requests_page(form, refused=None):
+    """Render the requests; ``refused`` is (request id, messages) of a decision sent back,
+    shown next to that row's start date."""
     status = request.args.get("status", "requested" if current_user.role != "owner" else "")
     status = status if status in ("requested", "accepted", "declined", "withdrawn") else ""
     page = paginate(services.requests_query(visible(CandidateRequest), status or None),
@@ -126,8 +150,10 @@ def requests():
         labels = {}
         people = {p.id: p for p in db.session.scalars(select(Person).where(
             Person.id.in_([r.person_id for r in rows]), visible(Person)))}
+    if refused and refused[0] not in {r.id for r in rows}:
+        flash_errors({"started_on": refused[1]})  # no row to show it beside
     return render_template("marketplace/requests.html", page=page, rows=rows, labels=labels,
-                           people=people, status=status, form=DecideForm(formdata=None))
+                           people=people, status=status, form=form, refused=refused)
 
 
 @bp.route("/requests/<int:request_id>/decide", methods=["POST"])
@@ -137,7 +163,9 @@ def request_decide(request_id):
     asked = get_or_404(CandidateRequest, request_id)
     form = DecideForm()
     accept = request.form.get("decision") == "accept"
-    if not form.validate_on_submit() or (not accept and not (form.reason.data or "").strip()):
+    if not form.validate_on_submit() and form.started_on.errors and accept:
+        return _requests_page(form, (asked.id, form.started_on.errors)), 422
+    if form.errors or (not accept and not (form.reason.data or "").strip()):
         flash(_("Give the start date to accept, or a reason to decline."), "danger")
         return redirect(url_for("marketplace.requests"))
     try:
@@ -147,6 +175,9 @@ def request_decide(request_id):
             audit.record("create", entity="placement", entity_id=placement.id)
         else:
             services.decline_request(asked, current_user, form.reason.data.strip())
+    except InputError as error:
+        db.session.rollback()
+        return _requests_page(form, (asked.id, [error.errors["started_on"]])), 422
     except PlacementConflict as error:
         conflict(error.message)
     audit.record("update", entity="candidate_request", entity_id=asked.id,

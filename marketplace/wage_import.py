@@ -76,6 +76,9 @@ def check_upload(storage, line, month, scope=None):
 def check_rows(rows, line, month, scope=None):
     """Check tabular rows against the line's placements of the month and the wage rules;
     rows left blank or repeating a saved record are skipped."""
+    problem = wages.month_problem(month)
+    if problem is not None:
+        return ImportResult(False, [], [(None, problem)], [])
     placements = {row.file_number.casefold(): row for row in wages.grid(line.id, month, scope)}
     good, errors, seen, skipped = [], [], set(), []
     for row in rows:
@@ -137,7 +140,7 @@ def save_all(rows, line, month, user, scope=None):
         row = placements.get(values.get("placement_id"))
         clean, errors = (wages.validate(values, row.placement, month) if row is not None
                          else ({}, {"placement_id": True}))
-        if errors:
+        if errors or wages.record_problem(row.placement, month):
             problems.append(_l("The line's workers changed since the check. Upload the file "
                                "again."))
             break

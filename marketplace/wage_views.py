@@ -26,7 +26,31 @@ WAGE_ROLES = ("admin", "inspector", "owner")
 
 
 def _month():
-    return wages.parse_month(request.values.get("month"), today())
+    """Return the month a page shows: the one asked for, moved into the months wages are
+    kept for (with a note saying so), so no ?month= can show or fetch a month to come."""
+    asked = wages.parse_month(request.values.get("month"), today())
+    shown = wages.shown_month(asked)
+    if shown != asked:
+        flash(wages.month_problem(asked), "warning")
+    return shown
+
+
+def _writable_month():
+    """Return the month a write is for, or None (with a message) for a month wages cannot be
+    kept for: a write is refused, never moved to another month."""
+    month = wages.parse_month(request.values.get("month"), today())
+    problem = wages.month_problem(month)
+    if problem is not None:
+        flash(problem, "danger")
+        return None
+    return month
+
+
+def _refused():
+    """Send the user back to the wage grid of the month nearest to the one refused."""
+    month = wages.shown_month(wages.parse_month(request.values.get("month"), today()))
+    return redirect(url_for("marketplace.wage_grid", line_id=request.view_args["line_id"],
+                            month=f"{month:%Y-%m}"))
 
 
 @bp.route("/wages", endpoint="wages")
@@ -37,7 +61,8 @@ def wages_index():
     floor = wage_floor()
     page = paginate(wages.month_summary(visible(ProductionLine), visible(Placement), month,
                                         floor.year), page_number(), scalars=False)
-    return render_template("marketplace/wages.html", page=page, month=month, floor=floor)
+    return render_template("marketplace/wages.html", page=page, month=month, floor=floor,
+                           months=wages.months_open())
 
 
 def _grid_context(line, month, values=None, errors=None):
@@ -56,7 +81,7 @@ def _grid_context(line, month, values=None, errors=None):
             "errors": errors or {}, "flags": flags, "minimum": minimum,
             "entered": sum(1 for row in rows if row.record is not None),
             "floor": wage_floor(), "fields": wages.FIELDS, "labels": wages.LABELS,
-            "import_form": WageImportForm(formdata=None)}
+            "import_form": WageImportForm(formdata=None), "months": wages.months_open()}
 
 
 def _posted_rows(rows, month):
@@ -76,6 +101,9 @@ def _posted_rows(rows, month):
                 "This month is already saved: correct its figures rather than empty them.")}
             continue
         clean[row.placement.id], row_errors = wages.validate(raw, row.placement, month)
+        problem = wages.month_problem(month)
+        if problem is not None:
+            row_errors = {**row_errors, "days_worked": problem}
         if row_errors:
             errors[row.placement.id] = row_errors
     return values, errors, clean
@@ -90,9 +118,11 @@ def wage_grid(line_id):
     several visits; a bad row saves nothing and is marked in red.
     """
     line = get_or_404(ProductionLine, line_id)
-    month = _month()
     if request.method == "GET":
-        return render_template("marketplace/wage_grid.html", **_grid_context(line, month))
+        return render_template("marketplace/wage_grid.html", **_grid_context(line, _month()))
+    month = _writable_month()
+    if month is None:
+        return _refused()
     rows = wages.grid(line.id, month, visible(Placement))
     values, errors, clean = _posted_rows(rows, month)
     if errors:
@@ -131,7 +161,9 @@ def conflicts_as_409():
 def wage_review(line_id):
     """Mark a line's wages of a month reviewed."""
     line = get_or_404(ProductionLine, line_id)
-    month = _month()
+    month = _writable_month()
+    if month is None:
+        return _refused()
     with conflicts_as_409():
         count = wages.mark_reviewed(line.id, month, current_user, visible(Placement))
         audit.record("update", entity="wage_month", entity_id=line.id,
@@ -157,7 +189,9 @@ def wage_template(line_id):
 def wage_import_preview(line_id):
     """Check an uploaded wage sheet and show every bad row, or the rows ready to save."""
     line = get_or_404(ProductionLine, line_id)
-    month = _month()
+    month = _writable_month()
+    if month is None:
+        return _refused()
     form = WageImportForm()
     if not form.validate_on_submit():
         for error in form.file.errors:
@@ -174,7 +208,9 @@ def wage_import_preview(line_id):
 def wage_import_confirm(line_id):
     """Save every row of a checked wage sheet, or none."""
     line = get_or_404(ProductionLine, line_id)
-    month = _month()
+    month = _writable_month()
+    if month is None:
+        return _refused()
     rows = wage_import.unsign(request.form.get("payload", ""), line.id, month)
     if rows is None:
         flash(_("The checked file expired or was altered. Upload it again."), "danger")

@@ -30,7 +30,7 @@ from extensions import db
 from inmates.models import Person
 from reference.models import MinimumWage
 from tabular import parse_bool, parse_int
-from timeutil import covers, month_end, month_start, overlaps, today, utcnow
+from timeutil import EARLIEST_ON, clamp, covers, month_end, month_start, overlaps, today, utcnow
 from web.errors import InputError
 
 from .models import Placement, WageRecord
@@ -68,6 +68,42 @@ def parse_month(value, default):
         return date(year, month, 1)
     except (TypeError, ValueError):
         return month_start(default)
+
+
+def months_open():
+    """Return the first and last month wages may be kept for: January 2000 to this month."""
+    return month_start(EARLIEST_ON), month_start(today())
+
+
+def month_problem(month):
+    """Return why no wages can be kept for a month (it has not begun, or it lies before
+    2000), or None."""
+    first, last = months_open()
+    if month > last:
+        return _l("Wages are entered for a month that has begun; %(month)s is still to come.",
+                  month=month.strftime("%Y-%m"))
+    if month < first:
+        return _l("Wages are kept from %(month)s on.", month=first.strftime("%Y-%m"))
+    return None
+
+
+def shown_month(month):
+    """Return the month a page shows when ``month`` was asked for: moved into months_open()."""
+    return clamp(month, *months_open())
+
+
+def within_placement(placement, month):
+    """Say whether the placement was active on at least one day of the month (Python mirror
+    of ``active_in_month``): a wage record lies within its placement."""
+    return days_covered(placement, month) > 0
+
+
+def record_problem(placement, month):
+    """Return why a wage record cannot be kept for this placement and month, or None."""
+    problem = month_problem(month)
+    if problem is None and not within_placement(placement, month):
+        problem = _l("The placement was not active in %(month)s.", month=month.strftime("%Y-%m"))
+    return problem
 
 
 def _blank_as_none(value):
@@ -139,13 +175,6 @@ def days_covered(placement, month):
     if placement.ended_on is not None:
         last = min(last, placement.ended_on - timedelta(days=1))
     return max((last - first).days + 1, 0)
-
-
-def month_problem(placement, month):
-    """Return why a wage record cannot be kept for this placement and month, or None."""
-    if not days_covered(placement, month):
-        return _l("The placement does not cover this month.")
-    return None
 
 
 def norm_hours_of(month, hours_per_week):
@@ -279,9 +308,9 @@ def grid(line_id, month, scope=None):
 def save_record(placement, month, clean, user, record=None):
     """Create the month's record of a placement, or correct the existing one; return it.
 
-    Refuses (InputError) a month the placement does not cover.
+    Refuses (InputError) a month that has not begun or that the placement does not cover.
     """
-    problem = month_problem(placement, month)
+    problem = record_problem(placement, month)
     if problem:
         raise InputError({"month": str(problem)})
     if record is None:

@@ -2,21 +2,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
 from reference.codes import ENTERPRISE_KINDS, SECURITY_LEVELS
+from timeutil import EARLIEST_ON, latest_on
+from web.forms import DateWithin
 
-EARLIEST = 1995  # the minimum wage reference starts here; earlier dates are typos
-LATEST = 2100
 LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]
 TABLES = ("region", "facility", "security_level", "employer_kind", "gender", "age_band",
           "series", "wages")
 
 
-def _plausible(form, field):
-    if field.data and not EARLIEST <= field.data.year <= LATEST:
-        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
-                                 first=EARLIEST, last=LATEST))
+# A date outside these is refused next to its field and the figures fall back to today (or
+# to no comparison), so year 0001 or 9999 never moves a figure.
+PLAUSIBLE = DateWithin(EARLIEST_ON, latest_on)
 
 
 def _int_or_none(value):
@@ -32,8 +31,8 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a read-only GET form: its state is the shareable URL
 
-    on = DateField(_l("Date"), validators=[Optional(), _plausible])
-    since = DateField(_l("Compare with"), validators=[Optional(), _plausible])
+    on = DateField(_l("Date"), validators=[Optional(), PLAUSIBLE])
+    since = DateField(_l("Compare with"), validators=[Optional(), PLAUSIBLE])
     region = SelectField(_l("Region"), coerce=_int_or_none, validators=[Optional()],
                          validate_choice=True)
     facility = SelectField(_l("Facility"), coerce=_int_or_none, validators=[Optional()],

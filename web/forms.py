@@ -5,8 +5,12 @@ A service's ``InputError`` goes next to its fields with ``apply_input_errors``; 
 without a page of its own (a button in a list) flashes its errors with ``flash_errors``.
 """
 from flask import flash
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField
+from wtforms.validators import ValidationError
+
+from .formatting import day as format_day
 
 # Control characters (NUL above all) that PostgreSQL refuses in text and nobody types.
 CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
@@ -33,6 +37,24 @@ class CleanForm(FlaskForm):
 
     class Meta(CleanMeta):
         pass
+
+
+class DateWithin:
+    """Validator: a date field's value lies between two days (dates or callables, so that
+    "a year from today" is read at each request); a message names both ends."""
+
+    def __init__(self, first, last):
+        self.first, self.last = first, last
+
+    def __call__(self, form, field):
+        """Refuse a date outside the range with a message next to the field."""
+        if field.data is None:
+            return
+        first = self.first() if callable(self.first) else self.first
+        last = self.last() if callable(self.last) else self.last
+        if not first <= field.data <= last:
+            raise ValidationError(_("Choose a date between %(first)s and %(last)s.",
+                                    first=format_day(first), last=format_day(last)))
 
 
 def apply_input_errors(form, errors):

@@ -8,6 +8,8 @@ ROUTES = {
     "inmates.person_edit": STAFF,
     "inmates.person_release": STAFF,
     "inmates.person_transfer": STAFF,
+    "inmates.release_correct": STAFF,
+    "inmates.transfer_correct": STAFF,
     "inmates.skill_new": STAFF,
     "inmates.skill_edit": STAFF,
     "inmates.skill_remove": STAFF,

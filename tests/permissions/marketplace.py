@@ -20,6 +20,7 @@ ROUTES = {
     "marketplace.fill": STAFF,
     "marketplace.placement_end": STAFF,
     "marketplace.placement_transfer": STAFF,
+    "marketplace.placement_correct": STAFF,
     "marketplace.person_history": STAFF,
     "marketplace.line_history": STAFF,
     "marketplace.workers": {"admin", "owner"},
