@@ -39,6 +39,7 @@ def from_environment(instance_path):
         # One cache (and job queue) for every worker; without it, each process has its own.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # Background jobs (jobs/): how long one may run, and when a silent one is stalled.
+        "JOB_QUEUE": os.environ.get("JOB_QUEUE", "marketplace-jobs"),
         "JOB_TIMEOUT_SECONDS": int(os.environ.get("JOB_TIMEOUT_SECONDS", "1800")),
         "JOB_STALL_SECONDS": int(os.environ.get("JOB_STALL_SECONDS", "120")),
         # Exports with more rows than this are prepared in the background.

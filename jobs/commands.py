@@ -5,8 +5,6 @@ from flask import current_app
 from flask.cli import AppGroup
 from rq import Queue, SimpleWorker
 
-from .services import QUEUE
-
 jobs_cli = AppGroup("jobs", help="Background jobs.")
 
 
@@ -21,7 +19,8 @@ def worker_command(burst):
     connection = redis.Redis.from_url(url)
     # SimpleWorker runs each job in this process (no fork): the app context, its database
     # pool and its logging stay as they are.
-    SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection).work(
+    SimpleWorker([Queue(current_app.config["JOB_QUEUE"], connection=connection)],
+                 connection=connection).work(
         burst=burst)
 
 

@@ -27,7 +27,6 @@ from .models import Job
 
 log = logging.getLogger(__name__)
 HANDLERS = {}
-QUEUE = "marketplace-jobs"
 
 
 def handler(kind):
@@ -53,7 +52,7 @@ def start(job_id):
     """Hand a committed job to the queue (RQ on Redis) or to a thread of this process."""
     url = current_app.config.get("REDIS_URL")
     if url:
-        Queue(QUEUE, connection=redis.Redis.from_url(url)).enqueue(
+        Queue(current_app.config["JOB_QUEUE"], connection=redis.Redis.from_url(url)).enqueue(
             run, job_id, job_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
         return
     app = current_app._get_current_object()

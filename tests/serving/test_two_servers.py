@@ -94,11 +94,12 @@ def stack(tmp_path_factory):
     """Seed a PostgreSQL database, start two gunicorn servers and nginx in front of them."""
     base, nginx, redis_url = _requirements()
     folder = tmp_path_factory.mktemp("serving")
+    run = f"serving-{uuid.uuid4().hex[:8]}"  # keys of its own: other runs may share the Redis
     database = _postgres_url(base)
     env = dict(os.environ, DATABASE_URL=database, REDIS_URL=redis_url,
                SECRET_KEY="serving-" + "s" * 40, MARKETPLACE_ENV="development",
                TRUSTED_PROXIES="1", STATISTICS_CACHE_SECONDS="600",
-               CACHE_KEY_PREFIX=f"serving-{uuid.uuid4().hex[:8]}:", PYTHONPATH=str(ROOT),
+               CACHE_KEY_PREFIX=f"{run}:", JOB_QUEUE=f"{run}-jobs", PYTHONPATH=str(ROOT),
                WEB_CONCURRENCY="1", GUNICORN_THREADS="2")
     subprocess.run([sys.executable, "-m", "tests.e2e.seed"], cwd=ROOT, env=env, check=True)
     ports = [_free_port(), _free_port()]
@@ -126,7 +127,9 @@ def stack(tmp_path_factory):
             process.terminate()
         for process in (proxy, worker, *servers):
             process.wait(timeout=15)
-        redis.Redis.from_url(redis_url).flushdb()
+        connection = redis.Redis.from_url(redis_url)
+        for key in connection.scan_iter(f"*{run}*"):
+            connection.delete(key)
         _drop_postgres(database)
 
 

@@ -97,4 +97,6 @@ def test_two_workers_share_one_cache_through_redis(database_url, world):
         start_placement(world.person_b.id, world.line_b.id, DAY)
         db.session.commit()
     assert employed_shown(clients[0]) == 2  # a write through one worker refreshes the other
-    redis.Redis.from_url(url).flushdb()
+    connection = redis.Redis.from_url(url)
+    for key in connection.scan_iter(f"{prefix}*"):
+        connection.delete(key)
