@@ -35,6 +35,7 @@ from reference import codes
 from web import cache as web_cache
 from web.errors import register_errorhandlers
 from web.formatting import FILTERS
+from web.guard import register_input_guards
 from web.logging import configure_logging
 
 # Each package's blueprint, with the URL prefix it is mounted at; the view modules imported
@@ -67,6 +68,8 @@ def create_app(test_config=None):
         # Only hops we run ourselves may set the client address; others are spoofable.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
     register_extensions(app)
+    # Before the routes (their <int:...> converter) and before the other request hooks.
+    register_input_guards(app)
     register_blueprints(app)
     register_hooks(app)
     register_template_helpers(app)

@@ -1,7 +1,7 @@
 """Administrators: manage users and read or export the audit log."""
 import csv
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -200,7 +200,7 @@ def _audit_query(form):
         statement = statement.where(AuditEvent.entity == form.entity.data.strip())
     if form.date_from.data:
         statement = statement.where(AuditEvent.at >= datetime.combine(form.date_from.data, time()))
-    if form.date_to.data:
+    if form.date_to.data and form.date_to.data < date.max:  # the day after 9999-12-31 is none
         statement = statement.where(
             AuditEvent.at < datetime.combine(form.date_to.data + timedelta(days=1), time()))
     return statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

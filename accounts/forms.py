@@ -1,24 +1,23 @@
 """Login, profile, user administration and audit filter forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from reference.codes import ROLES
 from timeutil import EARLIEST_ON, latest_on
-from web.forms import DateWithin
+from web.forms import CleanForm, DateWithin
 
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     """Log in with login and password."""
 
     login = StringField(_l("Login"), validators=[DataRequired(), Length(max=60)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(CleanForm):
     """Switch the interface language."""
 
     lang = SelectField(_l("Language"), choices=LANGUAGES)
@@ -32,21 +31,21 @@ class NewPasswordMixin:
         DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(CleanForm):
     """Change one's own interface language; role and scope are not fields here at all."""
 
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Language"), choices=LANGUAGES)
 
 
-class OwnPasswordForm(NewPasswordMixin, FlaskForm):
+class OwnPasswordForm(NewPasswordMixin, CleanForm):
     """Change one's own password, proving the current one."""
 
     current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(), Length(max=200)])
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, CleanForm):
     """Set a new password for another user."""
 
 
@@ -55,7 +54,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class UserForm(FlaskForm):
+class UserForm(CleanForm):
     """Role, scope, name and language of a user (administrators only)."""
 
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
@@ -77,7 +76,7 @@ class NewUserForm(NewPasswordMixin, UserForm):
                                                    "and underscores."))])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(CleanForm):
     """Filters of the audit log (read from the query string)."""
 
     class Meta:

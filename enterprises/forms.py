@@ -1,7 +1,7 @@
 """Forms for enterprises, leases and production lines."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, FormField, HiddenField,
+from wtforms import (BooleanField, DateField, DecimalField, FieldList, FormField, HiddenField,
                      IntegerField, PasswordField, SelectField, StringField, TextAreaField)
 from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
@@ -10,7 +10,7 @@ from accounts.passwords import password_problems
 from reference.codes import END_REASONS, ENTERPRISE_KINDS, SKILL_LEVELS
 from reference.identifiers import is_valid_number
 from timeutil import today
-from web.forms import CleanForm, CleanMeta
+from web.forms import CleanForm, CleanSubform, optional_record_id, record_id
 
 from .models import STATE_PARENTS
 
@@ -109,11 +109,8 @@ class EndForm(CleanForm):
     ended_on = DateField(_l("End date"), default=today, validators=[InputRequired()])
 
 
-class OccupationRow(Form):
+class OccupationRow(CleanSubform):
     """One required occupation of a line and the minimum level it accepts."""
-
-    class Meta(CleanMeta):
-        pass
 
     code = SelectField(_l("Occupation"), validate_choice=False,
                        render_kw={"data-occupation-picker": "1"})
@@ -124,14 +121,14 @@ class OccupationRow(Form):
 class LineForm(CleanForm):
     """Create or edit a production line."""
 
-    enterprise_id = SelectField(_l("Enterprise"), coerce=int, validate_choice=False)
+    enterprise_id = SelectField(_l("Enterprise"), coerce=record_id, validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
-    facility_id = SelectField(_l("Site"), coerce=lambda v: int(v) if v else None,
+    facility_id = SelectField(_l("Site"), coerce=optional_record_id,
                               validate_choice=False)
     region_id = SelectField(_l("Region (for work outside a facility)"),
-                            coerce=lambda v: int(v) if v else None, validate_choice=False)
-    lease_id = SelectField(_l("Lease"), coerce=lambda v: int(v) if v else None,
+                            coerce=optional_record_id, validate_choice=False)
+    lease_id = SelectField(_l("Lease"), coerce=optional_record_id,
                            validate_choice=False)
     occupations = FieldList(FormField(OccupationRow), min_entries=4, max_entries=12)
     headcount = IntegerField(_l("Headcount"), validators=[InputRequired(),

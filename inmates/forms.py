@@ -1,6 +1,5 @@
 """Forms for people, their skills, release, transfer and the roster import."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
                      StringField, TextAreaField)
@@ -21,7 +20,7 @@ def _none_if_blank(value):
     return value or None
 
 
-class PersonForm(FlaskForm):
+class PersonForm(CleanForm):
     """Identity, custody dates, working ability, education and restrictions of a person."""
 
     facility_id = SelectField(_l("Facility"), coerce=int, validators=[Optional()])
@@ -53,7 +52,7 @@ class PersonForm(FlaskForm):
         return {name: getattr(self, name).data for name in PERSON_FIELDS}
 
 
-class SkillForm(FlaskForm):
+class SkillForm(CleanForm):
     """One occupation of a person with level, experience and certification."""
 
     occupation_code = SelectField(_l("Occupation (ISCO-08)"), validators=[DataRequired()])
@@ -63,13 +62,13 @@ class SkillForm(FlaskForm):
     certified = BooleanField(_l("Certified"))
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(CleanForm):
     """The date a person leaves custody."""
 
     on = DateField(_l("Released on"), validators=[InputRequired()])
 
 
-class TransferForm(FlaskForm):
+class TransferForm(CleanForm):
     """The facility a person moves to and the date."""
 
     facility_id = SelectField(_l("To facility"), coerce=int, validators=[InputRequired()])
@@ -87,13 +86,13 @@ class LeavingCorrectionForm(CleanForm):
         Length(max=MAX_REASON)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(CleanForm):
     """An XLSX or CSV file of people and skills."""
 
     file = FileField(_l("Spreadsheet (XLSX or CSV)"), validators=[FileRequired()])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(CleanForm):
     """Confirm a previewed upload, kept on the server under a random token."""
 
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{20,64}$")])

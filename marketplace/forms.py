@@ -1,6 +1,5 @@
 """Forms of the marketplace: placing, ending, transferring, requests, sites and wage import."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField,
                      StringField, TextAreaField)
@@ -12,7 +11,7 @@ from timeutil import today
 from web.forms import CleanForm
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(CleanForm):
     """Place one person from a candidate row."""
 
     person_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,12}$")])
@@ -20,7 +19,7 @@ class PlaceForm(FlaskForm):
     mode = HiddenField()
 
 
-class EndForm(FlaskForm):
+class EndForm(CleanForm):
     """End a placement with a reason and date."""
 
     reason = SelectField(_l("Reason"), choices=list(END_REASONS.items()),
@@ -42,27 +41,27 @@ class PlacementCorrectionForm(CleanForm):
         Length(max=MAX_REASON)])
 
 
-class TransferForm(FlaskForm):
+class TransferForm(CleanForm):
     """Move a person to another line: the current placement ends, the new one starts."""
 
     line_id = SelectField(_l("New line"), coerce=int, validators=[InputRequired()])
     started_on = DateField(_l("Start date"), default=today, validators=[DataRequired()])
 
 
-class RequestForm(FlaskForm):
+class RequestForm(CleanForm):
     """An owner's request for one pseudonymous candidate."""
 
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{20}$")])
 
 
-class DecideForm(FlaskForm):
+class DecideForm(CleanForm):
     """The inspector's decision on a candidate request."""
 
     started_on = DateField(_l("Start date"), default=today, validators=[Optional()])
     reason = TextAreaField(_l("Reason for declining"), validators=[Optional(), Length(max=500)])
 
 
-class SitesForm(FlaskForm):
+class SitesForm(CleanForm):
     """A planned line to find a site for (read from the query string)."""
 
     class Meta:
@@ -84,7 +83,7 @@ class SitesForm(FlaskForm):
                        if code.strip()})
 
 
-class WageImportForm(FlaskForm):
+class WageImportForm(CleanForm):
     """Upload a wage sheet for one line and month."""
 
     file = FileField(_l("File (XLSX or CSV)"),

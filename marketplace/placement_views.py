@@ -16,7 +16,7 @@ from timeutil import today
 from web.errors import InputError, conflict
 from web.forms import apply_input_errors, flash_errors
 from web.pagination import paginate
-from web.query import page_number
+from web.query import page_number, parse_id, query_int
 
 from . import corrections, services, wages
 from . import fill as filling
@@ -189,7 +189,9 @@ def _line_history_page(line, refused=None):
 def _fill_facility():
     if current_user.role == "inspector":
         return current_user.facility
-    return db.session.get(Facility, request.values.get("facility", type=int) or 0)
+    # The facility comes from the chooser (GET) or the form's hidden field (POST).
+    facility_id = query_int("facility", request.values)
+    return db.session.get(Facility, facility_id) if facility_id else None
 
 
 @bp.route("/fill", methods=["GET", "POST"])
@@ -214,9 +216,10 @@ def _accept_proposals(facility):
     """Place each checked proposal through the safe service; report each row's outcome."""
     pairs = []
     for value in request.form.getlist("accept")[:1000]:
-        person_id, _sep, line_id = value.partition(":")
-        if person_id.isdigit() and line_id.isdigit():
-            pairs.append((int(person_id), int(line_id)))
+        head, _sep, tail = value.partition(":")
+        person_id, line_id = parse_id(head), parse_id(tail)
+        if person_id and line_id:
+            pairs.append((person_id, line_id))
     results = filling.place_proposals(facility, pairs, today())
     for outcome in results:
         if outcome.placement_id:

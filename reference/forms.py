@@ -1,11 +1,12 @@
 """Forms for reference data kept by administrators."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from web.forms import CleanForm
 
-class MinimumWageForm(FlaskForm):
+
+class MinimumWageForm(CleanForm):
     """Set the minimum wage of a year."""
 
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1995, max=2100)])
@@ -13,7 +14,7 @@ class MinimumWageForm(FlaskForm):
                               validators=[DataRequired(), NumberRange(min=1, max=10_000_000)])
 
 
-class OccupationForm(FlaskForm):
+class OccupationForm(CleanForm):
     """Correct an occupation's titles."""
 
     title_kk = StringField(_l("Title (Kazakh)"), validators=[DataRequired(), Length(max=200)])

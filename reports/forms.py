@@ -1,12 +1,11 @@
 """The dashboard's date and scope filter, a GET form whose state lives in the URL."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from reference.codes import ENTERPRISE_KINDS, SECURITY_LEVELS
 from timeutil import EARLIEST_ON, latest_on
-from web.forms import DateWithin
+from web.forms import CleanForm, DateWithin
 
 LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]
 TABLES = ("region", "facility", "security_level", "employer_kind", "gender", "age_band",
@@ -25,7 +24,7 @@ def _int_or_none(value):
         return None
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(CleanForm):
     """Pick the date, the earlier date to compare with, and the scope."""
 
     class Meta:

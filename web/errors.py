@@ -10,7 +10,12 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+)
 
 from extensions import db
 
@@ -23,6 +28,16 @@ class InputError(ValueError):
     def __init__(self, errors):
         super().__init__(errors)
         self.errors = errors
+
+
+class UnreadableInput(BadRequest):
+    """400: the address, the query string or a form key holds a NUL or control character."""
+
+    @property
+    def description(self):
+        """Say what was wrong, in the user's language."""
+        return _("The address or the form contains characters that cannot be processed "
+                 "(a NUL or control character). Nothing was changed.")
 
 
 class InsufficientStorage(HTTPException):
@@ -62,7 +77,8 @@ def render_error(error):
         db.session.rollback()
     except Exception:  # the database itself may be the failure
         pass
-    message = getattr(error, "description", None) if code == 409 else None
+    message = getattr(error, "description", None) if code == 409 or isinstance(
+        error, UnreadableInput) else None
     if request.accept_mimetypes.best == "application/json":
         return {"error": code}, code
     try:
