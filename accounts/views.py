@@ -11,7 +11,7 @@ from timeutil import utcnow
 from . import audit, services
 from .blueprint import bp
 from .forms import LanguageForm, LoginForm, OwnPasswordForm, ProfileForm
-from .permissions import ALL_ROLES, public, roles
+from .permissions import ALL_ROLES, TOKEN_BLUEPRINTS, public, roles
 
 
 def safe_next(target):
@@ -157,6 +157,8 @@ def change_password():
 
 def idle_check():
     """End sessions idle for too long or older than the absolute limit."""
+    if request.blueprint in TOKEN_BLUEPRINTS:
+        return None  # the API knows its callers by token: it neither reads nor keeps a session
     if not current_user.is_authenticated:
         return None
     now = utcnow().timestamp()
