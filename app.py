@@ -6,6 +6,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import accounts.admin
+import accounts.token_views
 import api.setup
 import accounts.views
 import config

@@ -10,8 +10,9 @@ from timeutil import utcnow
 
 from . import audit, services
 from .blueprint import bp
-from .forms import LanguageForm, LoginForm, OwnPasswordForm, ProfileForm
+from .forms import LanguageForm, LoginForm, OwnPasswordForm, ProfileForm, TokenForm
 from .permissions import ALL_ROLES, TOKEN_BLUEPRINTS, public, roles
+from .tokens import active_tokens
 
 
 def safe_next(target):
@@ -103,8 +104,9 @@ def set_language():
 
 
 def _render_profile(form, password_form, status=200):
-    return render_template("accounts/profile.html", form=form,
-                           password_form=password_form), status
+    return render_template("accounts/profile.html", form=form, password_form=password_form,
+                           token_form=TokenForm(formdata=None),
+                           tokens=active_tokens(current_user)), status
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from .blueprint import bp
 from .paging import paginated
 from .schemas import PersonQuery, PersonSchema, PlacementQuery, PlacementSchema, WorkerSchema
 
+
 @bp.route("/people", tags=["people"])
 @roles("admin", "inspector")
 @bp.arguments(PersonQuery, location="query", as_kwargs=True)
