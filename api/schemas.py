@@ -1,5 +1,7 @@
 """Request and response schemas of the API (marshmallow); the OpenAPI description is made
 from them, and every query string and body is validated by them before a view runs."""
+from datetime import timezone
+
 import marshmallow as ma
 from flask_login import current_user
 from marshmallow import fields, validate
@@ -26,6 +28,15 @@ class Count(fields.Raw):
 
     def __init__(self, **kwargs):
         super().__init__(metadata={"oneOf": COUNT["oneOf"]}, **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment kept as naive UTC, written with its offset (RFC 3339: ...+00:00)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class StoredDate(fields.Date):
@@ -121,7 +132,7 @@ class LineSchema(ma.Schema):
     opened_on = fields.Date(allow_none=True)
     closed_on = fields.Date(allow_none=True)
     occupations = fields.List(fields.Nested(LineOccupationSchema))
-    updated_at = fields.DateTime(allow_none=True)
+    updated_at = UtcDateTime(allow_none=True)
 
 
 class LineQuery(Strict):
@@ -219,7 +230,7 @@ class PlacementSchema(ma.Schema):
     ended_on = fields.Date(allow_none=True)
     end_reason = fields.String(allow_none=True, metadata={"enum": sorted(END_REASONS)})
     wage_kzt = fields.Integer()
-    updated_at = fields.DateTime(allow_none=True)
+    updated_at = UtcDateTime(allow_none=True)
 
     @ma.post_dump
     def _owners_see_no_person_id(self, data, **_kwargs):
@@ -256,7 +267,7 @@ class WageRecordSchema(ma.Schema):
     deduction_other_kzt = fields.Integer()
     credited_kzt = fields.Integer()
     reviewed = fields.Function(lambda record: record.reviewed_at is not None)
-    updated_at = fields.DateTime(allow_none=True)
+    updated_at = UtcDateTime(allow_none=True)
 
 
 class WageQuery(Strict):
