@@ -28,3 +28,8 @@ def placed(world):
     placement = factories.placement(world.person_a, world.line_a)
     db.session.commit()
     return placement
+
+
+def pytest_configure(config):
+    """Register the mark of the longer API runs (schemathesis)."""
+    config.addinivalue_line("markers", "slow: a longer run (about a minute)")
