@@ -29,7 +29,7 @@ from facilities.models import Facility
 from . import audit
 from .scopes import scope_clause
 
-ALL_ROLES = frozenset({"admin", "analyst", "inspector", "owner"})
+ALL_ROLES = frozenset({"admin", "analyst", "inspector", "owner", "probation_officer"})
 MAX_ID = 2**31 - 1  # larger numbers would overflow an INTEGER column on PostgreSQL
 
 
