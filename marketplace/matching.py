@@ -70,11 +70,14 @@ def _supervision_end():
             .scalar_subquery())
 
 
-def _barred_groups():
-    """SQL: the occupation groups the court barred the person from, by open supervision."""
-    return select(Supervision.barred_group).where(
-        Supervision.person_id == Person.id, Supervision.is_open(),
-        Supervision.barred_group.is_not(None))
+def _barred_line():
+    """SQL: the court barred the person, by an open supervision, from an occupation group
+    (2 digits) that one of the line's occupations belongs to."""
+    return (select(Supervision.id)
+            .join(LineOccupation, func.substr(LineOccupation.occupation_code, 1, 2)
+                  == Supervision.barred_group)
+            .where(Supervision.person_id == Person.id, Supervision.is_open(),
+                   LineOccupation.line_id == ProductionLine.id))
 
 
 def _in_custody_at_site():
@@ -124,9 +127,6 @@ def rule_clauses(cutoff, transfer=False, on=None, since=None):
                            == func.substr(LineOccupation.occupation_code, 1, 2))
                      .where(Skill.person_id == Person.id,
                             LineOccupation.line_id == ProductionLine.id))
-    barred_line = (select(LineOccupation.occupation_code)
-                   .where(LineOccupation.line_id == ProductionLine.id,
-                          func.substr(LineOccupation.occupation_code, 1, 2).in_(_barred_groups())))
     custody = (or_(*group_clauses(on, since).values()) if on is not None
                else _in_custody_at_site())
     return {
@@ -136,7 +136,7 @@ def rule_clauses(cutoff, transfer=False, on=None, since=None):
         "restriction": not_(or_(
             and_(ProductionLine.involves_minors.is_(True), Person.no_work_with_minors.is_(True)),
             and_(ProductionLine.outside_work.is_(True), Person.no_outside_work.is_(True)),
-            barred_line.exists())),
+            _barred_line().exists())),
         "months_left": or_(
             and_(Person.custody_status == "in_custody", Person.expected_release_on >= cutoff),
             and_(Person.custody_status == "on_probation", _supervision_end() >= cutoff),
