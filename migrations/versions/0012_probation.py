@@ -10,7 +10,7 @@ On SQLite a changed CHECK rebuilds the table, which drops its triggers: the trig
 are read before the change and created again, unchanged, afterwards.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-09 10:00:00
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
