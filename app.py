@@ -7,6 +7,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import accounts.admin
 import accounts.views
+import compliance.admin_views
+import compliance.figure_views
+import compliance.subscribers  # noqa: F401  (connects compliance to the marketplace's signals)
+import compliance.views
 import config
 import enterprises.lease_views
 import enterprises.line_views
@@ -50,6 +54,7 @@ BLUEPRINTS = (
     (marketplace.views.bp, "/market"),
     (reports.views.bp, "/reports"),
     (jobs.views.bp, "/jobs"),
+    (compliance.views.bp, "/compliance"),
 )
 
 

@@ -29,15 +29,17 @@ from enterprises.models import ProductionLine
 from extensions import db
 from inmates.models import Person
 from reference.models import MinimumWage
+from reference.norms import cap_errors
 from tabular import parse_bool, parse_int
 from timeutil import EARLIEST_ON, clamp, covers, month_end, month_start, overlaps, today, utcnow
 from web.errors import InputError
 
 from .models import Placement, WageRecord
 from .placements import agreed_wages_on
+from .signals import wage_saved
 
 DEDUCTIONS = ("upkeep", "alimony", "damages", "tax", "other")
-NUMBER_FIELDS = ("days_worked", "hours_worked", "norm_hours", "accrued_kzt",
+NUMBER_FIELDS = ("days_worked", "hours_worked", "norm_hours", "accrued_kzt", "lost_time_kzt",
                  *(f"deduction_{kind}_kzt" for kind in DEDUCTIONS), "credited_kzt")
 FIELDS = (*NUMBER_FIELDS[:3], "norm_met", *NUMBER_FIELDS[3:])
 MAX_KZT = 100_000_000
@@ -48,6 +50,7 @@ LABELS = {
     "norm_hours": _l("Norm hours"),
     "norm_met": _l("Norm met"),
     "accrued_kzt": _l("Accrued, ₸"),
+    "lost_time_kzt": _l("Of which lost-time pay, ₸"),
     "deduction_upkeep_kzt": _l("Upkeep, ₸"),
     "deduction_alimony_kzt": _l("Alimony, ₸"),
     "deduction_damages_kzt": _l("Damages, ₸"),
@@ -152,6 +155,14 @@ def validate(raw, placement=None, month=None):
             errors["days_worked"] = _l("The placement covers %(days)s days of this month.",
                                        days=covered)
     money_ok = not any(f in errors for f in NUMBER_FIELDS)
+    if money_ok and clean["lost_time_kzt"] > clean["accrued_kzt"]:
+        errors["lost_time_kzt"] = _l("Lost-time pay is part of accrued pay: it cannot be more.")
+    if money_ok and month is not None:
+        broken = cap_errors({kind: clean[f"deduction_{kind}_kzt"] for kind in DEDUCTIONS},
+                            clean["accrued_kzt"], month)
+        errors.update({("credited_kzt" if kind == "total" else f"deduction_{kind}_kzt"): message
+                       for kind, message in broken.items()})
+        money_ok = not broken
     if money_ok:
         deductions = sum(clean[f"deduction_{kind}_kzt"] for kind in DEDUCTIONS)
         if "credited_kzt" not in clean:
@@ -326,6 +337,7 @@ def save_record(placement, month, clean, user, record=None):
     # A corrected record needs a fresh review.
     record.reviewed_by_id = record.reviewed_at = None
     db.session.flush()
+    wage_saved.send(record, placement=placement, month=month)
     return record, created
 
 

@@ -1,0 +1,2 @@
+"""Stub."""
+from .blueprint import bp  # noqa: F401
