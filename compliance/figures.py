@@ -1,0 +1,124 @@
+"""Compliance figures for analysts (exact definitions; set-based SQL, GROUP BY).
+
+For a period [first, last] and a scope (the country, or one region), by the facility of the
+person (``Person.facility_id``) and by the enterprise of the placement's line:
+
+- **placements without a briefing** = placements active on ``last`` whose person has no
+  safety briefing for the line dated on or before the placement's first day;
+- **overtime months** = wage records of months in the period whose hours worked exceed the
+  statutory hours of the days the placement covers (``WageCheck.overtime``);
+- **months without a weekly rest day** = wage records of the period whose days worked leave
+  fewer than one rest day in seven covered days (``WageCheck.no_rest_day``);
+- **injuries per 100 workers** = injuries dated in the period × 100 / persons with a
+  placement active on at least one day of the period;
+- **reasons for not working** (on ``last``) = able-bodied persons in custody without an
+  active placement, by their latest reason dated on or before ``last`` ("none recorded"
+  when they have none).
+
+Counts under 5 people are shown as "<5" to analysts (primary suppression only).
+"""
+from sqlalchemy import and_, case, func, literal, select
+
+from enterprises.models import Enterprise, ProductionLine
+from extensions import db
+from facilities.models import Facility
+from inmates.models import Person
+from marketplace.employment import population
+from marketplace.models import Placement, WageRecord
+from timeutil import overlaps
+
+from .models import Injury, NotWorkingReason, WageCheck
+from .services import briefed
+
+SMALL = 5
+
+
+def _grouping(by):
+    if by == "enterprise":
+        return Enterprise.id, Enterprise.name
+    return Facility.id, Facility.code
+
+
+def _base(by, region_id):
+    """The placements of the scope, joined to the person's facility and the line's enterprise."""
+    key, name = _grouping(by)
+    query = (select(key.label("key"), name.label("name"))
+             .select_from(Placement)
+             .join(Person, Person.id == Placement.person_id)
+             .join(Facility, Facility.id == Person.facility_id)
+             .join(ProductionLine, ProductionLine.id == Placement.line_id)
+             .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id))
+    if region_id is not None:
+        query = query.where(Facility.region_id == region_id)
+    return query
+
+
+def table(by, first, last, region_id=None):
+    """Return rows (key, name, workers, without briefing, overtime, no rest, injuries,
+    injuries per 100) by facility or enterprise, in four grouped queries."""
+    key, name = _grouping(by)
+    active = overlaps(Placement.started_on, Placement.ended_on, first, last)
+    workers = dict(db.session.execute(
+        _base(by, region_id).with_only_columns(key, func.count(func.distinct(Placement.person_id)))
+        .where(active).group_by(key)).all())
+    unbriefed = dict(db.session.execute(
+        _base(by, region_id).with_only_columns(key, func.count(Placement.id))
+        .where(Placement.active_on(last), ~briefed()).group_by(key)).all())
+    months = {row[0]: row[1:] for row in db.session.execute(
+        _base(by, region_id).with_only_columns(
+            key, func.coalesce(func.sum(case((WageCheck.overtime, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((WageCheck.no_rest_day, 1), else_=0)), 0))
+        .join(WageRecord, WageRecord.placement_id == Placement.id)
+        .join(WageCheck, WageCheck.wage_record_id == WageRecord.id)
+        .where(WageRecord.month.between(first.replace(day=1), last)).group_by(key)).all()}
+    injuries = dict(db.session.execute(
+        _base(by, region_id).with_only_columns(key, func.count(Injury.id))
+        .join(Injury, Injury.placement_id == Placement.id)
+        .where(Injury.occurred_on.between(first, last)).group_by(key)).all())
+    names = dict(db.session.execute(
+        _base(by, region_id).with_only_columns(key, name).where(active).distinct()).all())
+    rows = []
+    for ident in sorted(names, key=lambda k: str(names[k])):
+        count = workers.get(ident, 0)
+        hurt = injuries.get(ident, 0)
+        overtime, no_rest = months.get(ident, (0, 0))
+        rows.append({"key": ident, "name": names[ident], "workers": count,
+                     "without_briefing": unbriefed.get(ident, 0), "overtime": overtime,
+                     "no_rest": no_rest, "injuries": hurt,
+                     "per_100": round(hurt * 100 / count, 1) if count else None})
+    return rows
+
+
+def totals(rows):
+    """Return the column sums of a figures table, with injuries per 100 of the total."""
+    total = {f: sum(r[f] for r in rows) for f in
+             ("workers", "without_briefing", "overtime", "no_rest", "injuries")}
+    total["per_100"] = (round(total["injuries"] * 100 / total["workers"], 1)
+                        if total["workers"] else None)
+    return total
+
+
+def reasons_on(day, region_id=None):
+    """Return {reason or "none": persons} of the able-bodied in custody without work on a day."""
+    people = population(day).subquery("population")
+    latest = (select(NotWorkingReason.person_id,
+                     func.max(NotWorkingReason.since_on).label("since_on"))
+              .where(NotWorkingReason.since_on <= day)
+              .group_by(NotWorkingReason.person_id).subquery("latest"))
+    reason = (select(NotWorkingReason.person_id, func.max(NotWorkingReason.reason).label("reason"))
+              .join(latest, and_(latest.c.person_id == NotWorkingReason.person_id,
+                                 latest.c.since_on == NotWorkingReason.since_on))
+              .group_by(NotWorkingReason.person_id).subquery("reason"))
+    query = (select(func.coalesce(reason.c.reason, literal("none")), func.count())
+             .select_from(people)
+             .outerjoin(reason, reason.c.person_id == people.c.person_id)
+             .where(people.c.able == 1, people.c.employed == 0))
+    if region_id is not None:
+        query = query.where(people.c.region_id == region_id)
+    return dict(db.session.execute(query.group_by(func.coalesce(reason.c.reason,
+                                                                literal("none")))).all())
+
+
+def shown(count, suppress):
+    """Return a count as analysts see it: "<5" for 1 to 4 people when suppression applies."""
+    return "<5" if suppress and 0 < count < SMALL else count
