@@ -17,7 +17,7 @@ person (``Person.facility_id``) and by the enterprise of the placement's line:
 
 Counts under 5 people are shown as "<5" to analysts (primary suppression only).
 """
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal_column, select
 
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
@@ -109,14 +109,14 @@ def reasons_on(day, region_id=None):
               .join(latest, and_(latest.c.person_id == NotWorkingReason.person_id,
                                  latest.c.since_on == NotWorkingReason.since_on))
               .group_by(NotWorkingReason.person_id).subquery("reason"))
-    query = (select(func.coalesce(reason.c.reason, literal("none")), func.count())
+    code = func.coalesce(reason.c.reason, literal_column("'none'"))
+    query = (select(code, func.count())
              .select_from(people)
              .outerjoin(reason, reason.c.person_id == people.c.person_id)
              .where(people.c.able == 1, people.c.employed == 0))
     if region_id is not None:
         query = query.where(people.c.region_id == region_id)
-    return dict(db.session.execute(query.group_by(func.coalesce(reason.c.reason,
-                                                                literal("none")))).all())
+    return dict(db.session.execute(query.group_by(code)).all())
 
 
 def shown(count, suppress):
