@@ -51,7 +51,7 @@ def figures_page():
         "compliance/figures.html", first=first, last=last, by_facility=by_facility,
         by_enterprise=by_enterprise, total=figures.totals(by_facility), reasons=reasons,
         reason_labels={**NOT_WORKING_REASONS, "none": _("None recorded")},
-        shown=lambda n: figures.shown(n, suppress), definitions=figures.__doc__,
+        shown=lambda n: figures.shown(n, suppress), definitions=figures.DEFINITIONS,
         regions=db.session.scalars(select(Region).order_by(Region.code)).all(),
         region_id=region_id)
 

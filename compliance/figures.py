@@ -17,6 +17,7 @@ person (``Person.facility_id``) and by the enterprise of the placement's line:
 
 Counts under 5 people are shown as "<5" to analysts (primary suppression only).
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal_column, select
 
 from enterprises.models import Enterprise, ProductionLine
@@ -31,6 +32,34 @@ from .models import Injury, NotWorkingReason, WageCheck
 from .services import briefed
 
 SMALL = 5
+
+# The definitions as users read them (the figures page and the statistics export), in the
+# words of the docstring above.
+DEFINITIONS = {
+    "workers": _l("Workers: persons with a placement active on at least one day of the "
+                  "period, at the facility of their stay on the placement's first day in the "
+                  "period."),
+    "without_briefing": _l("Placements without a briefing: placements active on the last day "
+                           "of the period whose person has no safety briefing for the line "
+                           "dated on or before the placement's first day, at the facility of "
+                           "the person's stay on that last day."),
+    "overtime": _l("Overtime months: wage records of months in the period whose hours worked "
+                   "exceed the statutory hours of the days the placement covers in the month, "
+                   "at the facility of the stay on the first day the placement covers in the "
+                   "month."),
+    "no_rest": _l("Months without a weekly rest day: wage records of months in the period "
+                  "whose days worked leave fewer than one rest day in every seven days "
+                  "covered, counted as overtime months are."),
+    "injuries": _l("Injuries: injuries at work dated in the period, at the facility of the "
+                   "person's stay on the day of the injury."),
+    "per_100": _l("Injuries per 100 workers: injuries × 100 / workers of the same facility "
+                  "or enterprise."),
+    "reasons": _l("Reasons for not working: able-bodied persons in custody on the last day of "
+                  "the period without a placement active that day, by their latest reason "
+                  "dated on or before that day (\"none recorded\" when they have none), at "
+                  "the facility of their stay on that day."),
+    "suppression": _l("Counts of 1 to 4 people are shown as <5 to analysts."),
+}
 
 
 def _grouping(by):

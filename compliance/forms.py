@@ -83,7 +83,7 @@ class CapForm(CleanForm):
     """Set a deduction cap from a day."""
 
     kind = SelectField(_l("Deduction"), choices=list(CAP_KINDS.items()))
-    percent = IntegerField(_l("Cap, % of accrued"), validators=[InputRequired(),
+    percent = IntegerField(_l("Cap, percent of accrued pay"), validators=[InputRequired(),
                                                                 NumberRange(min=0, max=100)])
     effective_on = DateField(_l("Effective from"), validators=[DataRequired(), DATES])
 
