@@ -222,12 +222,12 @@ def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=Fals
     problem = wage_refusal(line, wage_kzt, started_on)
     if problem:
         raise PlacementConflict(problem, ["minimum_wage"])
-    problem = start_refusal(person_id, line, started_on)
-    if problem:
-        raise PlacementConflict(problem, ["consent"])
     errors = start_date_errors(person_id, line, started_on, transfer)
     if errors:
         raise InputError(errors)
+    problem = start_refusal(person_id, line, started_on)
+    if problem:
+        raise PlacementConflict(problem, ["consent"])
     failed = matching.failed_rules(person_id, line, started_on, transfer=transfer)
     if failed:
         raise PlacementConflict(LazyString(lambda: gettext(

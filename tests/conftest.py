@@ -87,9 +87,7 @@ def make_test_app(database_url, **overrides):
     settings = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                 "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret-key-" + "x" * 32,
                 "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-                "STATISTICS_CACHE_SECONDS": 0,
-                # Tests of placing people turn the consent rule on (tests/compliance).
-                "CONSENT_REQUIRED": False}
+                "STATISTICS_CACHE_SECONDS": 0}
     settings.update(overrides)
     app = create_app(settings)
     app.test_client_class = FreshContextClient

@@ -19,17 +19,6 @@ START = month_start(month_start(today()) - timedelta(days=40))  # a month before
 MONTH = month_start(START)
 
 
-@pytest.fixture
-def app(database_url):
-    """The app with the consent rule on, as in production."""
-    app = make_test_app(database_url, CONSENT_REQUIRED=True)
-    with app.app_context():
-        yield app
-        db.session.remove()
-    from tests.conftest import _wipe
-    _wipe(app)
-
-
 def _login(client, login):
     client.post("/logout")
     return client.post("/login", data={"login": login, "password": factories.PASSWORD})
