@@ -21,3 +21,8 @@ INJURY_SEVERITIES = {
     "serious": _l("Serious"),
     "fatal": _l("Fatal"),
 }
+
+
+def reason_labels():
+    """Return the label of each reason for not working, and of having none recorded."""
+    return {**NOT_WORKING_REASONS, "none": _l("None recorded")}

@@ -21,8 +21,8 @@ from web.query import query_int
 
 from . import evidence, figures
 from .blueprint import bp
-from .codes import NOT_WORKING_REASONS
-from .forms import EvidenceForm
+from .codes import reason_labels
+from .forms import EvidenceForm, FiguresForm
 
 
 def _region_id():
@@ -33,25 +33,41 @@ def _region_id():
     return asked if asked and db.session.get(Region, asked) else None
 
 
+def _period():
+    """Return the form and the period it asks for: from 1 January to today unless the
+    analyst chose other days; a refused date shows its message and falls back."""
+    form = FiguresForm(request.args)
+    form.validate()
+    value = (lambda field: field.data if not field.errors else None)  # noqa: E731
+    last = value(form.last_on) or today()
+    first = value(form.first_on) or date(last.year, 1, 1)
+    if first > last:
+        form.last_on.errors = list(form.last_on.errors) + [
+            _("The period ends before it starts.")]
+        first = date(last.year, 1, 1)
+    return form, first, last
+
+
 @bp.route("/figures")
 @roles("admin", "analyst")
 def figures_page():
-    """Show consent, safety, hours and injury figures by facility and enterprise, and the
-    reasons the able-bodied without work are without work."""
-    last = today()
-    first = date(last.year, 1, 1)
+    """Show consent, safety, hours and injury figures by facility and enterprise for the
+    period chosen, and the reasons the able-bodied without work are without work."""
+    form, first, last = _period()
     region_id = _region_id()
     suppress = current_user.role == "analyst"
     by_facility = figures.table("facility", first, last, region_id)
     by_enterprise = figures.table("enterprise", first, last, region_id)
-    reasons = figures.reasons_on(last, region_id)
-    audit.record("view", entity="compliance_figures", entity_id=region_id)
+    audit.record("view", entity="compliance_figures", entity_id=region_id,
+                 detail=f"{first}..{last}")
     db.session.commit()
     return render_template(
-        "compliance/figures.html", first=first, last=last, by_facility=by_facility,
-        by_enterprise=by_enterprise, total=figures.totals(by_facility), reasons=reasons,
-        reason_labels={**NOT_WORKING_REASONS, "none": _("None recorded")},
-        shown=lambda n: figures.shown(n, suppress), definitions=figures.DEFINITIONS,
+        "compliance/figures.html", form=form, first=first, last=last,
+        by_facility=figures.shown(by_facility, suppress),
+        by_enterprise=figures.shown(by_enterprise, suppress),
+        total=figures.shown([figures.totals(by_facility)], suppress)[0],
+        reasons=figures.reason_rows(last, suppress, region_id=region_id),
+        reason_labels=reason_labels(), definitions=figures.DEFINITIONS,
         regions=db.session.scalars(select(Region).order_by(Region.code)).all(),
         region_id=region_id)
 

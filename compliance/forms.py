@@ -114,3 +114,13 @@ class EvidenceForm(CleanForm):
     last_on = DateField(_l("To"), validators=[DataRequired(), DATES])
     lang = SelectField(_l("Language of the summary"), choices=[("kk", "Қазақша"),
                                                               ("ru", "Русский")])
+
+
+class FiguresForm(CleanForm):
+    """Choose the period of the compliance figures (a GET form: its state is the URL)."""
+
+    class Meta:
+        csrf = False
+
+    first_on = DateField(_l("From"), validators=[Optional(), DATES])
+    last_on = DateField(_l("To"), validators=[Optional(), DATES])
