@@ -18,7 +18,7 @@ from reference.norms import hours_norm, savings_percent_on
 from timeutil import month_end, month_start, today
 from web.errors import InputError
 
-from .models import AccountPayment, WageCheck
+from .models import AccountPayment, Injury, WageCheck
 
 
 def hours_category(person):
@@ -26,17 +26,51 @@ def hours_category(person):
     return "reduced" if person.disability_group in (1, 2) else "general"
 
 
-def statutory_hours(placement, month):
-    """Return the statutory hours of the days a placement covers in a month: its weekdays
-    times the category's weekly norm over five."""
-    week, _provisional = hours_norm(month.year, hours_category(placement.person))
+def _weekdays(first, last):
+    return sum(1 for n in range((last - first).days + 1)
+               if (first + timedelta(days=n)).weekday() < 5)
+
+
+def weekdays_covered(placement, month):
+    """Return the weekdays (Monday to Friday) of the month the placement covers."""
     first = max(placement.started_on, month)
     last = month_end(month)
     if placement.ended_on is not None:
         last = min(last, placement.ended_on - timedelta(days=1))
-    weekdays = sum(1 for n in range((last - first).days + 1)
-                   if (first + timedelta(days=n)).weekday() < 5)
-    return round(weekdays * week / 5)
+    return _weekdays(first, last)
+
+
+def statutory_hours(placement, month):
+    """Return the statutory hours of the days a placement covers in a month: its weekdays
+    times the category's weekly norm over five."""
+    week, _provisional = hours_norm(month.year, hours_category(placement.person))
+    return round(weekdays_covered(placement, month) * week / 5)
+
+
+def lost_time_pay(placements, month, agreed):
+    """Return {placement_id: {"lost_time_kzt": pay}} for the placements with days lost to
+    injuries dated in the month, in one grouped query.
+
+    Lost-time pay = the agreed monthly wage × days lost / the month's weekdays, the days lost
+    capped at the weekdays the placement covers in the month (an injury's days count in the
+    month it is dated in).
+    """
+    if not placements:
+        return {}
+    by_id = {p.id: p for p in placements}
+    lost = db.session.execute(
+        select(Injury.placement_id, func.sum(Injury.days_lost))
+        .where(Injury.placement_id.in_(by_id), Injury.days_lost > 0,
+               Injury.occurred_on.between(month, month_end(month)))
+        .group_by(Injury.placement_id)).all()
+    working = _weekdays(month, month_end(month))
+    pay = {}
+    for placement_id, days in lost:
+        days = min(int(days), weekdays_covered(by_id[placement_id], month))
+        amount = agreed.get(placement_id, 0) * days // working if working else 0
+        if amount:
+            pay[placement_id] = {"lost_time_kzt": amount}
+    return pay
 
 
 def no_rest_day(days_worked, covered):

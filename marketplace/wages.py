@@ -36,7 +36,7 @@ from web.errors import InputError
 
 from .models import Placement, WageRecord
 from .placements import agreed_wages_on
-from .signals import wage_saved
+from .signals import wage_prefill, wage_saved
 
 DEDUCTIONS = ("upkeep", "alimony", "damages", "tax", "other")
 NUMBER_FIELDS = ("days_worked", "hours_worked", "norm_hours", "accrued_kzt", "lost_time_kzt",
@@ -200,12 +200,24 @@ def norm_hours_of(month, hours_per_week):
     return max(1, min(400, round(weekdays * hours_per_week / 5)))
 
 
-def prefill(placement, month, hours_per_week, agreed_kzt):
-    """Return the values the grid and the template pre-fill for a month not entered yet."""
+def prefill(placement, month, hours_per_week, agreed_kzt, extra=None):
+    """Return the values the grid and the template pre-fill for a month not entered yet;
+    ``extra`` holds what other packages pre-fill (``prefill_extras``)."""
     values = {"norm_hours": norm_hours_of(month, hours_per_week)}
     if full_month(placement, month):
         values["accrued_kzt"] = agreed_kzt
+    values.update(extra or {})
     return values
+
+
+def prefill_extras(placements, month, agreed):
+    """Return {placement_id: {field: value}} other packages pre-fill for the month (e.g.
+    lost-time pay for days lost to an injury, compliance/ledger.py)."""
+    extras = {}
+    for _receiver, values in wage_prefill.send(month, placements=placements, agreed=agreed):
+        for placement_id, fields in (values or {}).items():
+            extras.setdefault(placement_id, {}).update(fields)
+    return extras
 
 
 def _blank_or_prefilled(value, expected):
@@ -311,8 +323,9 @@ def grid(line_id, month, scope=None):
                true() if scope is None else scope)
         .order_by(Person.last_name, Person.first_name, Placement.id)).all()
     agreed = agreed_wages_on([row[0] for row in rows], month)
+    extras = prefill_extras([row[0] for row in rows], month, agreed)
     return [GridRow(p, " ".join(x for x in (last, first, patr) if x), number, record,
-                    full_month(p, month), prefill(p, month, hours, agreed[p.id]))
+                    full_month(p, month), prefill(p, month, hours, agreed[p.id], extras.get(p.id)))
             for p, last, first, patr, number, record, hours in rows]
 
 
