@@ -8,8 +8,10 @@ import uuid
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, or_, select, true
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, and_, cast, exists, or_, select, true
 
+from accounts.models import AuditEvent
 from enterprises.lines import lock_line
 from extensions import db
 from marketplace.models import Placement
@@ -18,11 +20,23 @@ from timeutil import covers, today
 from web.errors import InputError
 from web.formatting import day as format_day
 
-from .models import Consent, Injury, NotWorkingReason, Pause, SafetyBriefing
+from .models import AccountPayment, Consent, Injury, NotWorkingReason, Pause, SafetyBriefing
 
 # Content magic: a scanned consent is a PDF or a JPEG, whatever its name says.
 DOCUMENT_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg"}
 DOCUMENT_FOLDER = "consents"
+
+# The audit entities of a person's compliance records (compliance/views.py writes them).
+AUDITED = {
+    "consent": _l("Consent recorded"),
+    "consent_withdrawal": _l("Consent withdrawn"),
+    "safety_briefing": _l("Safety briefing recorded"),
+    "injury": _l("Injury recorded"),
+    "pause": _l("Placement paused"),
+    "pause_resume": _l("Placement resumed"),
+    "not_working_reason": _l("Reason for not working recorded"),
+    "account_payment": _l("Payment out of the account recorded"),
+}
 
 
 def needs_consent(line):
@@ -41,7 +55,7 @@ def consent_in_force(person_id, line_id, day):
 def consent_refusal(person_id, line, started_on):
     """Return why a placement on ``line`` from ``started_on`` cannot start for lack of
     consent, or None (the start-placement rule asks this through a signal)."""
-    if not current_app.config.get("CONSENT_REQUIRED", True) or not needs_consent(line):
+    if not needs_consent(line):
         return None
     if db.session.scalar(select(consent_in_force(person_id, line.id, started_on))):
         return None
@@ -271,3 +285,24 @@ def briefing_missing(placement):
     """Say whether a loaded placement lacks a safety briefing before its first day."""
     return not db.session.scalar(select(briefed()).select_from(Placement)
                                  .where(Placement.id == placement.id))
+
+
+def audit_of(person_id, limit=100):
+    """Return the audit events of the person's compliance records, newest first: who
+    recorded, withdrew, paused or paid what, and when (one query)."""
+    placements = select(Placement.id).where(Placement.person_id == person_id)
+    ids = {
+        "consent": (Consent.id, Consent.person_id == person_id),
+        "safety_briefing": (SafetyBriefing.id, SafetyBriefing.person_id == person_id),
+        "injury": (Injury.id, Injury.placement_id.in_(placements)),
+        "pause": (Pause.id, Pause.placement_id.in_(placements)),
+        "not_working_reason": (NotWorkingReason.id, NotWorkingReason.person_id == person_id),
+        "account_payment": (AccountPayment.id, AccountPayment.person_id == person_id),
+    }
+    ids["consent_withdrawal"], ids["pause_resume"] = ids["consent"], ids["pause"]
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.outcome == "ok", or_(*(and_(
+            AuditEvent.entity == entity,
+            AuditEvent.entity_id.in_(select(cast(column, String(40))).where(condition)))
+            for entity, (column, condition) in ids.items())))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)).all()
