@@ -99,12 +99,15 @@ def _grouping(by):
     return Facility.id, Facility.code
 
 
-def _base(by, region_id, day, *columns):
-    """The placements of the scope with the facility of their person's stay on ``day`` and
-    the enterprise of their line; the select starts with the group key."""
+def _base(by, region_id, day, *columns, joins=()):
+    """The placements of the scope (joined first to ``joins``, (table, on) pairs ``day`` may
+    read) with the facility of their person's stay on ``day`` and the enterprise of their
+    line; the select starts with the group key."""
     key, _name = _grouping(by)
-    query = (select(key.label("key"), *columns)
-             .select_from(Placement)
+    query = select(key.label("key"), *columns).select_from(Placement)
+    for table, on in joins:
+        query = query.join(table, on)
+    query = (query
              .join(Facility, Facility.id == facility_on(day))
              .join(ProductionLine, ProductionLine.id == Placement.line_id)
              .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id))
@@ -128,13 +131,13 @@ def table(by, first, last, region_id=None):
     months = {row[0]: row[1:] for row in db.session.execute(
         _base(by, region_id, _later(Placement.started_on, WageRecord.month),
               func.coalesce(func.sum(case((WageCheck.overtime, 1), else_=0)), 0),
-              func.coalesce(func.sum(case((WageCheck.no_rest_day, 1), else_=0)), 0))
-        .join(WageRecord, WageRecord.placement_id == Placement.id)
-        .join(WageCheck, WageCheck.wage_record_id == WageRecord.id)
+              func.coalesce(func.sum(case((WageCheck.no_rest_day, 1), else_=0)), 0),
+              joins=((WageRecord, WageRecord.placement_id == Placement.id),
+                     (WageCheck, WageCheck.wage_record_id == WageRecord.id)))
         .where(WageRecord.month.between(first.replace(day=1), last)).group_by(key)).all()}
     injuries = dict(db.session.execute(
-        _base(by, region_id, Injury.occurred_on, func.count(Injury.id))
-        .join(Injury, Injury.placement_id == Placement.id)
+        _base(by, region_id, Injury.occurred_on, func.count(Injury.id),
+              joins=((Injury, Injury.placement_id == Placement.id),))
         .where(Injury.occurred_on.between(first, last)).group_by(key)).all())
     names = dict(db.session.execute(
         _base(by, region_id, first_day, name).where(active).distinct()).all())

@@ -9,7 +9,7 @@ On SQLite a changed CHECK rebuilds the placement table, which drops its triggers
 dropped first and created again, unchanged, afterwards (as in 0010).
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02 00:53:24.775563
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
