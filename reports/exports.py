@@ -4,6 +4,7 @@ import io
 import shutil
 import tempfile
 from contextlib import contextmanager
+from datetime import datetime
 
 import xlsxwriter
 from flask_babel import force_locale
@@ -12,6 +13,7 @@ from xlsxwriter.exceptions import XlsxFileError
 
 from tabular import neutralise
 
+from . import definitions
 from .statistics import BREAKDOWNS
 from .tables import summary, table, table_titles
 
@@ -61,19 +63,17 @@ class _Writer:
 
     def table(self, sheet, columns, rows, first_row=0):
         """Write a header row and the data rows, with column widths; return the last row."""
-        for col, (key, header, kind) in enumerate(columns):
+        for col, (key, header, kind, _definition) in enumerate(columns):
             width = (10 if key == "code" else 40) if kind == "text" else 16
             sheet.set_column(col, col, width)
             sheet.write_string(first_row, col, neutralise(str(header)), self.formats["header"])
         for index, row in enumerate(rows, start=first_row + 1):
-            for col, (key, _header, kind) in enumerate(columns):
+            for col, (key, _header, kind, _definition) in enumerate(columns):
                 self.cell(sheet, index, col, row.get(key), kind)
         return first_row + len(rows)
 
 
 def _as_datetime(value):
-    from datetime import datetime
-
     return datetime(value.year, value.month, value.day)
 
 
@@ -115,9 +115,9 @@ def write_xlsx(report, output, language="ru"):
         sheet.write_string(0, 0, neutralise(_("Employment of convicts")), writer.formats["title"])
         sheet.write_string(1, 0, neutralise(_scope_text(report)))
         row = 3
-        for label, value, kind in summary(report):
-            writer.cell(sheet, row, 0, str(label))
-            writer.cell(sheet, row, 1, value, kind)
+        for line in summary(report):
+            writer.cell(sheet, row, 0, str(line.label))
+            writer.cell(sheet, row, 1, line.value, line.kind)
             row += 1
         row += 1
         for lang, header in (("ru", _("Paragraph in Russian")), ("kk", _("Paragraph in Kazakh"))):
@@ -128,6 +128,22 @@ def write_xlsx(report, output, language="ru"):
             columns, rows = table(report, name, language)
             writer.table(workbook.add_worksheet(titles[name][:31]), columns, rows)
         _series_sheet(workbook, writer, report, language, titles["series"][:31])
+        _definitions_sheet(workbook, writer)
+
+
+def _definitions_sheet(workbook, writer):
+    """Every figure's definition, one row each: what it counts, when, includes, excludes,
+    boundary days (reports/definitions.py)."""
+    sheet = workbook.add_worksheet(_("Definitions")[:31])
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, len(definitions.PARTS), 45)
+    sheet.write_string(0, 0, neutralise(_("Figure")), writer.formats["header"])
+    for col, (_part, label) in enumerate(definitions.PARTS, start=1):
+        sheet.write_string(0, col, neutralise(str(label)), writer.formats["header"])
+    for row, (_key, title, parts) in enumerate(definitions.rows(), start=1):
+        sheet.write_string(row, 0, neutralise(title), writer.formats["wrap"])
+        for col, (_label, text) in enumerate(parts, start=1):
+            sheet.write_string(row, col, neutralise(text), writer.formats["wrap"])
 
 
 def _series_sheet(workbook, writer, report, language, title):
@@ -150,9 +166,9 @@ def write_csv(report, name, language="ru"):
         columns, rows = table(report, name, language)
         buffer = io.StringIO()
         out = csv.writer(buffer)
-        out.writerow([neutralise(str(header)) for _key, header, _kind in columns])
+        out.writerow([neutralise(str(column.header)) for column in columns])
         for row in rows:
-            out.writerow([_csv_value(row.get(key), kind) for key, _header, kind in columns])
+            out.writerow([_csv_value(row.get(column.key), column.kind) for column in columns])
     return "\ufeff" + buffer.getvalue()
 
 

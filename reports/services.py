@@ -118,9 +118,9 @@ class Report:
 
     @property
     def latest_wages(self):
-        """Return the last month of the wage table that has records, or the last month."""
-        paid = [row for row in self.wages if row["persons"] not in (0, None)]
-        return (paid or self.wages or [None])[-1]
+        """Return the wage month shown for the date: the last complete month on or before it,
+        the wage table's last row (reports/definitions.py, "Wages: month")."""
+        return (self.wages or [None])[-1]
 
     def change(self, key):
         """Return the change of a headline figure since the earlier date (None if hidden)."""
