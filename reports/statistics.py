@@ -117,8 +117,11 @@ def _named(model, rows):
     result = []
     for row in rows:
         obj = names[int(row.key)]
+        # A facility's region and level: the margins its row adds up to (reports/disclosure.py).
+        place = ({"region_id": obj.region_id, "security_level": obj.security_level}
+                 if model is Facility else {})
         result.append(with_rate(row, key=obj.id, code=obj.code, name_kk=obj.name_kk,
-                                 name_ru=obj.name_ru, name_en=obj.name_en))
+                                 name_ru=obj.name_ru, name_en=obj.name_en, **place))
     return sorted(result, key=lambda item: item["code"])
 
 ENGAGED = {"state_branch": "branches", "sme": "smes", "facility_service": "services"}
