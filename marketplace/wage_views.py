@@ -13,11 +13,12 @@ from enterprises.lines import wage_floor
 from enterprises.models import ProductionLine
 from extensions import db
 from reference.services import minimum_wage
+from tabular import export
 from timeutil import today
 from web.pagination import paginate
 from web.query import page_number
 
-from . import wage_import, wages
+from . import list_exports, wage_import, wages
 from .blueprint import bp
 from .forms import WageImportForm
 from .models import Placement
@@ -59,8 +60,10 @@ def wages_index():
     """List the lines with placements in a month and how far their wages are entered."""
     month = _month()
     floor = wage_floor()
-    page = paginate(wages.month_summary(visible(ProductionLine), visible(Placement), month,
-                                        floor.year), page_number(), scalars=False)
+    summary = wages.month_summary(visible(ProductionLine), visible(Placement), month, floor.year)
+    if export.wanted():
+        return export.respond(f"wages-{month:%Y-%m}", list_exports.WAGE_MONTHS, summary)
+    page = paginate(summary, page_number(), scalars=False)
     return render_template("marketplace/wages.html", page=page, month=month, floor=floor,
                            months=wages.months_open())
 

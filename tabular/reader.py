@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-
 from python_calamine import CalamineError, CalamineWorkbook
 
 from .caps import check_csv, check_size, check_xlsx, limits, not_xlsx
