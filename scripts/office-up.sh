@@ -3,8 +3,12 @@
 # fonts the PDF documents use, when they are missing.
 set -u
 need=""
-command -v soffice >/dev/null 2>&1 || need="$need libreoffice-calc libreoffice-writer-nogui"
+# Calc writes and opens the spreadsheets, Draw opens the PDF documents.
+command -v soffice >/dev/null 2>&1 || need="$need libreoffice-calc"
+[ -e /usr/lib/libreoffice/program/libsdlo.so ] || need="$need libreoffice-draw"
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need="$need fonts-dejavu-core"
+# WeasyPrint lays the PDF documents out with Pango.
+ldconfig -p 2>/dev/null | grep -q "libpango-1.0" || need="$need libpango-1.0-0 libpangoft2-1.0-0"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing$need for the spreadsheet and document tests..."
