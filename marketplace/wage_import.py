@@ -102,7 +102,9 @@ def check_rows(rows, line, month, scope=None):
         if problems:
             errors.extend((row.number, f"{wages.LABELS[f]}: {m}") for f, m in problems.items())
             continue
-        good.append({"placement_id": worker.placement.id, **clean})
+        good.append({"placement_id": worker.placement.id, "file_number": worker.file_number,
+                     "full_name": worker.full_name, "replaces": worker.record is not None,
+                     **clean})
     if not good and not errors:
         errors.append((None, _l("No row has figures to import.") if skipped
                        else _l("The file has no data rows.")))
