@@ -17,9 +17,9 @@ from .tables import table
 
 def write_csv_zip(report, stem, language="ru"):
     """Return ZIP bytes holding ``<stem>_<table>.csv`` for every table of the report."""
-    style = csv_style(language)
     output = io.BytesIO()
     with force_locale(language), zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        style = csv_style(language)
         for name in TABLES:
             columns, rows = table(report, name, language)
             spec = [(header, key, "money" if kind in ("pct", "area") else kind)

@@ -1,14 +1,24 @@
 """Small helpers to describe an export's columns: coded values in the user's words."""
+from flask_babel import get_locale
+
 from .words import word
 
 
 def coded(path, table):
-    """Return a column value function: the code at ``path`` shown as its label."""
+    """Return a column value function: the code at ``path`` shown as its label (each label
+    translated once per language, not once per row)."""
+    names, labels = path.split("."), {}
+
     def value(row):
         code = row
-        for name in path.split("."):
+        for name in names:
             code = getattr(code, name, None) if code is not None else None
-        return word(table, code) if code is not None else None
+        if code is None:
+            return None
+        key = (str(get_locale()), code)
+        if key not in labels:
+            labels[key] = word(table, code)
+        return labels[key]
     return value
 
 

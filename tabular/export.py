@@ -77,20 +77,21 @@ def _rows(query_or_rows):
 
 
 def csv_style(language=None):
-    """Return (delimiter, decimal mark, date format) for the user's language."""
+    """Return (delimiter, decimal mark, date format, (no, yes)) for the user's language."""
     language = language or str(get_locale() or "ru")
+    words = (_("no"), _("yes"))
     if language in ("ru", "kk"):
-        return ";", ",", "%d.%m.%Y"
-    return ",", ".", "%Y-%m-%d"
+        return ";", ",", "%d.%m.%Y", words
+    return ",", ".", "%Y-%m-%d", words
 
 
 def csv_cell(value, kind, style):
     """Return one CSV cell as text: neutralised text, localised numbers and dates."""
-    _delimiter, decimal, day = style
+    _delimiter, decimal, day, words = style
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return words[value]
     if isinstance(value, (datetime, date)):
         return value.strftime(day)
     if isinstance(value, (float, Decimal)):
@@ -142,6 +143,7 @@ class SheetWriter:
                         "money": book.add_format({"num_format": "#,##0.00"}),
                         "int": book.add_format({"num_format": "0"}),
                         "header": book.add_format({"bold": True})}
+        self.words = (_("no"), _("yes"))
 
     def header(self, sheet, columns):
         for col, (header, _path, kind) in enumerate(columns):
@@ -152,7 +154,7 @@ class SheetWriter:
         if value is None:
             return
         if isinstance(value, bool):
-            sheet.write_string(row, col, _("yes") if value else _("no"))
+            sheet.write_string(row, col, self.words[value])
         elif isinstance(value, (datetime, date)):
             sheet.write_datetime(row, col, datetime(value.year, value.month, value.day),
                                  self.formats["date"])
