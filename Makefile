@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DB     := instance/marketplace.db
 
-.PHONY: services run test test-sqlite test-postgres bench venv translations compile-translations extract-translations demo-db postgres-up browser clean
+.PHONY: services run test test-sqlite test-postgres bench venv translations compile-translations extract-translations demo-db postgres-up browser office clean
 
 $(BIN)/activate: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +40,16 @@ postgres-up:
 browser:
 	@scripts/browser-up.sh
 
+# LibreOffice Calc and the documents' fonts (the spreadsheet and PDF tests use them).
+office:
+	@scripts/office-up.sh
+
 # Redis (the shared cache) and nginx (the two-server test); under CI a missing Redis fails.
 services:
 	@scripts/nginx-up.sh
 	@scripts/redis-up.sh || [ "$$CI" != "true" ]
 
-test: venv compile-translations browser services
+test: venv compile-translations browser office services
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests
 	@if scripts/postgres-up.sh; then \
 		echo "== PostgreSQL pass =="; \

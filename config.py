@@ -24,6 +24,8 @@ def from_environment(instance_path):
         "IMPORT_MAX_BYTES": 8 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 50_000,
         "IMPORT_MAX_UNCOMPRESSED": 100 * 1024 * 1024,
+        "IMPORT_MAX_COLUMNS": 60,        # a cell further right refuses the file
+        "IMPORT_MAX_RATIO": 200,         # a zip part compressed more than this is a bomb
         # Parsed uploads wait here between preview and confirmation, never in the cookie.
         "IMPORT_FOLDER": os.path.join(instance_path, "imports"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -15,10 +15,10 @@ from facilities.models import Facility
 from reference.codes import ROLES
 from reference.models import Region
 from reference.services import probation_service_choices
-from tabular import neutralise
+from tabular import export, neutralise
 from timeutil import utcnow
 
-from . import audit, services
+from . import audit, list_exports, services
 from .blueprint import bp
 from .forms import AuditFilterForm, NewUserForm, ResetPasswordForm, UserForm
 from .models import AuditEvent, User
@@ -80,6 +80,8 @@ def users():
     role = request.args.get("role", "") if request.args.get("role") in ROLES else ""
     status = request.args.get("status", "") if request.args.get("status") in (
         "active", "inactive") else ""
+    if export.wanted():
+        return export.respond("users", list_exports.USERS, services.search_users(query, role, status))
     page = db.paginate(services.search_users(query, role, status), page=_page_number(),
                        per_page=PER_PAGE, error_out=False)
     return render_template("accounts/users.html", page=page, query=query, role=role,

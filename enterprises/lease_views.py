@@ -10,11 +10,13 @@ from facilities import leases as lease_services
 from facilities.models import Lease, ProductionSpace
 from facilities.views import check_facility_scope
 from reference.codes import LEASE_STATUSES
+from tabular import export
 from web.errors import InputError
 from web.forms import apply_input_errors, flash_errors
 from web.pagination import paginate
 from web.query import page_number, query_choice, query_int
 
+from . import list_exports
 from .blueprint import bp
 from .forms import DecisionForm, EndForm, LeaseRequestForm
 from .models import Enterprise
@@ -32,6 +34,8 @@ def leases():
     query = lease_services.leases_query(visible(Lease), status, facility_id,
                                         waiting_facility_id=waiting_at)
     query = query.order_by(Lease.requested_at.desc(), Lease.id.desc())
+    if export.wanted():
+        return export.respond("leases", list_exports.LEASES, query)
     page = paginate(query, page_number())
     return render_template("enterprises/leases.html", page=page, status=status,
                            facility_id=facility_id, decision_form=DecisionForm(),

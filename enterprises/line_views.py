@@ -12,6 +12,7 @@ from facilities.models import Facility
 from facilities.services import facility_choices
 from reference.codes import LINE_STATUSES
 from reference.services import occupation_choices, region_choices
+from tabular import export
 from web.errors import InputError
 from web.formatting import money
 from web.forms import apply_input_errors, flash_errors
@@ -19,6 +20,7 @@ from web.pagination import paginate
 from web.query import page_number, query_choice, query_int, query_text, sort_order
 
 from . import lines as line_services
+from . import list_exports
 from .blueprint import bp
 from .forms import CloseLineForm, LineForm, LineStatusForm
 from .models import Enterprise, ProductionLine
@@ -90,6 +92,8 @@ def lines():
         "status": ProductionLine.status, "headcount": ProductionLine.headcount,
         "filled": ProductionLine.places_taken, "wage": ProductionLine.wage_kzt, "opened": ProductionLine.opened_on,
     }, "-opened"), ProductionLine.id.desc())
+    if export.wanted():
+        return export.respond("lines", list_exports.LINES, query)
     page = paginate(query, page_number())
     facilities = db.session.scalars(select(Facility).where(visible(Facility))
                                     .order_by(Facility.code)).all()

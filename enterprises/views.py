@@ -19,12 +19,13 @@ from facilities.services import facility_choices
 from i18n import current_language
 from reference.codes import ENTERPRISE_KINDS, ENTERPRISE_STATUSES
 from reference.services import region_choices, regions
+from tabular import export
 from web.errors import InputError
 from web.forms import apply_input_errors, flash_errors
 from web.pagination import paginate
 from web.query import page_number, query_choice, query_int, query_text, sort_order
 
-from . import services
+from . import list_exports, services
 from .blueprint import bp
 from .forms import DecisionForm, EnterpriseForm, RegistrationForm
 from .lines import lines_query
@@ -88,6 +89,8 @@ def enterprise_list():
         "name": Enterprise.name, "bin": Enterprise.bin, "kind": Enterprise.kind,
         "status": Enterprise.status, "joined": Enterprise.joined_on,
     }, "name"), Enterprise.id)
+    if export.wanted():
+        return export.respond("enterprises", list_exports.ENTERPRISES, query)
     page = paginate(query, page_number())
     return render_template("enterprises/list.html", page=page, term=term, kind=kind,
                            status=status, region_id=region_id, regions=regions())

@@ -44,7 +44,7 @@ def import_upload():
             token = imports.keep(rows, present, current_user.id, upload.filename) if result.ok else None
             return render_template("inmates/import_preview.html", result=result, token=token,
                                    confirm=ConfirmImportForm(token=token),
-                                   filename=upload.filename)
+                                   filename=upload.filename, preview=imports.preview(result))
     return render_template("inmates/import.html", form=form)
 
 
@@ -61,7 +61,7 @@ def import_confirm():
     result = imports.check(rows, own_facility_id(), present)
     if not result.ok:  # the database changed since the preview
         return render_template("inmates/import_preview.html", result=result, token=None,
-                               confirm=None, filename=filename)
+                               confirm=None, filename=filename, preview=imports.preview(result))
     try:
         imports.save(result, current_user.id)
         db.session.commit()

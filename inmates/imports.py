@@ -9,7 +9,6 @@ statements. A person is matched on the file number; equal values write nothing.
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from reference.models import Occupation
 from tabular import (CellError, Column, TableError, parse_bool, parse_date, parse_int, parse_text,
                      read_table, template_xlsx)
 from tabular.pending import forget, keep, take  # noqa: F401  (the views' API)
+from tabular.words import YES_NO, codes_section, fold, vocabulary, word, yes_no
 
 from .import_save import PERSON_KEYS, chunks, save  # noqa: F401  (save: the views' API)
 from .models import Person, Skill
@@ -46,46 +46,40 @@ COLUMNS = [
 LABELS = {c.key: c.label for c in COLUMNS}
 REQUIRED = {c.key for c in COLUMNS if c.required}
 LENGTHS = {"file_number": 30, "last_name": 80, "first_name": 80, "patronymic": 80}
-RESTRICTION_WORDS = {"no_work_with_minors": ("minors", _l("No work with minors")),
-                     "no_outside_work": ("outside", _l("No work outside the facility"))}
+RESTRICTIONS = {"no_work_with_minors": _l("No work with minors"),
+                "no_outside_work": _l("No work outside the facility")}
+RESTRICTION_ALIASES = {  # the codes of earlier templates and the letter's own wording
+    "minors": "no_work_with_minors", "outside": "no_outside_work",
+    "кәмелетке толмағандармен жұмыс істемейді": "no_work_with_minors",
+    "не работает с несовершеннолетними": "no_work_with_minors",
+    "мекемеден тыс жұмыс істемейді": "no_outside_work",
+    "не работает за пределами учреждения": "no_outside_work"}
 GENDER_ALIASES = {"m": "M", "f": "F", "м": "M", "ж": "F", "муж": "M", "жен": "F", "ер": "M",
                   "әйел": "F", "е": "M", "ә": "F", "male": "M", "female": "F"}
 
 
-def _fold(text):
-    return " ".join(str(text).split()).casefold()
-
-
-def vocabulary(table, aliases=None):
-    """Return {folded word: code} accepting the code and its label in kk, ru and en."""
-    words = {_fold(code): code for code in table}
-    for language in ("kk", "ru", "en"):
-        with force_locale(language):
-            words.update({_fold(label): code for code, label in table.items()})
-    words.update(aliases or {})
-    return words
-
-
 def example_row(facility_code):
-    """Return the template's example row."""
+    """Return the template's example row, coded values in the user's words."""
     return {"facility": facility_code, "file_number": "12-345678", "last_name": "Сейтқали",
             "first_name": "Нұрлан", "patronymic": "Бекұлы", "iin": "791028302728",
-            "birth_on": "1979-10-28", "gender": "M", "admitted_on": "2021-03-01",
-            "expected_release_on": "2027-09-01", "able_bodied": "yes", "disability_group": "",
-            "education_level": "vocational", "restrictions": "minors",
-            "skills": "7533:qualified:4:yes; 8153:trainee:0:no"}
+            "birth_on": "1979-10-28", "gender": word(GENDERS, "M"), "admitted_on": "2021-03-01",
+            "expected_release_on": "2027-09-01", "able_bodied": yes_no(True),
+            "disability_group": "", "education_level": word(EDUCATION_LEVELS, "vocational"),
+            "restrictions": word(RESTRICTIONS, "no_work_with_minors"),
+            "skills": skills_text([("7533", "qualified", 4, True), ("8153", "trainee", 0, False)])}
 
 
 def template(facilities):
-    """Return the XLSX template: headers in the user's language, an example, allowed codes."""
+    """Return the XLSX template: headers, example and codes sheet in the user's words."""
     occupations = db.session.scalars(select(Occupation).order_by(Occupation.code)).all()
     codes = {
         _("Facilities"): [(f.code, f.name) for f in facilities],
         _("Occupations"): [(o.code, o.title) for o in occupations],
-        _("Levels"): list(SKILL_LEVELS.items()),
-        _("Gender"): list(GENDERS.items()),
-        _("Education"): list(EDUCATION_LEVELS.items()),
-        _("Restrictions"): [(word, label) for word, label in RESTRICTION_WORDS.values()],
+        _("Levels"): codes_section(SKILL_LEVELS),
+        _("Yes / no"): codes_section(YES_NO),
+        _("Gender"): codes_section(GENDERS),
+        _("Education"): codes_section(EDUCATION_LEVELS),
+        _("Restrictions"): codes_section(RESTRICTIONS),
     }
     first = facilities[0].code if facilities else "F-1"
     return template_xlsx(COLUMNS, example_row(first), codes=codes)
@@ -114,19 +108,13 @@ class _Context:
 
     def __init__(self, rows, facility_id):
         self.own_facility = facility_id
-        self.facilities = {_fold(code): fid for code, fid in
+        self.facilities = {fold(code): fid for code, fid in
                            db.session.execute(select(Facility.code, Facility.id))}
         self.occupations = set(db.session.scalars(select(Occupation.code)))
         self.genders = vocabulary(GENDERS, GENDER_ALIASES)
         self.levels = vocabulary(SKILL_LEVELS)
         self.education = vocabulary(EDUCATION_LEVELS)
-        self.restrictions = {}
-        for key, (word, label) in RESTRICTION_WORDS.items():
-            self.restrictions[word] = key
-            self.restrictions[_fold(key)] = key
-            for language in ("kk", "ru", "en"):
-                with force_locale(language):
-                    self.restrictions[_fold(label)] = key
+        self.restrictions = vocabulary(RESTRICTIONS, RESTRICTION_ALIASES)
         numbers = {parse_text(r.values.get("file_number")) for r in rows} - {None}
         iins = {parse_text(r.values.get("iin")) for r in rows} - {None}
         self.people = {}
@@ -160,7 +148,7 @@ def _word(problems, key, words, value, message):
     text = parse_text(value)
     if text is None:
         return None
-    code = words.get(_fold(text))
+    code = words.get(fold(text))
     if code is None:
         problems.append(f"{LABELS[key]}: {message} «{text[:40]}»")
     return code
@@ -185,7 +173,7 @@ def _skills(problems, context, value):
             problems.append(_("Skill «%(item)s»: unknown occupation code %(code)s.",
                               item=item[:40], code=code[:10]))
             continue
-        level = context.levels.get(_fold(parts[1])) if len(parts) > 1 and parts[1] else "qualified"
+        level = context.levels.get(fold(parts[1])) if len(parts) > 1 and parts[1] else "qualified"
         if level is None:
             problems.append(_("Skill «%(item)s»: unknown level.", item=item[:40]))
             continue
@@ -208,12 +196,13 @@ def _skills(problems, context, value):
 def _restrictions(problems, context, value):
     flags = {"no_work_with_minors": False, "no_outside_work": False}
     text = parse_text(value)
-    for word in re.split(r"[;,]", text or ""):
-        if not word.strip():
+    for written in re.split(r"[;,]", text or ""):
+        if not written.strip():
             continue
-        key = context.restrictions.get(_fold(word))
+        key = context.restrictions.get(fold(written))
         if key is None:
-            problems.append(_("Restrictions: unknown restriction «%(word)s».", word=word.strip()[:40]))
+            problems.append(_("Restrictions: unknown restriction «%(word)s».",
+                              word=written.strip()[:40]))
         else:
             flags[key] = True
     return flags
@@ -226,7 +215,7 @@ def _facility(problems, context, value):
             return context.own_facility
         problems.append(_("Missing value: %(column)s.", column=LABELS["facility"]))
         return None
-    facility_id = context.facilities.get(_fold(code))
+    facility_id = context.facilities.get(fold(code))
     if facility_id is None:
         problems.append(_("Unknown facility «%(code)s».", code=code[:30]))
     elif context.own_facility and facility_id != context.own_facility:
@@ -261,6 +250,8 @@ def check_row(row, context):
                                       _l("unknown education level")) or "general_secondary"
     record.update(_restrictions(problems, context, values.get("restrictions")))
     record["skills"] = _skills(problems, context, values.get("skills"))
+    if isinstance(values.get("iin"), int) and record["iin"]:  # typed as a number: zeros lost
+        record["iin"] = record["iin"].zfill(12)
     if record["iin"] and not record["iin"].isdigit():
         problems.append(_("IIN: 12 digits expected."))
     else:
@@ -320,8 +311,39 @@ def _differences(existing, record, skills, present):
 
 
 def skills_text(skills):
-    """Return skills in the compact column form."""
-    return "; ".join(f"{c}:{lvl}:{y}:{'yes' if cert else 'no'}" for c, lvl, y, cert in skills) or None
+    """Return skills in the compact column form, levels and yes/no in the user's words."""
+    return "; ".join(f"{c}:{word(SKILL_LEVELS, lvl)}:{y}:{yes_no(cert)}"
+                     for c, lvl, y, cert in skills) or None
+
+
+PREVIEW_ROWS = 200  # rows listed one by one in the preview; the counts cover the rest
+
+
+def shown(key, value):
+    """Return a saved or read value as the preview shows it, in the user's words."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return yes_no(value)
+    tables = {"gender": GENDERS, "education_level": EDUCATION_LEVELS}
+    return word(tables[key], value) if key in tables else str(value)
+
+
+def preview(result):
+    """Return what saving would do, row by row: (creates, updates), at most PREVIEW_ROWS each.
+
+    A create is (file number, full name, birth date); an update is (file number, full name,
+    [(column, old, new)]).
+    """
+    labels = {**LABELS, **RESTRICTIONS}
+    creates = [(r["file_number"], " ".join(filter(None, (r["last_name"], r["first_name"],
+                                                         r["patronymic"]))), r["birth_on"])
+               for r in result.creates[:PREVIEW_ROWS]]
+    updates = [(r["file_number"], f"{r['last_name']} {r['first_name']}",
+                [(str(labels.get(k, k)), shown(k, old), shown(k, new))
+                 for k, (old, new) in changes.items()])
+               for _id, r, changes in result.updates[:PREVIEW_ROWS]]
+    return creates, updates
 
 
 def read(data, filename):

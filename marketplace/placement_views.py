@@ -6,19 +6,20 @@ from sqlalchemy import select
 
 from accounts import audit
 from accounts.permissions import get_or_404, roles, visible
-from enterprises.lines import wage_floor
 from accounts.services import user_names
+from enterprises.lines import wage_floor
 from enterprises.models import ProductionLine
 from extensions import db
 from facilities.models import Facility
 from inmates.models import Person
+from tabular import export
 from timeutil import today
 from web.errors import InputError, conflict
 from web.forms import apply_input_errors, flash_errors
 from web.pagination import paginate
 from web.query import page_number, parse_id, query_int
 
-from . import corrections, services, wages
+from . import corrections, list_exports, services, wages
 from . import fill as filling
 from .blueprint import bp
 from .forms import EndForm, PlacementCorrectionForm, TransferForm
@@ -149,6 +150,8 @@ def _person_history_page(person, end_form=None, transfer_form=None):
     """Render a person's placements, wages and corrections; forms sent back keep their
     values and show their errors next to the fields."""
     history = placements_of(person_id=person.id)
+    if export.wanted():
+        return export.respond("placements", list_exports.PLACEMENTS, history)
     active = next((p for p in history if p.ended_on is None), None)
     transfer = transfer_form or TransferForm(formdata=None)
     if active is not None and transfer_form is None:
@@ -178,6 +181,8 @@ def _line_history_page(line, refused=None):
     back, whose errors show next to that row's fields."""
     history = placements_of(line_id=line.id, scope=visible(Placement))
     history.sort(key=lambda p: (p.ended_on is not None, p.slot if p.ended_on is None else 0))
+    if export.wanted():
+        return export.respond(f"line{line.id}-workers", list_exports.PLACEMENTS, history)
     # Only people the user may see can have their placements corrected from here.
     correctable = set(db.session.scalars(select(Person.id).where(
         Person.id.in_({p.person_id for p in history}), visible(Person))))
@@ -236,6 +241,8 @@ def workers():
     enterprise_id = current_user.enterprise_id if current_user.role == "owner" else None
     query = services.workers_query(enterprise_id).order_by(
         ProductionLine.title, Person.last_name, Person.first_name)
+    if export.wanted():
+        return export.respond("workers", list_exports.WORKERS, query)
     page = paginate(query, page_number(), per_page=50, scalars=False)
     latest = {}
     for record, below in wages.records_with_flags([row[0].id for row in page.items]):

@@ -5,11 +5,12 @@ from accounts.permissions import own_facility_id, roles, visible, workable_facil
 from inmates.models import Person
 from reference.codes import SKILL_LEVELS
 from reference.services import occupation_choices
+from tabular import export
 from timeutil import today
 from web.pagination import paginate
 from web.query import page_number, query_choice, query_int, query_text, sort_order
 
-from . import employment
+from . import employment, list_exports
 from . import roster as roster_service
 from .blueprint import bp
 
@@ -43,6 +44,8 @@ def roster():
     query, current = roster_service.roster_query(visible(Person), wanted, on)
     query = query.order_by(*sort_order(roster_service.sort_columns(current), "name"),
                            Person.first_name, Person.id)
+    if export.wanted():
+        return export.respond("roster", list_exports.ROSTER, query)
     page = paginate(query, page_number(), per_page=roster_service.PER_PAGE, scalars=False)
     return render_template("marketplace/roster.html", page=page, wanted=wanted, status=status,
                            counts=employment.counts(on, wanted.facility_id), today=on,

@@ -1,9 +1,9 @@
 """Wage sheets: the downloadable template, checking an upload, and saving all rows or none.
 
-Same rules as the roster import (DESIGN.md section 9): headers in the user's language,
-size and row caps checked before parsing, formulas refused, a preview listing every bad row
-with its reason, then all rows or none. Checked rows travel to the confirmation signed, so
-the second request saves exactly what the preview showed.
+The same pipeline and limits as the roster import (DESIGN.md section 9): tabular.read_table
+checks the configured caps before parsing, formulas are refused, the preview lists every bad
+row with its reason, the read rows wait on the server (tabular.pending) bound to the user,
+the line and the month, and the confirmation checks them again and saves all rows or none.
 
 As in the grid, a row left blank (nothing but the template's pre-filled values, and no
 answer to "norm met") is not entered yet: it is skipped and the preview lists it as skipped;
@@ -12,11 +12,11 @@ so is a row repeating a record already saved.
 import io
 from collections import namedtuple
 
-from flask import current_app, send_file
+from flask import send_file
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from tabular import Column, TableError, neutralise, read_table, template_xlsx
+from tabular.pending import forget, keep, take
 
 from . import wages
 
@@ -24,11 +24,9 @@ OPTIONAL = {"lost_time_kzt"}  # added later: sheets without the column still imp
 COLUMNS = [Column("file_number", _l("File number"), required=True),
            Column("full_name", _l("Full name"), width=30),
            *(Column(f, wages.LABELS[f], required=f not in OPTIONAL) for f in wages.FIELDS)]
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 2000
-PAYLOAD_MAX_AGE = 3600  # seconds between preview and confirmation
 
-ImportResult = namedtuple("ImportResult", "ok rows errors skipped")
+ImportResult = namedtuple("ImportResult", "ok rows errors skipped table")
+ImportResult.__new__.__defaults__ = (None,)
 Skipped = namedtuple("Skipped", "number file_number reason")
 NOT_ENTERED = _l("not entered yet")
 UNCHANGED = _l("same as the saved record")
@@ -65,13 +63,12 @@ def template_response(line, month, scope=None):
 
 
 def check_upload(storage, line, month, scope=None):
-    """Read and check an uploaded sheet; return ImportResult(ok, rows, [(row, reason)])."""
+    """Read and check an uploaded sheet; return ImportResult(ok, rows, [(row, reason)], ...)."""
     try:
-        table = read_table(storage.read(MAX_BYTES + 1), storage.filename, COLUMNS,
-                           max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+        table = read_table(storage.read(), storage.filename, COLUMNS)
     except TableError as error:
         return ImportResult(False, [], [(None, error.message)], [])
-    return check_rows(table, line, month, scope)
+    return check_rows(table, line, month, scope)._replace(table=table)
 
 
 def check_rows(rows, line, month, scope=None):
@@ -106,31 +103,33 @@ def check_rows(rows, line, month, scope=None):
         if problems:
             errors.extend((row.number, f"{wages.LABELS[f]}: {m}") for f, m in problems.items())
             continue
-        good.append({"placement_id": worker.placement.id, **clean})
+        good.append({"placement_id": worker.placement.id, "file_number": worker.file_number,
+                     "full_name": worker.full_name, "replaces": worker.record is not None,
+                     **clean})
     if not good and not errors:
         errors.append((None, _l("No row has figures to import.") if skipped
                        else _l("The file has no data rows.")))
     return ImportResult(not errors, good, errors, skipped)
 
 
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="wage-import")
+def _context(line, month):
+    return {"line": line.id, "month": f"{month:%Y-%m}"}
 
 
-def sign(result, line, month):
-    """Return the checked rows, with their line and month, as a signed token."""
-    return _serializer().dumps({"line": line.id, "month": f"{month:%Y-%m}", "rows": result.rows})
+def keep_upload(result, line, month, user, filename):
+    """Keep a checked sheet's rows on the server until confirmed; return the token."""
+    return keep(result.table, result.table.present, user.id, filename, _context(line, month))
 
 
-def unsign(payload, line_id, month):
-    """Return the rows of a signed token, or None if expired, altered or for another line."""
-    try:
-        data = _serializer().loads(payload, max_age=PAYLOAD_MAX_AGE)
-    except BadSignature:
-        return None
-    if data.get("line") != line_id or data.get("month") != f"{month:%Y-%m}":
-        return None
-    return data.get("rows")
+def take_upload(token, line, month, user):
+    """Return the rows kept under a token for this user, line and month, or None."""
+    kept = take(token, user.id, _context(line, month))
+    return kept[0] if kept is not None else None
+
+
+def forget_upload(token):
+    """Forget a kept sheet once saved."""
+    forget(token)
 
 
 def save_all(rows, line, month, user, scope=None):

@@ -13,11 +13,12 @@ from enterprises.lines import wage_floor
 from enterprises.models import ProductionLine
 from extensions import db
 from reference.services import minimum_wage
+from tabular import export
 from timeutil import today
 from web.pagination import paginate
 from web.query import page_number
 
-from . import wage_import, wages
+from . import list_exports, wage_import, wages
 from .blueprint import bp
 from .forms import WageImportForm
 from .models import Placement
@@ -59,8 +60,10 @@ def wages_index():
     """List the lines with placements in a month and how far their wages are entered."""
     month = _month()
     floor = wage_floor()
-    page = paginate(wages.month_summary(visible(ProductionLine), visible(Placement), month,
-                                        floor.year), page_number(), scalars=False)
+    summary = wages.month_summary(visible(ProductionLine), visible(Placement), month, floor.year)
+    if export.wanted():
+        return export.respond(f"wages-{month:%Y-%m}", list_exports.WAGE_MONTHS, summary)
+    page = paginate(summary, page_number(), scalars=False)
     return render_template("marketplace/wages.html", page=page, month=month, floor=floor,
                            months=wages.months_open())
 
@@ -198,9 +201,10 @@ def wage_import_preview(line_id):
             flash(str(error), "danger")
         return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
     result = wage_import.check_upload(form.file.data, line, month, visible(Placement))
+    token = (wage_import.keep_upload(result, line, month, current_user, form.file.data.filename)
+             if result.ok else None)
     return render_template("marketplace/wage_import.html", line=line, month=month,
-                           result=result,
-                           payload=wage_import.sign(result, line, month) if result.ok else None)
+                           result=result, payload=token)
 
 
 @bp.route("/lines/<int:line_id>/wages/import/confirm", methods=["POST"])
@@ -211,10 +215,16 @@ def wage_import_confirm(line_id):
     month = _writable_month()
     if month is None:
         return _refused()
-    rows = wage_import.unsign(request.form.get("payload", ""), line.id, month)
-    if rows is None:
+    token = request.form.get("payload", "")
+    table = wage_import.take_upload(token, line, month, current_user)
+    if table is None:
         flash(_("The checked file expired or was altered. Upload it again."), "danger")
         return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
+    result = wage_import.check_rows(table, line, month, visible(Placement))
+    if not result.ok:  # the line's workers or records changed since the preview
+        return render_template("marketplace/wage_import.html", line=line, month=month,
+                               result=result, payload=None)
+    rows = result.rows
     with conflicts_as_409():
         problems = wage_import.save_all(rows, line, month, current_user, visible(Placement))
     if problems:
@@ -226,5 +236,6 @@ def wage_import_confirm(line_id):
                  detail=f"{month:%Y-%m}: {len(rows)} rows")
     with conflicts_as_409():
         db.session.commit()
+    wage_import.forget_upload(token)
     flash(_("%(count)s wage rows imported.", count=len(rows)), "success")
     return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))

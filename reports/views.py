@@ -15,6 +15,7 @@ from timeutil import add_months, month_start, today
 from . import definitions as defs
 from . import raw_export as _raw_export  # noqa: F401  (registers the raw export job)
 from . import services
+from .all_tables import write_csv_zip
 from .blueprint import bp
 from .exports import write_csv, write_xlsx
 from .forms import LANGUAGES, TABLES, ReportFilterForm
@@ -107,6 +108,18 @@ def export_xlsx():
     db.session.commit()
     return _download(output.getvalue(), services.file_stem(report) + ".xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/export-all.zip")
+@roles(*READERS)
+def export_all():
+    """Download every table of the report at once: a ZIP of CSVs, small cells suppressed."""
+    _form, report = _report_from_request(exporting=True)
+    filename = services.file_stem(report) + ".zip"
+    body = write_csv_zip(report, services.file_stem(report), _export_language())
+    audit.record("export", entity="statistics", detail=filename)
+    db.session.commit()
+    return _download(body, filename, "application/zip")
 
 
 @bp.route("/export.csv")

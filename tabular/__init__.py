@@ -13,12 +13,13 @@ Reading an upload::
         row.values["month"]     # str, int, float, bool, datetime or None; see parse_* below
     rows.present                # keys of the columns the file has (absent ones read as None)
 
-Everything that could make reading expensive is checked before a parser sees the file:
-its size, for XLSX the total uncompressed size the zip directory declares (a zip bomb
-is refused before openpyxl opens it; Python's zipfile never inflates a member past its
-declared size), and the row count. openpyxl reads in read-only mode and parses XML
-through defusedxml, which is installed. Formulas are never returned: a formula cell
-becomes an error on its row and its value None.
+Everything that could make reading expensive is checked before a parser sees the file
+(tabular/caps.py): its size and magic bytes; for XLSX the sizes and compression ratios
+the zip directory declares (a zip bomb), a DTD in any XML part (entity expansion), and,
+in one streamed pass over the first sheet, formula cells and cells beyond the row and
+column caps; for CSV, binary content. python-calamine then reads the workbook. The header
+row may have a title or merged cells above it. CSV may be UTF-8 (with or without a BOM)
+or cp1251, separated by commas, semicolons or tabs, with decimal commas.
 
 Writing a template: ``template_xlsx(columns, example_row, codes=...)`` returns XLSX bytes
 with headers in the current language.
@@ -30,8 +31,7 @@ from .cells import FORMULA_TRIGGERS, neutralise, parse_bool, parse_date, parse_i
 from .errors import CellError, TableError
 from .reader import Column, Row, Table, header_names, normalise_header, read_table, sniff_delimiter
 from .template import template_xlsx
-from .xlsx import SheetReader
 
-__all__ = ["FORMULA_TRIGGERS", "CellError", "Column", "Row", "SheetReader", "Table", "TableError",
+__all__ = ["FORMULA_TRIGGERS", "CellError", "Column", "Row", "Table", "TableError",
            "header_names", "neutralise", "normalise_header", "parse_bool", "parse_date",
            "parse_int", "parse_text", "read_table", "sniff_delimiter", "template_xlsx"]

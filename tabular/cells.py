@@ -1,6 +1,6 @@
 """Cell values: formula neutralising for exports, and parsers for imports."""
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
@@ -10,6 +10,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 TRUE_WORDS = {"1", "yes", "y", "true", "да", "д", "иә", "ия", "и", "+"}
 FALSE_WORDS = {"0", "no", "n", "false", "нет", "н", "жоқ", "ж", "-"}
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y")
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of the serial numbers spreadsheets store dates as
+EXCEL_LAST_DAY = 2958465  # 9999-12-31
 
 
 def neutralise(value):
@@ -35,9 +37,13 @@ def parse_text(value):
 
 
 def parse_date(value):
-    """Return a cell as a date (XLSX date, YYYY-MM-DD or DD.MM.YYYY); raise CellError if not."""
+    """Return a cell as a date (XLSX date or its serial number, YYYY-MM-DD or DD.MM.YYYY);
+    raise CellError if not."""
     if value is None:
         return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value <= EXCEL_LAST_DAY:  # a date stored as a number without a date format
+            return EXCEL_EPOCH + timedelta(days=int(value))
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

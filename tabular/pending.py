@@ -1,7 +1,8 @@
 """Uploads waiting between their preview and their confirmation, kept on the server.
 
 The rows wait in IMPORT_FOLDER/<random token>.json, bound to the user who uploaded them
-and forgotten after a day; never in the cookie.
+(and to a context, such as a line and month) and forgotten after a day; never in the
+cookie. Roster, skills and wage imports all keep their previews here.
 """
 import json
 import os
@@ -33,8 +34,11 @@ def _jsonable(value):
     return value
 
 
-def keep(rows, present, user_id, filename):
-    """Store read rows on the server for the confirmation; return the random token."""
+def keep(rows, present, user_id, filename, context=None):
+    """Store read rows on the server for the confirmation; return the random token.
+
+    ``context`` (JSON-able) must be given again to take them back: a wage sheet's line and
+    month, so a token cannot be replayed against another line."""
     folder = _folder()
     for name in os.listdir(folder):  # forget abandoned previews
         path = os.path.join(folder, name)
@@ -42,6 +46,7 @@ def keep(rows, present, user_id, filename):
             os.remove(path)
     token = secrets.token_urlsafe(24)
     payload = {"user_id": user_id, "filename": filename, "present": sorted(present),
+               "context": context,
                "rows": [[r.number, {k: _jsonable(v) for k, v in r.values.items()}, r.errors]
                         for r in rows]}
     with open(os.path.join(folder, token + ".json"), "w", encoding="utf-8") as out:
@@ -58,8 +63,8 @@ def forget(token):
             pass
 
 
-def take(token, user_id):
-    """Return (rows, present, filename) kept under a token for this user, or None."""
+def take(token, user_id, context=None):
+    """Return (rows, present, filename) kept under a token for this user and context, or None."""
     if not token or not TOKEN.match(token):
         return None
     path = os.path.join(_folder(), token + ".json")
@@ -68,7 +73,8 @@ def take(token, user_id):
             payload = json.load(source)
     except (OSError, ValueError):
         return None
-    if payload.get("user_id") != user_id or time.time() - os.path.getmtime(path) > KEEP_SECONDS:
+    if (payload.get("user_id") != user_id or payload.get("context") != context
+            or time.time() - os.path.getmtime(path) > KEEP_SECONDS):
         return None
     rows = [Row(number, values, errors) for number, values, errors in payload["rows"]]
     return rows, frozenset(payload["present"]), payload["filename"]

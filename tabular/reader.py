@@ -1,18 +1,22 @@
-"""Reading an XLSX or CSV upload into keyed rows (see the package docstring)."""
+"""Reading an XLSX (with python-calamine) or CSV upload into keyed rows (see the package docstring)."""
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
 
+from .caps import check_csv, check_size, check_xlsx, limits, not_xlsx
 from .errors import TableError, too_many_rows
-from .xlsx import _xlsx_rows
 
 CSV_DELIMITERS = (",", ";", "\t")
 HEADER_LANGUAGES = ("kk", "ru", "en")
+HEADER_SEARCH_ROWS = 10  # a title or merged cells may stand above the header row
+DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(?:[ \u00a0]\d{3})*,\d+$|^-?\d+,\d+$")
+Formula = object()  # a CSV cell written as a formula
 
 
 @dataclass(frozen=True)
@@ -58,42 +62,54 @@ def header_names(column):
     return names
 
 
-def _limit(name, override):
-    if override is not None:
-        return override
-    config = current_app.config
-    if name == "IMPORT_MAX_BYTES":
-        return config.get(name) or config.get("MAX_CONTENT_LENGTH") or 10 * 1024 * 1024
-    return config[name]
+def file_kind(filename):
+    """Return "xlsx" or "csv" from an upload's name, or None for anything else."""
+    extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    return extension if extension in ("xlsx", "csv") else None
 
 
 def read_table(data, filename, columns, max_bytes=None, max_rows=None, max_uncompressed=None):
     """Read an XLSX or CSV upload into rows keyed by column; raise TableError if unreadable.
 
-    Limits default to the configuration: IMPORT_MAX_BYTES (else MAX_CONTENT_LENGTH),
-    IMPORT_MAX_ROWS (data rows) and IMPORT_MAX_UNCOMPRESSED (XLSX only).
+    Limits default to the configuration (tabular.caps.limits); every cap is checked before
+    the file is parsed.
     """
-    max_bytes = _limit("IMPORT_MAX_BYTES", max_bytes)
-    max_rows = _limit("IMPORT_MAX_ROWS", max_rows)
-    if not data:
-        raise TableError(_("The file is empty."))
-    if len(data) > max_bytes:
-        raise TableError(_("The file is larger than %(size)s MB.", size=max_bytes // (1024 * 1024) or 1))
-    extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
-    if extension == "xlsx":
-        raw = _xlsx_rows(data, max_rows, _limit("IMPORT_MAX_UNCOMPRESSED", max_uncompressed))
-    elif extension == "csv":
-        raw = _csv_rows(data, max_rows)
+    caps = limits(max_bytes=max_bytes, max_rows=max_rows, max_uncompressed=max_uncompressed)
+    check_size(data, caps)
+    kind = file_kind(filename)
+    if kind == "xlsx":
+        raw = _xlsx_rows(data, check_xlsx(data, caps))
+    elif kind == "csv":
+        check_csv(data)
+        raw = _csv_rows(data, caps["max_rows"])
     else:
         raise TableError(_("Upload an XLSX or CSV file."))
-    return _keyed_rows(raw, columns, max_rows)
+    return _keyed_rows(raw, columns, caps["max_rows"])
+
+
+def _xlsx_rows(data, formulas):
+    """Yield (row number, [value, ...]) from the first sheet, read by calamine; the cells
+    found to hold formulas read as Formula."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        top, left = sheet.start or (0, 0)
+        rows = sheet.to_python(skip_empty_area=True)
+    except (CalamineError, ValueError, OSError, IndexError):
+        raise not_xlsx() from None
+    for row, column in formulas:
+        index = row - 1 - top
+        if 0 <= index < len(rows) and 0 <= column - left < len(rows[index]):
+            rows[index][column - left] = Formula
+    return ((top + index + 1, cells) for index, cells in enumerate(rows))
 
 
 def _decode(data):
+    """Decode UTF-8 (with or without a BOM), else the cp1251 Russian Excel writes."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1251")  # cp1251 maps nearly every byte, so this always succeeds
+        return data.decode("cp1251", errors="replace")
 
 
 def sniff_delimiter(first_line):
@@ -106,16 +122,23 @@ def sniff_delimiter(first_line):
     return best
 
 
+def _csv_value(value):
+    """A CSV cell: numbers written with a decimal comma become numbers, formulas are marked."""
+    if value.lstrip(" ").startswith("="):
+        return Formula
+    if DECIMAL_COMMA.match(value):
+        return float(value.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    return value
+
+
 def _csv_rows(data, max_rows):
-    """Yield (row number, [(value, is_formula), ...]) from a CSV upload."""
+    """Yield (row number, [value, ...]) from a CSV upload."""
     if data.count(b"\n") > max_rows + 1:
         raise too_many_rows(max_rows)
     text = _decode(data)
-    if "\x00" in text:
-        raise TableError(_("The file is not a valid CSV file."))
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     try:
-        return [(number, [(value, value.lstrip(" ").startswith("=")) for value in cells])
+        return [(number, [_csv_value(value) for value in cells])
                 for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""),
                                                           delimiter=delimiter), start=1)]
     except csv.Error:
@@ -131,18 +154,34 @@ def _clean(value):
     return value
 
 
+def _header(raw, names):
+    """Return the header row: of the first rows, the one naming the most known columns."""
+    best, best_count, before = None, 0, []
+    for _number in range(HEADER_SEARCH_ROWS):
+        row = next(raw, None)
+        if row is None:
+            break
+        before.append(row)
+        count = len({names[n] for n in map(normalise_header, row[1]) if n in names})
+        if count > best_count:
+            best, best_count = row, count
+    if best is None:
+        if not before:
+            raise TableError(_("The file has no header row."))
+        best = before[0]
+    after = before[before.index(best) + 1:]
+    return best, itertools.chain(after, raw)
+
+
 def _keyed_rows(raw, columns, max_rows):
-    """Match the header row to columns, then key every non-empty data row by column."""
-    raw = iter(raw)
-    header = next(raw, None)
-    if header is None:
-        raise TableError(_("The file has no header row."))
+    """Find the header row, match it to columns, then key every non-empty data row by column."""
     names = {}
     for column in columns:
         for name in header_names(column):
             names[name] = column.key
+    header, raw = _header(iter(raw), names)
     positions, seen = {}, set()
-    for index, (value, _formula) in enumerate(header[1]):
+    for index, value in enumerate(header[1]):
         key = names.get(normalise_header(value))
         if key is None:
             continue
@@ -158,19 +197,17 @@ def _keyed_rows(raw, columns, max_rows):
     for number, cells in raw:
         values = {c.key: None for c in columns}
         errors = []
-        for index, (value, formula) in enumerate(cells):
-            key = positions.get(index)
-            if key is None:
-                continue
-            if formula:
+        for index, key in positions.items():
+            value = cells[index] if index < len(cells) else None
+            if value is Formula:
                 errors.append(_("%(column)s: formulas are not accepted, enter the value itself.",
                                 column=_label(columns, key)))
                 continue
             values[key] = _clean(value)
         if any(v is not None for v in values.values()) or errors:
             rows.append(Row(number, values, errors))
-    if len(rows) > max_rows:
-        raise too_many_rows(max_rows)
+            if len(rows) > max_rows:
+                raise too_many_rows(max_rows)
     return rows
 
 

@@ -18,6 +18,11 @@ from tests import factories
 REFERENCE_TABLES = {"region", "occupation", "minimum_wage", "probation_service"}
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes more than a few seconds (LibreOffice, "
+                                       "big files)")
+
+
 def _worker():
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 

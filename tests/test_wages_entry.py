@@ -181,6 +181,8 @@ def test_import_preview_then_confirm_saves_all_rows(client, auth, world, placed)
     response = upload(client, world.line_a, xlsx([sheet_row(world.person_a)]))
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "1 rows are ready" in page
+    preview = page.split('id="wage-import-rows"')[1].split("</table>")[0]
+    assert world.person_a.file_number in preview and "100" in preview  # the row it will create
     assert records() == []
     payload = page.split('name="payload" value="')[1].split('"')[0]
     response = client.post(f"/market/lines/{world.line_a.id}/wages/import/confirm?month={MONTH}",

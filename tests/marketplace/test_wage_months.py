@@ -8,6 +8,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+import tabular
+from accounts.models import User
 from extensions import db
 from marketplace import wage_import, wages
 from marketplace.models import WageRecord
@@ -98,12 +100,13 @@ def test_a_wage_sheet_for_a_month_to_come_is_refused(app, world, client, auth, p
                            data={"file": (io.BytesIO(sheet), "wages.xlsx")},
                            content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200 and "still to come" in response.get_data(as_text=True)
-    # A checked payload for such a month (signed, so only the server could have made it)
-    # is refused too.
+    # Rows kept on the server for such a month (only the server could have kept them)
+    # are refused too.
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        row = {"placement_id": placed.id, **wages.validate(GOOD)[0]}
-        payload = wage_import.sign(wage_import.ImportResult(True, [row], [], []), world.line_a,
-                                   NEXT_MONTH)
+        table = tabular.Table([tabular.Row(2, {"file_number": placed.person.file_number, **GOOD})])
+        user = db.session.scalar(select(User).filter_by(login="inspector_a"))
+        payload = wage_import.keep_upload(wage_import.ImportResult(True, [], [], [], table),
+                                          world.line_a, NEXT_MONTH, user, "w.xlsx")
     response = client.post(f"/market/lines/{world.line_a.id}/wages/import/confirm"
                            f"?month={NEXT_MONTH:%Y-%m}", data={"payload": payload})
     assert response.status_code == 302 and records() == 0

@@ -32,6 +32,9 @@ ROUTES = {
     "marketplace.wage_import_preview": WITH_OWNER,
     "marketplace.wage_import_confirm": WITH_OWNER,
     "marketplace.below_minimum": {"admin", "analyst", "inspector", "owner", "probation_officer"},
+    "marketplace.placement_order": STAFF,
+    "marketplace.work_record": STAFF,
+    "marketplace.payroll_sheet": WITH_OWNER,
 }
 
 

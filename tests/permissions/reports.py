@@ -6,5 +6,6 @@ ROUTES = {
     "reports.export_xlsx": READERS,
     "reports.export_csv": READERS,
     "reports.definitions": READERS,
+    "reports.export_all": READERS,
 }
 ROUTES["reports.raw_export"] = {"admin"}

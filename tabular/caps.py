@@ -1,0 +1,175 @@
+"""Everything that could make reading an upload expensive or unsafe, checked before parsing.
+
+An XLSX is a zip of XML parts. Before the reader sees it:
+
+- its first bytes must be a zip's (a renamed program or PDF is refused by its magic bytes);
+- the zip directory must declare no part larger than IMPORT_MAX_UNCOMPRESSED, no total
+  larger than that, and no part compressed more than IMPORT_MAX_RATIO times (a zip bomb);
+- the workbook's parts are read with defusedxml, and no XML part may declare a DTD (so no
+  entity can expand and nothing external is fetched);
+- the first worksheet is streamed once, decompressing at most its declared size: a cell
+  beyond IMPORT_MAX_ROWS rows or IMPORT_MAX_COLUMNS columns (one cell far to the right
+  makes a reader allocate the whole rectangle) refuses the file; formula cells are found
+  and returned, so that their rows are refused with a reason and their values never read.
+
+A CSV must not start like a binary file and must not hold NUL bytes.
+"""
+import io
+import posixpath
+import re
+import zipfile
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from flask import current_app
+from flask_babel import gettext as _
+
+from .errors import TableError, too_many_rows
+
+ZIP_MAGIC = b"PK\x03\x04"
+BINARY_MAGICS = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x1f\x8b",
+                 b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
+CHUNK = 1 << 16
+OVERLAP = 256  # a tag cut between two chunks is seen whole in the next scan
+CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})(\d{1,8})"')
+ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,8})"')
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]{1,4}\d{1,8}:([A-Z]{1,4})(\d{1,8})"')
+FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})(\d{1,8})"[^>]*>\s*<(?:\w+:)?f[\s>/]')
+MAX_FORMULAS = 1000  # formula cells reported one by one; more refuse the file
+DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+OFFICE_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def limits(**overrides):
+    """Return the import limits from the configuration, with any given overrides."""
+    config = current_app.config
+    found = {
+        "max_bytes": config.get("IMPORT_MAX_BYTES") or config.get("MAX_CONTENT_LENGTH"),
+        "max_rows": config["IMPORT_MAX_ROWS"],
+        "max_columns": config.get("IMPORT_MAX_COLUMNS", 60),
+        "max_uncompressed": config["IMPORT_MAX_UNCOMPRESSED"],
+        "max_ratio": config.get("IMPORT_MAX_RATIO", 200),
+    }
+    found.update({k: v for k, v in overrides.items() if v is not None})
+    return found
+
+
+def _megabytes(size):
+    return size // (1024 * 1024) or 1
+
+
+def check_size(data, caps):
+    """Refuse an empty upload or one over the size cap."""
+    if not data:
+        raise TableError(_("The file is empty."))
+    if len(data) > caps["max_bytes"]:
+        raise TableError(_("The file is larger than %(size)s MB.", size=_megabytes(caps["max_bytes"])))
+
+
+def check_csv(data):
+    """Refuse a CSV that is a binary file under another name."""
+    if data.startswith(BINARY_MAGICS) or b"\x00" in data:
+        raise TableError(_("The file is not a valid CSV file."))
+
+
+def not_xlsx():
+    return TableError(_("The file is not a valid XLSX workbook."))
+
+
+def check_xlsx(data, caps):
+    """Run every XLSX check above; raise TableError on the first one that fails.
+
+    Return the formula cells as a set of (row number, zero-based column).
+    """
+    if not data.startswith(ZIP_MAGIC):
+        raise not_xlsx()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_directory(archive.infolist(), caps)
+            sheet = _first_sheet(archive)
+            for info in archive.infolist():
+                if info.filename.endswith((".xml", ".rels")) and info.filename != sheet:
+                    with archive.open(info) as part:
+                        _refuse_dtd(part.read(CHUNK))
+            with archive.open(sheet) as source:
+                return _scan_sheet(source, caps)
+    except TableError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError, OSError,
+            NotImplementedError, DefusedXmlException, SyntaxError):
+        raise not_xlsx() from None
+
+
+def _check_directory(infos, caps):
+    limit = caps["max_uncompressed"]
+    too_big = TableError(_("The workbook expands to more than %(size)s MB when opened.",
+                           size=_megabytes(limit)))
+    if sum(info.file_size for info in infos) > limit:
+        raise too_big
+    for info in infos:
+        if info.file_size > CHUNK and info.file_size > caps["max_ratio"] * max(info.compress_size, 1):
+            raise too_big
+
+
+def _part(archive, name):
+    with archive.open(name) as part:
+        data = part.read()
+    _refuse_dtd(data[:CHUNK])
+    return fromstring(data, forbid_dtd=True)
+
+
+def _first_sheet(archive):
+    """Return the zip path of the workbook's first worksheet, read through defusedxml."""
+    workbook = _part(archive, "xl/workbook.xml")
+    sheet = next(element for element in workbook.iter() if element.tag.endswith("}sheet"))
+    relation = sheet.get(OFFICE_REL)
+    for link in _part(archive, "xl/_rels/workbook.xml.rels").iter(RELS):
+        if link.get("Id") == relation:
+            target = link.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join("xl", target))
+    raise KeyError(relation)
+
+
+def _refuse_dtd(head):
+    if DTD.search(head):
+        raise TableError(_("The workbook declares XML entities; save it again as a plain "
+                           "XLSX workbook."))
+
+
+def column_number(letters):
+    """Return the one-based column of letters such as "AB"."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _scan_sheet(source, caps):
+    """Stream the worksheet once: refuse a DTD or a cell beyond the caps; find formulas."""
+    max_row, max_column = caps["max_rows"] + 1, caps["max_columns"]
+    tail, first, formulas = b"", True, set()
+    while chunk := source.read(CHUNK):
+        window = tail + chunk
+        if first:
+            _refuse_dtd(window)
+            first = False
+        if FORMULA.search(window):
+            found = FORMULA_CELL.findall(window)
+            if not found or len(formulas) > MAX_FORMULAS:
+                raise TableError(_("The sheet has formulas; paste the values instead (Paste "
+                                   "special, Values) and upload it again."))
+            formulas.update((int(row), column_number(letters) - 1) for letters, row in found)
+        for letters, row in (*CELL_REF.findall(window), *DIMENSION.findall(window)):
+            if column_number(letters) > max_column:
+                raise TableError(_("The sheet has cells beyond column %(columns)s; delete the "
+                                   "columns to the right of the data.", columns=max_column))
+            if int(row) > max_row:
+                raise too_many_rows(caps["max_rows"])
+        for row in ROW_REF.findall(window):
+            if int(row) > max_row:
+                raise too_many_rows(caps["max_rows"])
+        tail = window[-OVERLAP:]
+    return formulas
