@@ -9,7 +9,7 @@ SQLAlchemy writes, 'YYYY-MM-DD HH:MM:SS.ffffff': its clock's milliseconds, endin
 microseconds so that a stamp is never before the moment it stands for).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 14:00:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
