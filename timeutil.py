@@ -20,6 +20,15 @@ def stored_range(*columns):
                         f"AND '{STORED_UNTIL.isoformat()}')" for column in columns)
 
 
+# ``utcnow`` in the database's own SQL, for triggers stamping a row's updated_at: naive UTC;
+# on SQLite in the text form SQLAlchemy writes (so moments compare in order), its clock's
+# milliseconds ending in 999 microseconds, so a stamp is never before the moment it stands for.
+SQL_UTCNOW = {
+    "postgresql": "timezone('utc', clock_timestamp())",
+    "sqlite": "strftime('%Y-%m-%d %H:%M:%f', 'now') || '999'",
+}
+
+
 def utcnow():
     """Return the current UTC time as a naive datetime (stored as UTC)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

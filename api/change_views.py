@@ -5,7 +5,6 @@ scope. Page through with the library's pagination; the next sync asks from the l
 from datetime import timezone
 
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from accounts.permissions import ALL_ROLES, roles, scoped
 from enterprises.models import ProductionLine
@@ -32,12 +31,9 @@ def _naive_utc(moment):
 @bp.response(200, LineSchema(many=True))
 @paginated(bp)
 def changed_lines(since):
-    """List the lines changed since a moment, and those whose places changed (a placement
-    written since), oldest change first."""
-    since = _naive_utc(since)
-    placed = select(Placement.line_id).where(Placement.updated_at >= since)
-    return (lines_select().where(or_(ProductionLine.updated_at >= since,
-                                     ProductionLine.id.in_(placed)))
+    """List the lines changed since a moment, oldest change first: their own fields, their
+    occupations or their places taken (the database stamps the line for each)."""
+    return (lines_select().where(ProductionLine.updated_at >= _naive_utc(since))
             .order_by(ProductionLine.updated_at, ProductionLine.id))
 
 
@@ -47,8 +43,11 @@ def changed_lines(since):
 @bp.response(200, PlacementSchema(many=True))
 @paginated(bp)
 def changed_placements(since):
-    """List the placements changed since a moment, oldest change first."""
-    return (placements_select(current_user).where(Placement.updated_at >= _naive_utc(since))
+    """List the placements changed since a moment, oldest change first. Owners get their
+    workers' placements, and those that ended since (no person id, as always)."""
+    since = _naive_utc(since)
+    return (placements_select(current_user, ended_since=since)
+            .where(Placement.updated_at >= since)
             .order_by(Placement.updated_at, Placement.id))
 
 

@@ -5,9 +5,12 @@ unique constraint (user, key) of ``idempotent_request``. A second request with t
 either finds the row (the first has committed) or waits on the constraint until the first
 commits and is refused it; either way it answers what the first answered and writes
 nothing. If the first is refused, its row goes with its rollback and the key stays free.
+A write sent without the header is refused before its input is read: 428 Precondition
+Required, code ``idempotency_key_required``.
 """
 import hashlib
 import json
+from functools import wraps
 
 from flask import current_app, request
 from flask_babel import gettext as _
@@ -19,7 +22,22 @@ from extensions import db
 from .models import IdempotentRequest
 from .problems import Problem
 
+HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+MISSING_KEY = "idempotency_key_required"
+
+
+def key_required(view):
+    """Refuse a write sent without an Idempotency-Key header (428, code
+    idempotency_key_required), before its input is read."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if HEADER not in request.headers:
+            raise Problem(428, MISSING_KEY, detail=_(
+                "Send an Idempotency-Key header with this write: a new key for each new "
+                "write, the same key to send the same write again. Nothing was written."))
+        return view(*args, **kwargs)
+    return wrapper
 
 
 def fingerprint():

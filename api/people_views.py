@@ -2,7 +2,7 @@
 fields: inspectors (their facility) and administrators see people; owners see their own
 current workers by name and file number only, never a person's id or record."""
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts import audit
@@ -60,12 +60,16 @@ def workers():
             .order_by(Placement.line_id, Placement.id))
 
 
-def placements_select(user, line=None, person=None, current=None):
+def placements_select(user, line=None, person=None, current=None, ended_since=None):
     """Return the placements a user may see: owners only those holding a place on their
-    lines (their workers), as the workers page shows them."""
+    lines (their workers), as the workers page shows them, and, when ``ended_since`` is
+    given, also those written since it that have ended (a worker's end is news to them)."""
     query = scoped(Placement, user).options(joinedload(Placement.person))
     if user.role == "owner":
-        query = query.where(Placement.holds_place())
+        workers = Placement.holds_place()
+        if ended_since is not None:
+            workers = or_(workers, Placement.updated_at >= ended_since)
+        query = query.where(workers)
     elif person:
         query = query.where(Placement.person_id == person)
     if line:

@@ -14,6 +14,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from extensions import db
 from web.logging import log_server_error, server_error_logged, type_name
 
+from . import messages
+
 MEDIA_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
 
@@ -29,6 +31,8 @@ STATUS = {
     413: ("too_large", lambda: _("The request is too large.")),
     415: ("unsupported_media_type", lambda: _("Send the body as application/json.")),
     422: ("invalid_input", lambda: _("The request has invalid values; nothing was changed.")),
+    428: ("precondition_required", lambda: _("This request needs a header it did not send; "
+                                             "nothing was changed.")),
     429: ("rate_limited", lambda: _("Too many requests with this token. Wait a minute and "
                                     "try again.")),
     500: ("server_error", lambda: _("Something went wrong on our side. The error has been "
@@ -83,7 +87,8 @@ def handle_http_exception(error):
         return problem_response(status, error.problem_code, error.description, error.errors,
                                 error.extra_headers)
     data = getattr(error, "data", None) or {}
-    errors = data.get("errors") or data.get("messages")
+    # webargs' and marshmallow's messages are English: give them in the user's language.
+    errors = messages.translated(data.get("errors") or data.get("messages"))
     headers = dict(data.get("headers") or {})
     if status == 429:
         headers.update({k: v for k, v in (error.get_headers() or []) if k.lower() != "content-type"})

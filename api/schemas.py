@@ -326,7 +326,8 @@ class IdempotencyHeader(ma.Schema):
     key = fields.String(data_key="Idempotency-Key", required=True,
                         validate=validate.Regexp(r"^[\x21-\x7e]{8,200}$"),
                         metadata={"description": "8 to 200 visible ASCII characters; the same "
-                                                 "key again replays the first answer"})
+                                                 "key again replays the first answer; "
+                                                 "without it: 428"})
 
 
 class WageWriteResultSchema(ma.Schema):

@@ -21,9 +21,9 @@ from timeutil import today
 from . import idempotency
 from .blueprint import bp
 from .paging import paginated
-from .problems import Problem
-from .schemas import (IdempotencyHeader, WageMonthInput, WageMonthQuery, WageMonthSchema,
-                      WageQuery, WageRecordSchema, WageWriteResultSchema)
+from .problems import MEDIA_TYPE, Problem
+from .schemas import (IdempotencyHeader, ProblemSchema, WageMonthInput, WageMonthQuery,
+                      WageMonthSchema, WageQuery, WageRecordSchema, WageWriteResultSchema)
 from .tokens import require_writable
 
 
@@ -105,6 +105,9 @@ def _checked_rows(line, month, posted):
 
 @bp.route("/lines/<int:line_id>/wages", tags=["wages"], methods=["PUT"])
 @roles(*WAGE_ROLES)
+@bp.alt_response(428, schema=ProblemSchema, content_type=MEDIA_TYPE, description=(
+    f"No Idempotency-Key header (code `{idempotency.MISSING_KEY}`): nothing was written."))
+@idempotency.key_required
 @bp.arguments(WageMonthQuery, location="query", as_kwargs=True)
 @bp.arguments(IdempotencyHeader, location="headers", as_kwargs=True)
 @bp.arguments(WageMonthInput, as_kwargs=True)

@@ -1,8 +1,8 @@
 """Enterprises (state branches, SMEs, facility services) and their production lines."""
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        SmallInteger, String, Text, and_, case, false, text)
+from sqlalchemy import (DDL, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index,
+                        Integer, SmallInteger, String, Text, and_, case, event, false, text)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,7 +11,7 @@ from facilities.models import Facility, Lease
 from reference.codes import (ENTERPRISE_KINDS, ENTERPRISE_STATUSES, LINE_STATUSES, SKILL_LEVELS,
                              sql_in)
 from reference.models import MinimumWage, Occupation, Region
-from timeutil import utcnow
+from timeutil import SQL_UTCNOW, utcnow
 
 STATE_PARENTS = {"enbek": "«Еңбек»", "enbek_oskemen": "«Еңбек-Өскемен»"}
 
@@ -171,3 +171,57 @@ class LineOccupation(db.Model):
     occupation: Mapped[Occupation] = relationship()
 
     __table_args__ = (CheckConstraint(f"min_level IN {sql_in(SKILL_LEVELS)}", name="min_level"),)
+
+
+# A change to a line's occupations is a change to the line: whatever writes it, it stamps the
+# line's updated_at, so other systems pulling the lines changed since a moment see it (api/).
+LINE_OCCUPATION_TRIGGERS = {
+    "postgresql": [
+        """
+        CREATE FUNCTION line_occupation_touches_line() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.line_id <> NEW.line_id) THEN
+                UPDATE production_line SET updated_at = {now} WHERE id = OLD.line_id;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                UPDATE production_line SET updated_at = {now} WHERE id = NEW.line_id;
+            END IF;
+            RETURN NULL;
+        END $$ LANGUAGE plpgsql
+        """,
+        """
+        CREATE TRIGGER line_occupation_touches_line
+        AFTER INSERT OR UPDATE OR DELETE ON line_occupation
+        FOR EACH ROW EXECUTE FUNCTION line_occupation_touches_line()
+        """,
+    ],
+    "sqlite": [
+        """
+        CREATE TRIGGER line_occupation_touches_line_insert AFTER INSERT ON line_occupation
+        BEGIN
+            UPDATE production_line SET updated_at = {now} WHERE id = NEW.line_id;
+        END
+        """,
+        """
+        CREATE TRIGGER line_occupation_touches_line_update AFTER UPDATE ON line_occupation
+        BEGIN
+            UPDATE production_line SET updated_at = {now} WHERE id IN (OLD.line_id, NEW.line_id);
+        END
+        """,
+        """
+        CREATE TRIGGER line_occupation_touches_line_delete AFTER DELETE ON line_occupation
+        BEGIN
+            UPDATE production_line SET updated_at = {now} WHERE id = OLD.line_id;
+        END
+        """,
+    ],
+}
+
+for _dialect, _statements in LINE_OCCUPATION_TRIGGERS.items():
+    for _statement in _statements:
+        _statement = _statement.replace("{now}", SQL_UTCNOW[_dialect])
+        event.listen(LineOccupation.__table__, "after_create",
+                     DDL(_statement.replace("%", "%%")).execute_if(dialect=_dialect))
+event.listen(LineOccupation.__table__, "before_drop", DDL(
+    "DROP FUNCTION IF EXISTS line_occupation_touches_line() CASCADE").execute_if(
+        dialect="postgresql"))

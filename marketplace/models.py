@@ -10,7 +10,7 @@ from extensions import db
 from inmates.models import Person
 from reference.codes import END_REASONS, sql_in
 from reference.models import MinimumWage
-from timeutil import covers, stored_range, utcnow
+from timeutil import SQL_UTCNOW, covers, stored_range, utcnow
 
 # A placement holds its place and its person until it ends (Placement.holds_place).
 HOLDS_PLACE = text("ended_on IS NULL")
@@ -226,16 +226,19 @@ class WageRecord(db.Model):
 # keeps it within the headcount), and no held slot beyond the headcount. The line's row is
 # written (PostgreSQL: locked) before the check, so a placement and a lowering of the
 # headcount on the same line queue up and the later one sees the earlier one's rows.
+# Writing places_taken stamps the line's updated_at too: its places changed (api/ changes).
 PLACEMENT_TRIGGERS = {
     "postgresql": [
         """
         CREATE FUNCTION placement_holds_place() RETURNS trigger AS $$
         BEGIN
             IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.ended_on IS NULL THEN
-                UPDATE production_line SET places_taken = places_taken - 1 WHERE id = OLD.line_id;
+                UPDATE production_line SET places_taken = places_taken - 1, updated_at = {now}
+                    WHERE id = OLD.line_id;
             END IF;
             IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.ended_on IS NULL THEN
-                UPDATE production_line SET places_taken = places_taken + 1 WHERE id = NEW.line_id;
+                UPDATE production_line SET places_taken = places_taken + 1, updated_at = {now}
+                    WHERE id = NEW.line_id;
                 IF NEW.slot > (SELECT headcount FROM production_line WHERE id = NEW.line_id) THEN
                     RAISE EXCEPTION 'place % is beyond the headcount of line %', NEW.slot, NEW.line_id
                         USING ERRCODE = 'check_violation', CONSTRAINT = 'placement_slot_within_headcount';
@@ -272,7 +275,8 @@ PLACEMENT_TRIGGERS = {
         CREATE TRIGGER placement_holds_place_insert AFTER INSERT ON placement
         WHEN NEW.ended_on IS NULL
         BEGIN
-            UPDATE production_line SET places_taken = places_taken + 1 WHERE id = NEW.line_id;
+            UPDATE production_line SET places_taken = places_taken + 1, updated_at = {now}
+            WHERE id = NEW.line_id;
             SELECT RAISE(ABORT, 'placement_slot_within_headcount: place beyond the headcount')
             WHERE NEW.slot > (SELECT headcount FROM production_line WHERE id = NEW.line_id);
         END
@@ -281,9 +285,9 @@ PLACEMENT_TRIGGERS = {
         CREATE TRIGGER placement_holds_place_update
         AFTER UPDATE OF ended_on, line_id, slot ON placement
         BEGIN
-            UPDATE production_line SET places_taken = places_taken - 1
+            UPDATE production_line SET places_taken = places_taken - 1, updated_at = {now}
             WHERE id = OLD.line_id AND OLD.ended_on IS NULL;
-            UPDATE production_line SET places_taken = places_taken + 1
+            UPDATE production_line SET places_taken = places_taken + 1, updated_at = {now}
             WHERE id = NEW.line_id AND NEW.ended_on IS NULL;
             SELECT RAISE(ABORT, 'placement_slot_within_headcount: place beyond the headcount')
             WHERE NEW.ended_on IS NULL
@@ -294,7 +298,8 @@ PLACEMENT_TRIGGERS = {
         CREATE TRIGGER placement_holds_place_delete AFTER DELETE ON placement
         WHEN OLD.ended_on IS NULL
         BEGIN
-            UPDATE production_line SET places_taken = places_taken - 1 WHERE id = OLD.line_id;
+            UPDATE production_line SET places_taken = places_taken - 1, updated_at = {now}
+            WHERE id = OLD.line_id;
         END
         """,
         """
@@ -310,6 +315,7 @@ PLACEMENT_TRIGGERS = {
 
 for _dialect, _statements in PLACEMENT_TRIGGERS.items():
     for _statement in _statements:
+        _statement = _statement.replace("{now}", SQL_UTCNOW[_dialect])
         event.listen(Placement.__table__, "after_create",
                      DDL(_statement.replace("%", "%%")).execute_if(dialect=_dialect))
 event.listen(Placement.__table__, "before_drop", DDL(

@@ -71,7 +71,9 @@ def test_the_grid_rules_hold(client, world, tokens, placed):
     assert future.status_code == 422 and future.get_json()["code"] == "month_not_open"
     no_key = client.put(f"/api/v1/lines/{world.line_a.id}/wages?month={MONTH}",
                         json={"rows": [row(placed)]}, headers=bearer(tokens["inspector_a"]))
-    assert no_key.status_code == 422 and "headers" in no_key.get_json()["errors"]
+    assert no_key.status_code == 428 and no_key.get_json()["code"] == "idempotency_key_required"
+    short_key = put(client, world, tokens["inspector_a"], "short", [row(placed)])
+    assert short_key.status_code == 422 and "headers" in short_key.get_json()["errors"]
     other_scope = put(client, world, tokens["inspector_b"], "scope-0001", [row(placed)])
     assert other_scope.status_code == 404
     assert records() == 0
