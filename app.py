@@ -79,12 +79,15 @@ def create_app(test_config=None):
 
 
 def select_locale():
-    """Pick the language: the session's choice, then the user's, then the browser's."""
+    """Pick the language: the session's, then the user's, then the one before logout, then
+    the browser's."""
     lang = session.get("lang")
     if lang in config.LANGUAGES:
         return lang
     if current_user and current_user.is_authenticated:
         return current_user.language
+    if session.get("lang_shown") in config.LANGUAGES:
+        return session["lang_shown"]
     return request.accept_languages.best_match(config.LANGUAGES) or "ru"
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from extensions import db
+from i18n import current_language
 from timeutil import utcnow
 
 from . import audit, services
@@ -28,9 +29,12 @@ def safe_next(target):
 def start_session(user):
     """Begin a fresh session for the user: nothing from before login survives but the language.
 
-    A language picked on the login page wins over the saved one and becomes the user's choice.
+    The session keeps the language the login page was read in, from login to logout. A
+    language picked there (the switcher) wins over the saved one and becomes the user's
+    choice; one only offered by the browser is kept for the session and not saved.
     """
     chosen = session.get("lang")
+    shown = current_language()
     session.clear()
     login_user(user)
     now = utcnow().timestamp()
@@ -38,7 +42,7 @@ def start_session(user):
     session["last_seen"] = now
     if chosen in current_app.config["LANGUAGES"] and chosen != user.language:
         user.language = chosen
-    session["lang"] = user.language
+    session["lang"] = chosen if chosen in current_app.config["LANGUAGES"] else shown
 
 
 def _refuse_login(form, login_name, outcome, message, status):
@@ -84,8 +88,11 @@ def logout():
     services.end_all_sessions(current_user)
     audit.record("logout", entity="user", entity_id=current_user.id)
     db.session.commit()
+    language = current_language()
     logout_user()
     session.clear()
+    # The login page after logout reads as the pages before it, without counting as a choice.
+    session["lang_shown"] = language
     return redirect(url_for("accounts.login"))
 
 

@@ -111,7 +111,7 @@ def test_no_candidate_says_which_rule_excluded_how_many(client, auth, world):
     db.session.commit()
     auth.login("inspector_a")
     page = client.get(f"/market/lines/{line.id}/candidates").get_data(as_text=True)
-    assert "No eligible candidate" in page and "barred by a restriction: 1" in page
+    assert "No eligible candidate" in page and "barred by a restriction — 1 person" in page
 
 
 def test_sites_rank_facilities_by_space_and_people(client, auth, world):
