@@ -29,12 +29,10 @@ def safe_next(target):
 def start_session(user):
     """Begin a fresh session for the user: nothing from before login survives but the language.
 
-    The session keeps the language the login page was read in, from login to logout. A
-    language picked there (the switcher) wins over the saved one and becomes the user's
-    choice; one only offered by the browser is kept for the session and not saved.
+    A language picked on the login page (the switcher) wins over the saved one, becomes the
+    user's choice and stays from login to logout; without a pick the saved one applies.
     """
     chosen = session.get("lang")
-    shown = current_language()
     session.clear()
     login_user(user)
     now = utcnow().timestamp()
@@ -42,7 +40,7 @@ def start_session(user):
     session["last_seen"] = now
     if chosen in current_app.config["LANGUAGES"] and chosen != user.language:
         user.language = chosen
-    session["lang"] = chosen if chosen in current_app.config["LANGUAGES"] else shown
+    session["lang"] = user.language
 
 
 def _refuse_login(form, login_name, outcome, message, status):

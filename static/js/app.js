@@ -1,4 +1,5 @@
 // Behaviour that CSP forbids inline: auto-submit selects, confirm buttons, copy buttons.
+document.documentElement.classList.add("js");
 document.addEventListener("change", function (event) {
   var el = event.target;
   if (el.matches && el.matches("[data-autosubmit]") && el.form) { el.form.submit(); }
