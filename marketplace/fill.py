@@ -12,8 +12,9 @@ import numpy as np
 from flask_babel import lazy_gettext as _l
 from scipy.optimize import linear_sum_assignment
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import joinedload
 
-from enterprises.models import LineOccupation, ProductionLine
+from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
 from inmates.models import Person, Skill
 from timeutil import add_months, months_between, today
@@ -47,9 +48,10 @@ def vacancies(facility, on=None):
     lacks to reach the minimum wage of ``on``'s year (today's by default) and free places."""
     year = (on or today()).year
     rows = db.session.execute(
-        select(ProductionLine.id, ProductionLine.title, ProductionLine.enterprise_id,
+        select(ProductionLine.id, ProductionLine.label_sql(), ProductionLine.enterprise_id,
                ProductionLine.headcount, ProductionLine.places_taken,
                ProductionLine.wage_shortfall(year))
+        .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
         .where(lines_open_to(facility))
         .order_by(ProductionLine.id)).all()
     return [Vacancy(*row, vacant=max(row[3] - row[4], 0)) for row in rows]
@@ -123,8 +125,8 @@ def proposals(facility, on):
     open_lines = [v for v in vacancies(facility, on) if v.vacant > 0 and not v.missing_kzt]
     if not open_lines:
         return []
-    lines = db.session.scalars(select(ProductionLine).where(
-        ProductionLine.id.in_([v.line_id for v in open_lines]))).all()
+    lines = db.session.scalars(select(ProductionLine).options(joinedload(ProductionLine.enterprise))
+                               .where(ProductionLine.id.in_([v.line_id for v in open_lines]))).all()
     by_id = {line.id: line for line in lines}
     requirements = {line_id: [] for line_id in by_id}
     for line_id, code, level in db.session.execute(
@@ -152,7 +154,7 @@ def proposals(facility, on):
         name = " ".join(part for part in parts if part)
         value, why = scoring.score(requirements[line_id], skills, months[person_id],
                                    by_id[line_id].training_provided)
-        result.append(Proposal(person_id, file_number, name, line_id, by_id[line_id].title,
+        result.append(Proposal(person_id, file_number, name, line_id, by_id[line_id].label,
                                value, why))
     result.sort(key=lambda p: (p.line_id, -p.score, p.person_id))
     return result
@@ -167,8 +169,9 @@ def place_proposals(facility, pairs, started_on):
     """
     people = {p.id: p for p in db.session.scalars(select(Person).where(
         Person.id.in_([p for p, _ in pairs]), Person.facility_id == facility.id))}
-    lines = {line.id: line for line in db.session.scalars(select(ProductionLine).where(
-        ProductionLine.id.in_([line_id for _, line_id in pairs]), lines_open_to(facility)))}
+    lines = {line.id: line for line in db.session.scalars(
+        select(ProductionLine).options(joinedload(ProductionLine.enterprise)).where(
+            ProductionLine.id.in_([line_id for _, line_id in pairs]), lines_open_to(facility)))}
     results = []
     for person_id, line_id in pairs:
         person, line = people.get(person_id), lines.get(line_id)
@@ -177,11 +180,11 @@ def place_proposals(facility, pairs, started_on):
         try:
             placement = start_placement(person_id, line_id, started_on)
         except PlacementConflict as error:
-            results.append(Outcome(person.full_name, line.title, False, error.message, None))
+            results.append(Outcome(person.full_name, line.label, False, error.message, None))
             continue
         except InputError as error:  # a start date this person or line cannot have
-            results.append(Outcome(person.full_name, line.title, False,
+            results.append(Outcome(person.full_name, line.label, False,
                                    " ".join(map(str, error.errors.values())), None))
             continue
-        results.append(Outcome(person.full_name, line.title, True, _l("Placed."), placement.id))
+        results.append(Outcome(person.full_name, line.label, True, _l("Placed."), placement.id))
     return results

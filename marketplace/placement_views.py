@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from accounts import audit
 from accounts.permissions import get_or_404, roles, visible
@@ -69,8 +70,9 @@ def transfer_choices(placement):
     """Return the open lines in the user's scope a person could move to."""
     lines = db.session.scalars(select(ProductionLine).where(
         visible(ProductionLine), ProductionLine.status == "open",
-        ProductionLine.id != placement.line_id).order_by(ProductionLine.title)).all()
-    return [(line.id, line.title) for line in lines]
+        ProductionLine.id != placement.line_id).options(joinedload(ProductionLine.enterprise))
+        .order_by(ProductionLine.title)).all()
+    return [(line.id, line.label) for line in lines]
 
 
 @bp.route("/placements/<int:placement_id>/transfer", methods=["POST"])

@@ -13,7 +13,7 @@ from enterprises.models import ProductionLine
 from extensions import db
 from inmates.models import Person
 from inmates.services import pseudonym
-from reference.services import minimum_wage, region_choices
+from reference.services import minimum_wage, occupation_choices, region_choices
 from timeutil import today
 from web.errors import InputError, conflict
 from web.forms import flash_errors
@@ -194,6 +194,9 @@ def sites():
     """Rank facilities by free floor space and idle people fitting a planned line."""
     form = SitesForm(request.args)
     form.region_id.choices = [(0, _("Any region"))] + region_choices()
+    occupations = occupation_choices(blank="—")
+    for select_field in form.occupation:
+        select_field.choices = occupations
     results = None
     if request.args and form.validate():
         results = find_sites(form.codes(), form.area_m2.data, form.kind.data,
