@@ -17,7 +17,7 @@ from reference.services import minimum_wage, occupation_choices, region_choices
 from timeutil import today
 from web.errors import InputError, conflict
 from web.forms import flash_errors
-from web.pagination import paginate
+from web.pagination import page_of, paginate
 from web.query import page_number, query_int
 
 from . import matching, services
@@ -27,8 +27,7 @@ from .models import CandidateRequest, Placement
 from .placements import PlacementConflict, start_placement
 from .sites import find_sites
 
-OWNER_CANDIDATES_SHOWN = 50
-INSPECTOR_CANDIDATES_SHOWN = 200
+CANDIDATES_PER_PAGE = 50
 BELOW_MINIMUM_SHOWN = 500
 
 
@@ -45,36 +44,43 @@ def candidates(line_id):
                                  PlaceForm(formdata=None, mode="transfer" if transfer else ""))
 
 
+def _ranked_page(line, on, transfer=False, person_filter=None):
+    """Rank the line's candidates and return (one page of them, the site's pool, exclusions).
+
+    The counts of people each rule leaves out are always given, not only when nobody is left.
+    """
+    ranked = matching.candidates(line, on, transfer=transfer, person_filter=person_filter)
+    page = page_of(ranked, page_number(), CANDIDATES_PER_PAGE)
+    pool, excluded = matching.exclusions(line, on, transfer, person_filter)
+    return page, pool, excluded
+
+
 def _inspector_candidates(line, on, transfer, form, refused=None):
     """Render the ranked candidates; ``refused`` is (person id, messages) of a place form
     sent back, shown next to that row's start date."""
-    people = visible(Person)
-    ranked = matching.candidates(line, on, transfer=transfer, person_filter=people)
-    pool, excluded = (matching.exclusions(line, on, transfer, people) if not ranked
-                      else (None, []))
-    shown = ranked[:INSPECTOR_CANDIDATES_SHOWN]
-    if refused and refused[0] not in {c.person_id for c in shown}:
+    page, pool, excluded = _ranked_page(line, on, transfer, visible(Person))
+    if refused and refused[0] not in {c.person_id for c in page.items}:
         flash_errors({"started_on": refused[1]})  # no row to show it beside
     audit.record("view", entity="line_candidates", entity_id=line.id)
     db.session.commit()
-    return render_template("marketplace/candidates.html", line=line,
-                           candidates=shown, total=len(ranked),
+    return render_template("marketplace/candidates.html", line=line, page=page,
+                           candidates=page.items, total=page.total,
                            pool=pool, excluded=excluded, transfer=transfer, form=form,
                            refused=refused, floor=wage_floor())
 
 
 def _owner_candidates(line, on):
-    ranked = matching.candidates(line, on)[:OWNER_CANDIDATES_SHOWN]
-    pool, excluded = matching.exclusions(line, on) if not ranked else (None, [])
+    page, pool, excluded = _ranked_page(line, on)
+    ranked = page.items
     profiles = services.profiles(line, [c.person_id for c in ranked], on)
     asked = set(db.session.scalars(select(CandidateRequest.person_id).where(
         CandidateRequest.line_id == line.id, CandidateRequest.status == "requested")))
     rows = [{"token": services.token(line.id, c.person_id), "score": c.score,
              "reasons": c.reasons, "profile": profiles[c.person_id],
              "asked": c.person_id in asked} for c in ranked]
-    return render_template("marketplace/candidates_owner.html", line=line, rows=rows,
-                           pool=pool, excluded=excluded, form=RequestForm(formdata=None),
-                           floor=wage_floor())
+    return render_template("marketplace/candidates_owner.html", line=line, rows=rows, page=page,
+                           total=page.total, pool=pool, excluded=excluded,
+                           form=RequestForm(formdata=None), floor=wage_floor())
 
 
 @bp.route("/lines/<int:line_id>/place", methods=["POST"])
