@@ -46,6 +46,9 @@ def lease_request(space_id):
     """Ask for part or all of a production space for the owner's enterprise."""
     space = get_or_404(ProductionSpace, space_id)
     form = LeaseRequestForm()
+    searched = query_int("area")
+    if request.method == "GET" and searched and searched > 0:
+        form.area_m2.data = searched  # the area searched for, kept from the list or site search
     if form.validate_on_submit():
         enterprise = db.session.get(Enterprise, current_user.enterprise_id)
         try:

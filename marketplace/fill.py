@@ -160,6 +160,34 @@ def proposals(facility, on):
     return result
 
 
+def _load(facility, pairs):
+    """Return ({person id: Person}, {line id: line}) of pairs, limited to the facility's
+    people and the lines open to it."""
+    people = {p.id: p for p in db.session.scalars(select(Person).where(
+        Person.id.in_([p for p, _ in pairs]), Person.facility_id == facility.id))}
+    lines = {line.id: line for line in db.session.scalars(
+        select(ProductionLine).options(joinedload(ProductionLine.enterprise)).where(
+            ProductionLine.id.in_([line_id for _, line_id in pairs]), lines_open_to(facility)))}
+    return people, lines
+
+
+def describe(facility, pairs):
+    """Return [(person id, line id, full name, line label)] of the pairs that may be placed,
+    for the confirmation that names them."""
+    people, lines = _load(facility, pairs)
+    return [(person_id, line_id, people[person_id].full_name, lines[line_id].label)
+            for person_id, line_id in pairs if person_id in people and line_id in lines]
+
+
+def by_line(proposals):
+    """Group proposals by line, in their order: [(line id, line label, [proposals])]."""
+    groups = {}
+    for proposal in proposals:
+        groups.setdefault(proposal.line_id, (proposal.line_id, proposal.line_title, []))[2].append(
+            proposal)
+    return list(groups.values())
+
+
 def place_proposals(facility, pairs, started_on):
     """Place accepted (person id, line id) proposals one by one; return an Outcome per row.
 
@@ -167,11 +195,7 @@ def place_proposals(facility, pairs, started_on):
     the proposal was made (someone placed meanwhile, a line filled) is reported on its row
     and the other rows still go through.
     """
-    people = {p.id: p for p in db.session.scalars(select(Person).where(
-        Person.id.in_([p for p, _ in pairs]), Person.facility_id == facility.id))}
-    lines = {line.id: line for line in db.session.scalars(
-        select(ProductionLine).options(joinedload(ProductionLine.enterprise)).where(
-            ProductionLine.id.in_([line_id for _, line_id in pairs]), lines_open_to(facility)))}
+    people, lines = _load(facility, pairs)
     results = []
     for person_id, line_id in pairs:
         person, line = people.get(person_id), lines.get(line_id)

@@ -108,7 +108,7 @@ def place(line_id):
         conflict(error.message)
     audit.record("create", entity="placement", entity_id=placement.id)
     db.session.commit()
-    flash(_("Placed on %(line)s.", line=line.title), "success")
+    flash(_("%(person)s placed on %(line)s.", person=person.full_name, line=line.label), "success")
     return redirect(url_for("marketplace.candidates", line_id=line.id))
 
 
@@ -189,8 +189,10 @@ def request_decide(request_id):
     audit.record("update", entity="candidate_request", entity_id=asked.id,
                  detail="accepted" if accept else "declined")
     db.session.commit()
-    flash(_("Request accepted: the person is placed.") if accept else _("Request declined."),
-          "success")
+    person = db.session.get(Person, asked.person_id)
+    names = {"person": person.full_name, "line": asked.line.label}
+    flash(_("Request for %(person)s accepted: placed on %(line)s.", **names) if accept
+          else _("Request for %(person)s on %(line)s declined.", **names), "success")
     return redirect(url_for("marketplace.requests"))
 
 

@@ -21,6 +21,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync", "--disable-dev-shm-usage"]
 
 
+def pytest_configure(config):
+    """Name the marker of the long browser runs (select them with -m slow)."""
+    config.addinivalue_line("markers", "slow: a long browser run (layout of every page)")
+
+
 def pytest_collection_modifyitems(items):
     """Keep every browser test on one worker, sharing one server."""
     for item in items:
