@@ -42,6 +42,11 @@ document.addEventListener("click", function (event) {
       var wide = box.scrollWidth > box.clientWidth + 1;
       var note = box.previousElementSibling;
       var has = note && note.classList.contains("scroll-hint");
+      if (wide && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");  // keyboard users can scroll it too
+        box.setAttribute("role", "region");
+        if (hint) { box.setAttribute("aria-label", hint); }
+      }
       if (wide && !has && hint) {
         note = document.createElement("p");
         note.className = "scroll-hint mb-1";

@@ -2,7 +2,7 @@
 
 At 390, 1280 and 1920 px: the body never scrolls sideways, the page's main action is on
 screen without scrolling sideways, the menu is one bar from 1280 px on (no menu button) and
-one row on the phone, and axe-core finds no serious or critical violation. One labelled
+one row on the phone, and axe-core finds no serious or critical violation (at 390 and 1280 px). One labelled
 screenshot of each page per language and width goes to tests/e2e/artifacts/ for review.
 """
 import re
@@ -12,6 +12,9 @@ import pytest
 from tests.e2e.conftest import ARTIFACTS, assert_accessible, login
 
 WIDTHS = (390, 1280, 1920)
+# axe-core takes a second or two a page: it runs at the phone's and the laptop's widths,
+# which hold every element the wide screen shows, laid out narrower.
+AXE_WIDTHS = (390, 1280)
 LINE_A = 1
 # Pages reached from the menu are found on the page itself; these are the main pages that
 # no menu lists (a line's candidates and wages, a person, one's files).
@@ -89,9 +92,10 @@ def test_every_main_page_fits_every_width(page, role, lang):
                 problems.append(f"{where}: the menu wraps ({seen['navHeight']:.0f} px high)")
             if width < 576 and abs(seen["togglerTop"] - seen["brandTop"]) > 20:
                 problems.append(f"{where}: the menu button wraps to a second row")
-            try:
-                assert_accessible(page)
-            except AssertionError as error:
-                problems.append(f"{where}: {error}")
+            if width in AXE_WIDTHS:
+                try:
+                    assert_accessible(page)
+                except AssertionError as error:
+                    problems.append(f"{where}: {error}")
             page.screenshot(path=str(ARTIFACTS / f"layout-{lang}-{role}-{width}-{_label(path)}.png"))
     assert not problems, "\n".join(problems)
