@@ -1,6 +1,6 @@
 """Login, profile, user administration and audit filter forms."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from reference.codes import ROLES
@@ -38,6 +38,13 @@ class ProfileForm(CleanForm):
     language = SelectField(_l("Language"), choices=LANGUAGES)
 
 
+class TokenForm(CleanForm):
+    """Make a personal API token."""
+
+    name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=80)])
+    read_only = BooleanField(_l("Read only: the token may read, not write"))
+
+
 class OwnPasswordForm(NewPasswordMixin, CleanForm):
     """Change one's own password, proving the current one."""
 
@@ -64,6 +71,8 @@ class UserForm(CleanForm):
         Optional(), Regexp(r"^\d{12}$", message=_l("A BIN has 12 digits."))])
     region_id = SelectField(_l("Region (analysts; empty for the whole country)"),
                             coerce=_optional_int)
+    probation_service_id = SelectField(_l("Probation service (probation officers)"),
+                                       coerce=_optional_int)
     language = SelectField(_l("Language"), choices=LANGUAGES)
 
 

@@ -10,8 +10,22 @@ from enterprises.models import Enterprise
 from extensions import db
 from facilities.models import Facility
 from reference.codes import ROLES, sql_in
-from reference.models import Region
+from reference.models import ProbationService, Region
 from timeutil import utcnow
+
+
+# Each role has exactly its one kind of scope (an analyst's region is optional).
+SCOPE_FITS_ROLE = (
+    "(role = 'inspector' AND facility_id IS NOT NULL AND enterprise_id IS NULL"
+    " AND region_id IS NULL AND probation_service_id IS NULL)"
+    " OR (role = 'owner' AND enterprise_id IS NOT NULL AND facility_id IS NULL"
+    " AND region_id IS NULL AND probation_service_id IS NULL)"
+    " OR (role = 'analyst' AND facility_id IS NULL AND enterprise_id IS NULL"
+    " AND probation_service_id IS NULL)"
+    " OR (role = 'admin' AND facility_id IS NULL AND enterprise_id IS NULL"
+    " AND region_id IS NULL AND probation_service_id IS NULL)"
+    " OR (role = 'probation_officer' AND probation_service_id IS NOT NULL"
+    " AND facility_id IS NULL AND enterprise_id IS NULL AND region_id IS NULL)")
 
 
 class User(UserMixin, db.Model):
@@ -22,10 +36,11 @@ class User(UserMixin, db.Model):
     login: Mapped[str] = mapped_column(String(60), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(20))
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("facility.id"), index=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    probation_service_id: Mapped[int | None] = mapped_column(ForeignKey("probation_service.id"))
     language: Mapped[str] = mapped_column(String(2), default="ru")
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on logout, password change and deactivation: every older session dies.
@@ -37,18 +52,12 @@ class User(UserMixin, db.Model):
     facility: Mapped[Facility | None] = relationship()
     enterprise: Mapped[Enterprise | None] = relationship()
     region: Mapped[Region | None] = relationship()
+    probation_service: Mapped[ProbationService | None] = relationship()
 
     __table_args__ = (
         CheckConstraint(f"role IN {sql_in(ROLES)}", name="role"),
         CheckConstraint("language IN ('kk', 'ru', 'en')", name="language"),
-        CheckConstraint(
-            "(role = 'inspector' AND facility_id IS NOT NULL AND enterprise_id IS NULL"
-            " AND region_id IS NULL)"
-            " OR (role = 'owner' AND enterprise_id IS NOT NULL AND facility_id IS NULL"
-            " AND region_id IS NULL)"
-            " OR (role = 'analyst' AND facility_id IS NULL AND enterprise_id IS NULL)"
-            " OR (role = 'admin' AND facility_id IS NULL AND enterprise_id IS NULL"
-            " AND region_id IS NULL)", name="scope_fits_role"),
+        CheckConstraint(SCOPE_FITS_ROLE, name="scope_fits_role"),
     )
 
     def get_id(self):
@@ -59,6 +68,35 @@ class User(UserMixin, db.Model):
     def is_active(self):
         """Let Flask-Login refuse disabled users."""
         return self.is_enabled
+
+
+class ApiToken(db.Model):
+    """A personal API token: it acts as its user, with the user's role and scope.
+
+    Only the SHA-256 of the secret is kept; the secret is shown once, when it is made.
+    A read-only token may not write. A revoked token is kept, so the audit log still names it.
+    """
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters of the secret, so a user can tell their tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    __table_args__ = (CheckConstraint("length(secret_sha256) = 64", name="secret_sha256_length"),)
+
+    @property
+    def is_revoked(self):
+        """Say whether the token has been revoked."""
+        return self.revoked_at is not None
 
 
 class LoginAttempt(db.Model):

@@ -31,11 +31,16 @@ MENUS = {
         ("facilities.list", _l("Facilities")),
         ("enterprises.lines", lazy_pgettext("menu", "Lines")),
     ],
+    "probation_officer": [
+        ("inmates.clients", _l("Clients on probation")),
+        ("enterprises.lines", lazy_pgettext("menu", "Lines")),
+    ],
     "admin": [
         ("reports.dashboard", _l("Statistics")),
         ("enterprises.list", _l("Enterprises")),
         ("facilities.list", _l("Facilities")),
         ("enterprises.lines", lazy_pgettext("menu", "Lines")),
+        ("inmates.clients", lazy_pgettext("menu", "Probation")),
         ("accounts.users", _l("Users")),
         ("reference.index", _l("Reference data")),
         ("accounts.audit", _l("Audit log")),

@@ -27,6 +27,7 @@ from .models import Job
 
 log = logging.getLogger(__name__)
 HANDLERS = {}
+_threads = set()  # jobs running in threads of this process (no Redis)
 
 
 def handler(kind):
@@ -56,13 +57,24 @@ def start(job_id):
             run, job_id, job_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
         return
     app = current_app._get_current_object()
-    threading.Thread(target=_run_in_thread, args=(app, job_id), daemon=True,
-                     name=f"job-{job_id[:8]}").start()
+    thread = threading.Thread(target=_run_in_thread, args=(app, job_id), daemon=True,
+                              name=f"job-{job_id[:8]}")
+    _threads.add(thread)
+    thread.start()
+
+
+def finish_threads(timeout=60):
+    """Wait for the jobs running in threads of this process (before a shutdown or a check)."""
+    for thread in list(_threads):
+        thread.join(timeout)
 
 
 def _run_in_thread(app, job_id):
-    with app.app_context():
-        run(job_id)
+    try:
+        with app.app_context():
+            run(job_id)
+    finally:
+        _threads.discard(threading.current_thread())
 
 
 class Progress:

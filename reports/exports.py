@@ -4,6 +4,7 @@ import io
 import shutil
 import tempfile
 from contextlib import contextmanager
+from datetime import datetime
 
 import xlsxwriter
 from flask_babel import force_locale
@@ -15,7 +16,7 @@ from tabular import neutralise
 from .statistics import BREAKDOWNS
 from .tables import summary, table, table_titles
 
-SHEET_TABLES = BREAKDOWNS + ("wages",)
+SHEET_TABLES = BREAKDOWNS + ("wages", "probation")
 
 
 def _scope_text(report):
@@ -72,8 +73,6 @@ class _Writer:
 
 
 def _as_datetime(value):
-    from datetime import datetime
-
     return datetime(value.year, value.month, value.day)
 
 

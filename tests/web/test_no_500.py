@@ -31,6 +31,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from extensions import db
+from jobs import services as jobs
 from tests import permissions
 from tests.factories import PASSWORD
 
@@ -55,6 +56,7 @@ EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", ALLOWED_EXAMPLES))  # more for
 
 def data_snapshot():
     """Return a digest of every watched table's rows, by table."""
+    jobs.finish_threads()  # a job accepted by an earlier request may still be writing
     tables = [t for t in db.metadata.sorted_tables if t.name not in UNWATCHED]
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
