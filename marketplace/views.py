@@ -28,6 +28,9 @@ from .placements import PlacementConflict, start_placement
 from .sites import find_sites
 
 CANDIDATES_PER_PAGE = 50
+# How many candidates the API answers with; the pages page through all of them.
+OWNER_CANDIDATES_SHOWN = 50
+INSPECTOR_CANDIDATES_SHOWN = 200
 BELOW_MINIMUM_SHOWN = 500
 
 
