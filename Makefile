@@ -20,7 +20,7 @@ compile-translations: venv
 	$(BIN)/pybabel -q compile -d translations
 
 extract-translations: venv
-	$(BIN)/pybabel -q extract --ignore-dirs=".venv migrations tests benchmarks instance" -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel -q extract --ignore-dirs=".venv migrations tests benchmarks instance" -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-pot-creation-date --width 100
 
 $(DB): | venv compile-translations

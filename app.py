@@ -91,9 +91,9 @@ def create_app(test_config=None):
 
 
 def select_locale():
-    """Pick the language: an API token's user's, the session's choice, then the user's,
-    then the browser's; outside a request (commands, services called directly), the
-    configured default."""
+    """Pick the language: an API token's user's, the session's, then the user's, then the
+    one before logout, then the browser's; outside a request (commands, services called
+    directly), the configured default."""
     if not has_request_context():
         return None
     lang = token_language() or session.get("lang")
@@ -101,6 +101,8 @@ def select_locale():
         return lang
     if current_user and current_user.is_authenticated:
         return current_user.language
+    if session.get("lang_shown") in config.LANGUAGES:
+        return session["lang_shown"]
     return request.accept_languages.best_match(config.LANGUAGES) or "ru"
 
 

@@ -138,7 +138,7 @@ def user_edit(user_id):
             audit.record("update", entity="user", entity_id=user.id,
                          detail=f"role={user.role}" + (";sessions_ended" if changed else ""))
             db.session.commit()
-            flash(_("The user has been saved."), "success")
+            flash(_("%(login)s has been saved.", login=user.login), "success")
             return redirect(url_for("accounts.user_edit", user_id=user.id))
     return render_template("accounts/user_form.html", form=form, user=user,
                            password_form=ResetPasswordForm()), \
@@ -154,8 +154,8 @@ def _set_enabled(user_id, enabled):
     audit.record("end" if not enabled else "update", entity="user", entity_id=user.id,
                  detail="deactivated" if not enabled else "reactivated")
     db.session.commit()
-    flash(_("The user has been deactivated; their sessions have ended.") if not enabled
-          else _("The user has been reactivated."), "success")
+    flash(_("%(login)s has been deactivated; their sessions have ended.", login=user.login)
+          if not enabled else _("%(login)s has been reactivated.", login=user.login), "success")
     return redirect(url_for("accounts.user_edit", user_id=user.id))
 
 

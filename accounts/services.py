@@ -132,6 +132,14 @@ def user_names(user_ids):
             for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
+def registrants(enterprise_ids):
+    """Return {enterprise id: its first owner account}: who registered each enterprise."""
+    users = db.session.scalars(select(User).where(
+        User.enterprise_id.in_(list(enterprise_ids)), User.role == "owner")
+        .order_by(User.id.desc()))
+    return {user.enterprise_id: user for user in users}  # the lowest id wins
+
+
 def find_user(login):
     """Return the user with this login, or None."""
     return db.session.scalars(select(User).where(User.login == normal_login(login))).first()

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from extensions import db
+from i18n import current_language
 from timeutil import utcnow
 
 from . import audit, services
@@ -29,7 +30,8 @@ def safe_next(target):
 def start_session(user):
     """Begin a fresh session for the user: nothing from before login survives but the language.
 
-    A language picked on the login page wins over the saved one and becomes the user's choice.
+    A language picked on the login page (the switcher) wins over the saved one, becomes the
+    user's choice and stays from login to logout; without a pick the saved one applies.
     """
     chosen = session.get("lang")
     session.clear()
@@ -85,8 +87,11 @@ def logout():
     services.end_all_sessions(current_user)
     audit.record("logout", entity="user", entity_id=current_user.id)
     db.session.commit()
+    language = current_language()
     logout_user()
     session.clear()
+    # The login page after logout reads as the pages before it, without counting as a choice.
+    session["lang_shown"] = language
     return redirect(url_for("accounts.login"))
 
 

@@ -5,6 +5,7 @@ from wtforms import (BooleanField, DateField, DecimalField, FieldList, FormField
                      IntegerField, PasswordField, SelectField, StringField, TextAreaField)
 from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
+from wtforms.widgets import PasswordInput
 
 from accounts.passwords import password_problems
 from reference.codes import END_REASONS, ENTERPRISE_KINDS, SKILL_LEVELS
@@ -62,10 +63,13 @@ class RegistrationForm(CleanForm):
         Regexp(r"^[A-Za-z0-9._-]+$",
                message=_l("Use Latin letters, digits, dot, dash or underscore."))])
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200),
-                                                         good_password])
-    password2 = PasswordField(_l("Password again"), validators=[
-        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    # A refused registration (a BIN taken, a login in use) keeps the passwords typed: the
+    # page is never stored (no-store) and goes back only to the browser that sent them.
+    password = PasswordField(_l("Password"), widget=PasswordInput(hide_value=False),
+                             validators=[DataRequired(), Length(max=200), good_password])
+    password2 = PasswordField(_l("Password again"), widget=PasswordInput(hide_value=False),
+                              validators=[DataRequired(), EqualTo(
+                                  "password", message=_l("The two passwords differ."))])
 
 
 class EnterpriseForm(CleanForm):

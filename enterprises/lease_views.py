@@ -1,5 +1,5 @@
 """Routes for leases of floor space: list, request, decide, end."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from facilities.views import check_facility_scope
 from reference.codes import LEASE_STATUSES
 from tabular import export
 from web.errors import InputError
+from web.formatting import area as format_area
 from web.forms import apply_input_errors, flash_errors
 from web.pagination import paginate
 from web.query import page_number, query_choice, query_int
@@ -49,6 +50,9 @@ def lease_request(space_id):
     """Ask for part or all of a production space for the owner's enterprise."""
     space = get_or_404(ProductionSpace, space_id)
     form = LeaseRequestForm()
+    searched = query_int("area")
+    if request.method == "GET" and searched and searched > 0:
+        form.area_m2.data = searched  # the area searched for, kept from the list or site search
     if form.validate_on_submit():
         enterprise = db.session.get(Enterprise, current_user.enterprise_id)
         try:
@@ -74,9 +78,10 @@ def lease_decide(lease_id):
     lease = get_or_404(Lease, lease_id)
     check_facility_scope(lease.space.facility_id)
     form = DecisionForm()
+    back = url_for("home.index") if request.form.get("back") == "home" else url_for("enterprises.leases")
     if not form.validate_on_submit():
         flash_errors(form.errors)
-        return redirect(url_for("enterprises.leases"))
+        return redirect(back)
     try:
         if form.decision.data == "approve":
             lease_services.approve_lease(lease, current_user.id)
@@ -89,8 +94,12 @@ def lease_decide(lease_id):
         db.session.rollback()
         flash_errors(error.errors)
     else:
-        flash(_("The decision is saved."), "success")
-    return redirect(url_for("enterprises.leases"))
+        names = {"area": format_area(lease.area_m2), "space": lease.space.name,
+                 "enterprise": lease.enterprise.name}
+        flash(_("Lease of %(area)s in %(space)s for %(enterprise)s approved.", **names)
+              if form.decision.data == "approve" else
+              _("Lease of %(area)s in %(space)s for %(enterprise)s rejected.", **names), "success")
+    return redirect(back)
 
 
 @bp.route("/leases/<int:lease_id>/end", methods=["POST"])

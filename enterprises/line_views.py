@@ -14,6 +14,7 @@ from reference.codes import LINE_STATUSES
 from reference.services import occupation_choices, region_choices
 from tabular import export
 from web.errors import InputError
+from web.formatting import area as format_area
 from web.formatting import money
 from web.forms import apply_input_errors, flash_errors
 from web.pagination import paginate
@@ -49,8 +50,23 @@ def fill_choices(form, enterprise):
     form.facility_id.choices = facility_choices(
         blank=_("Outside a facility"), only=line_services.site_facility_ids(enterprise))
     form.lease_id.choices = [("", "—")] + [
-        (lease.id, f"{lease.space.facility.code} · {lease.space.name} · {lease.area_m2:g} m²")
+        (lease.id, f"{lease.space.facility.label} · {lease.space.name} · {format_area(lease.area_m2)}")
         for lease in line_services.active_leases(enterprise.id)]
+
+
+def prefill_site(form, enterprise):
+    """Start a new line where the enterprise works: its own facility, or the facility of
+    its lease (the lease itself when there is one), and its region."""
+    if enterprise is None:
+        return
+    leases = line_services.active_leases(enterprise.id)
+    if enterprise.facility_id is not None:
+        form.facility_id.data = enterprise.facility_id
+    elif leases:
+        form.facility_id.data = leases[0].space.facility_id
+    if len(leases) == 1:
+        form.lease_id.data = leases[0].id
+    form.region_id.data = enterprise.region_id
 
 
 def line_input(form):
@@ -128,6 +144,8 @@ def line_new():
     form = LineForm()
     enterprise = form_enterprise(form)
     fill_choices(form, enterprise if current_user.role == "owner" else None)
+    if request.method == "GET":
+        prefill_site(form, enterprise)
     if form.validate_on_submit():
         if enterprise is None:
             apply_input_errors(form, {"enterprise_id": _("Choose the enterprise.")})
@@ -141,7 +159,7 @@ def line_new():
         else:
             audit.record("create", entity="production_line", entity_id=line.id)
             db.session.commit()
-            flash(_("The line is saved."), "success")
+            flash(_("%(line)s is saved.", line=line.label), "success")
             return redirect(url_for("enterprises.line_detail", line_id=line.id))
     return _render_line_form(form, None)
 
@@ -176,7 +194,7 @@ def line_edit(line_id):
             flash(conflict_message(), "danger")
             return _render_line_form(form, line, 409)
         else:
-            flash(_("The line is saved."), "success")
+            flash(_("%(line)s is saved.", line=line.label), "success")
             if line.wage_kzt > old_wage:
                 flash(_("Workers of this line whose agreed wage was below %(wage)s now receive "
                         "it from today.", wage=money(line.wage_kzt)), "info")
@@ -207,6 +225,9 @@ def line_status(line_id):
     except StaleDataError:
         db.session.rollback()
         flash(conflict_message(), "danger")
+    else:
+        flash(_("%(line)s is open.", line=line.label) if line.status == "open"
+              else _("%(line)s is paused.", line=line.label), "success")
     return redirect(url_for("enterprises.line_detail", line_id=line_id))
 
 
@@ -230,7 +251,7 @@ def line_close(line_id):
             db.session.rollback()
             flash(conflict_message(), "danger")
         else:
-            flash(_("The line is closed."), "success")
+            flash(_("%(line)s is closed.", line=line.label), "success")
             return redirect(url_for("enterprises.line_detail", line_id=line_id))
     return render_template("enterprises/line_close.html", form=form, line=line,
                            filled=line.places_taken)

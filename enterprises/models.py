@@ -52,6 +52,9 @@ class Enterprise(db.Model):
     )
 
 
+LABEL_SEPARATOR = " — "
+
+
 class ProductionLine(db.Model):
     """A posting: work an enterprise offers, inside a facility or outside in a region."""
 
@@ -145,7 +148,12 @@ class ProductionLine(db.Model):
     @property
     def label(self):
         """Return the line as people tell lines apart: title — enterprise."""
-        return f"{self.title} — {self.enterprise.name}"
+        return f"{self.title}{LABEL_SEPARATOR}{self.enterprise.name}"
+
+    @classmethod
+    def label_sql(cls):
+        """SQL: the same label, for a select that joins the line's enterprise."""
+        return cls.title + LABEL_SEPARATOR + Enterprise.name
 
     @property
     def is_outside(self):

@@ -1,6 +1,7 @@
 """What the home page shows about enterprises, lines and leases, for each role."""
 from sqlalchemy import func, select
 
+from accounts.services import registrants
 from extensions import db
 from facilities.leases import leases_query
 from facilities.models import Lease
@@ -18,8 +19,11 @@ def enterprise_panel(user, lines_clause, leases_clause):
     ``lines_clause`` and ``leases_clause`` limit the rows to the user's scope.
     """
     if user.role == "admin":
+        waiting = db.session.scalars(select(Enterprise).where(Enterprise.status == "pending")
+                                     .order_by(Enterprise.created_at).limit(PANEL_ROWS)).all()
         return {"pending": db.session.scalar(select(func.count(Enterprise.id)).where(
-            Enterprise.status == "pending"))}
+                    Enterprise.status == "pending")),
+                "waiting": waiting, "registrants": registrants(e.id for e in waiting)}
     if user.role not in ("owner", "inspector"):
         return None
     live = ProductionLine.status.in_(("open", "paused", "draft") if user.role == "owner"

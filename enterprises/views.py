@@ -4,14 +4,14 @@ Leases and lines have their routes in lease_views.py and line_views.py on the sa
 """
 from functools import wraps
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from accounts import audit
 from accounts.permissions import ALL_ROLES, get_or_404, public, roles, visible
-from accounts.services import register_business
+from accounts.services import register_business, registrants
 from extensions import db
 from facilities.leases import leases_query
 from facilities.models import Lease
@@ -105,8 +105,10 @@ def detail(enterprise_id):
                                 .order_by(Lease.id.desc()).limit(100)).all()
     lines = db.session.scalars(lines_query(visible(ProductionLine), enterprise_id=enterprise.id)
                                .order_by(ProductionLine.id.desc()).limit(100)).all()
+    registrant = (registrants([enterprise.id]).get(enterprise.id)
+                  if current_user.role == "admin" else None)
     return render_template("enterprises/detail.html", enterprise=enterprise, leases=leases,
-                           lines=lines, decision_form=DecisionForm())
+                           lines=lines, decision_form=DecisionForm(), registrant=registrant)
 
 
 @bp.route("/<int:enterprise_id>/decide", methods=["POST"])
@@ -115,9 +117,11 @@ def decide(enterprise_id):
     """Approve or reject a pending SME, with a reason when rejecting."""
     enterprise = get_or_404(Enterprise, enterprise_id)
     form = DecisionForm()
+    back = (url_for("home.index") if request.form.get("back") == "home"
+            else url_for("enterprises.detail", enterprise_id=enterprise.id))
     if not form.validate_on_submit():
         flash_errors(form.errors)
-        return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
+        return redirect(back)
     try:
         services.decide_enterprise(enterprise, form.decision.data == "approve", form.reason.data)
     except InputError as error:
@@ -127,8 +131,10 @@ def decide(enterprise_id):
         audit.record("update", entity="enterprise", entity_id=enterprise.id,
                      detail=f"status={enterprise.status}")
         db.session.commit()
-        flash(_("The decision is saved."), "success")
-    return redirect(url_for("enterprises.detail", enterprise_id=enterprise_id))
+        flash(_("%(enterprise)s approved.", enterprise=enterprise.name)
+              if enterprise.status == "approved" else
+              _("%(enterprise)s rejected.", enterprise=enterprise.name), "success")
+    return redirect(back)
 
 
 @bp.route("/new", methods=["GET", "POST"])

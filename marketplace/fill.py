@@ -12,8 +12,9 @@ import numpy as np
 from flask_babel import lazy_gettext as _l
 from scipy.optimize import linear_sum_assignment
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import joinedload
 
-from enterprises.models import LineOccupation, ProductionLine
+from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
 from inmates.models import Person, Skill
 from reference.services import minimum_wage
@@ -48,9 +49,10 @@ def vacancies(facility, on=None):
     lacks to reach the minimum wage of ``on``'s year (today's by default) and free places."""
     year = (on or today()).year
     rows = db.session.execute(
-        select(ProductionLine.id, ProductionLine.title, ProductionLine.enterprise_id,
+        select(ProductionLine.id, ProductionLine.label_sql(), ProductionLine.enterprise_id,
                ProductionLine.headcount, ProductionLine.places_taken,
                ProductionLine.wage_shortfall(year))
+        .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
         .where(lines_open_to(facility))
         .order_by(ProductionLine.id)).all()
     return [Vacancy(*row, vacant=max(row[3] - row[4], 0)) for row in rows]
@@ -124,8 +126,8 @@ def proposals(facility, on):
     open_lines = [v for v in vacancies(facility, on) if v.vacant > 0 and not v.missing_kzt]
     if not open_lines:
         return []
-    lines = db.session.scalars(select(ProductionLine).where(
-        ProductionLine.id.in_([v.line_id for v in open_lines]))).all()
+    lines = db.session.scalars(select(ProductionLine).options(joinedload(ProductionLine.enterprise))
+                               .where(ProductionLine.id.in_([v.line_id for v in open_lines]))).all()
     by_id = {line.id: line for line in lines}
     requirements = {line_id: [] for line_id in by_id}
     for line_id, code, level in db.session.execute(
@@ -153,10 +155,38 @@ def proposals(facility, on):
         name = " ".join(part for part in parts if part)
         value, why = scoring.score(requirements[line_id], skills, months[person_id],
                                    by_id[line_id].training_provided)
-        result.append(Proposal(person_id, file_number, name, line_id, by_id[line_id].title,
+        result.append(Proposal(person_id, file_number, name, line_id, by_id[line_id].label,
                                value, why))
     result.sort(key=lambda p: (p.line_id, -p.score, p.person_id))
     return result
+
+
+def _load(facility, pairs):
+    """Return ({person id: Person}, {line id: line}) of pairs, limited to the facility's
+    people and the lines open to it."""
+    people = {p.id: p for p in db.session.scalars(select(Person).where(
+        Person.id.in_([p for p, _ in pairs]), Person.facility_id == facility.id))}
+    lines = {line.id: line for line in db.session.scalars(
+        select(ProductionLine).options(joinedload(ProductionLine.enterprise)).where(
+            ProductionLine.id.in_([line_id for _, line_id in pairs]), lines_open_to(facility)))}
+    return people, lines
+
+
+def describe(facility, pairs):
+    """Return [(person id, line id, full name, line label)] of the pairs that may be placed,
+    for the confirmation that names them."""
+    people, lines = _load(facility, pairs)
+    return [(person_id, line_id, people[person_id].full_name, lines[line_id].label)
+            for person_id, line_id in pairs if person_id in people and line_id in lines]
+
+
+def by_line(proposals):
+    """Group proposals by line, in their order: [(line id, line label, [proposals])]."""
+    groups = {}
+    for proposal in proposals:
+        groups.setdefault(proposal.line_id, (proposal.line_id, proposal.line_title, []))[2].append(
+            proposal)
+    return list(groups.values())
 
 
 def line_proposals(line, on, person_filter=None):
@@ -173,7 +203,7 @@ def line_proposals(line, on, person_filter=None):
     ranked = matching.candidates(line, on, person_filter=person_filter)
     gains = np.array([[EPSILON + c.score] for c in ranked]).reshape(len(ranked), 1)
     return [Proposal(ranked[r].person_id, ranked[r].file_number, ranked[r].full_name, line.id,
-                     line.title, ranked[r].score, ranked[r].reasons)
+                     line.label, ranked[r].score, ranked[r].reasons)
             for r, _c in assign(gains, [line.free_places])]
 
 
@@ -184,10 +214,7 @@ def place_proposals(facility, pairs, started_on):
     the proposal was made (someone placed meanwhile, a line filled) is reported on its row
     and the other rows still go through.
     """
-    people = {p.id: p for p in db.session.scalars(select(Person).where(
-        Person.id.in_([p for p, _ in pairs]), Person.facility_id == facility.id))}
-    lines = {line.id: line for line in db.session.scalars(select(ProductionLine).where(
-        ProductionLine.id.in_([line_id for _, line_id in pairs]), lines_open_to(facility)))}
+    people, lines = _load(facility, pairs)
     results = []
     for person_id, line_id in pairs:
         person, line = people.get(person_id), lines.get(line_id)
@@ -196,11 +223,11 @@ def place_proposals(facility, pairs, started_on):
         try:
             placement = start_placement(person_id, line_id, started_on)
         except PlacementConflict as error:
-            results.append(Outcome(person.full_name, line.title, False, error.message, None))
+            results.append(Outcome(person.full_name, line.label, False, error.message, None))
             continue
         except InputError as error:  # a start date this person or line cannot have
-            results.append(Outcome(person.full_name, line.title, False,
+            results.append(Outcome(person.full_name, line.label, False,
                                    " ".join(map(str, error.errors.values())), None))
             continue
-        results.append(Outcome(person.full_name, line.title, True, _l("Placed."), placement.id))
+        results.append(Outcome(person.full_name, line.label, True, _l("Placed."), placement.id))
     return results

@@ -1,14 +1,19 @@
 """Forms of the marketplace: placing, ending, transferring, requests, sites and wage import."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (DateField, DecimalField, FieldList, HiddenField, IntegerField, RadioField,
+                     SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from inmates.corrections import MAX_REASON
 from reference.codes import END_REASONS, SPACE_KINDS
+from reference.services import search_occupations
 from timeutil import today
 from web.forms import CleanForm
+
+
+MAX_SITE_OCCUPATIONS = 10
 
 
 class PlaceForm(CleanForm):
@@ -67,9 +72,12 @@ class SitesForm(CleanForm):
     class Meta:
         csrf = False
 
-    occupations = StringField(_l("Occupations (ISCO-08 codes, comma separated)"),
-                              validators=[DataRequired(), Regexp(r"^\s*\d{4}(\s*,\s*\d{4}){0,9}\s*$",
-                                                                 message=_l("Enter 4-digit codes separated by commas."))])
+    # The same search picker as the line form; typed words or codes are accepted too.
+    occupation = FieldList(SelectField(_l("Occupation"), validate_choice=False,
+                                       render_kw={"data-occupation-picker": "1"}),
+                           min_entries=3, max_entries=MAX_SITE_OCCUPATIONS)
+    occupations = StringField(_l("Or type occupations: words or codes, comma separated"),
+                              validators=[Optional(), Length(max=300)])
     headcount = IntegerField(_l("Headcount"), validators=[DataRequired(), NumberRange(1, 2000)])
     area_m2 = DecimalField(_l("Area, m²"), places=1,
                            validators=[DataRequired(), NumberRange(1, 1_000_000)])
@@ -77,10 +85,32 @@ class SitesForm(CleanForm):
                        validators=[DataRequired()])
     region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
 
+    def validate(self, extra_validators=None):
+        """Validate the fields, then resolve the picked and typed occupations to codes."""
+        valid = super().validate(extra_validators)
+        if self.occupations.errors:
+            return False
+        found = {code for code in (self.occupation.data or []) if code}
+        if any(not (code.isascii() and code.isdigit() and len(code) == 4) for code in found):
+            self.occupations.errors.append(_("Choose the occupations from the list."))
+            return False
+        for term in (t.strip() for t in (self.occupations.data or "").split(",")):
+            if not term:
+                continue
+            matches = [o.code for o in search_occupations(term, limit=MAX_SITE_OCCUPATIONS)]
+            if not matches:
+                self.occupations.errors.append(_("No occupation matches “%(term)s”.", term=term))
+                return False
+            found.update(matches)
+        if not found:
+            self.occupations.errors.append(_("Choose or type at least one occupation."))
+            return False
+        self._codes = sorted(found)[:MAX_SITE_OCCUPATIONS]
+        return valid
+
     def codes(self):
-        """Return the occupation codes entered."""
-        return sorted({code.strip() for code in (self.occupations.data or "").split(",")
-                       if code.strip()})
+        """Return the occupation codes chosen or typed (after validation)."""
+        return getattr(self, "_codes", [])
 
 
 class WageImportForm(CleanForm):

@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from accounts import audit
 from accounts.permissions import get_or_404, roles, visible
@@ -16,7 +17,7 @@ from tabular import export
 from timeutil import today
 from web.errors import InputError, conflict
 from web.forms import apply_input_errors, flash_errors
-from web.pagination import paginate
+from web.pagination import page_of, paginate
 from web.query import page_number, parse_id, query_int
 
 from . import corrections, list_exports, services, wages
@@ -26,6 +27,9 @@ from .forms import EndForm, PlacementCorrectionForm, TransferForm
 from .models import Placement
 from .placements import (PlacementConflict, end_placement, placements_of, start_placement,
                          wage_changes_of)
+
+FILL_LINES_PER_PAGE = 5
+FILL_VACANCIES_PER_PAGE = 25
 
 
 @bp.route("/placements/<int:placement_id>/end", methods=["POST"])
@@ -48,7 +52,8 @@ def placement_end(placement_id):
             audit.record("end", entity="placement", entity_id=placement.id,
                          detail=form.reason.data)
             db.session.commit()
-            flash(_("Placement ended."), "success")
+            flash(_("Placement of %(person)s on %(line)s ended.", person=placement.person.full_name,
+                    line=placement.line.label), "success")
             return redirect(_back(placement, from_person))
     if "csrf_token" in form.errors:
         flash_errors(form)
@@ -70,8 +75,9 @@ def transfer_choices(placement):
     """Return the open lines in the user's scope a person could move to."""
     lines = db.session.scalars(select(ProductionLine).where(
         visible(ProductionLine), ProductionLine.status == "open",
-        ProductionLine.id != placement.line_id).order_by(ProductionLine.title)).all()
-    return [(line.id, line.title) for line in lines]
+        ProductionLine.id != placement.line_id).options(joinedload(ProductionLine.enterprise))
+        .order_by(ProductionLine.title)).all()
+    return [(line.id, line.label) for line in lines]
 
 
 @bp.route("/placements/<int:placement_id>/transfer", methods=["POST"])
@@ -104,7 +110,8 @@ def placement_transfer(placement_id):
     audit.record("end", entity="placement", entity_id=placement.id, detail="transferred")
     audit.record("create", entity="placement", entity_id=new.id)
     db.session.commit()
-    flash(_("Transferred to %(line)s.", line=target.title), "success")
+    flash(_("%(person)s transferred to %(line)s.", person=placement.person.full_name,
+            line=target.label), "success")
     return redirect(url_for("marketplace.person_history", person_id=placement.person_id))
 
 
@@ -202,29 +209,46 @@ def _fill_facility():
 @bp.route("/fill", methods=["GET", "POST"])
 @roles("admin", "inspector")
 def fill():
-    """Propose the best assignment of idle people to all vacancies; place the accepted ones."""
+    """Propose the best assignment of idle people to all vacancies, a few lines a page; ask
+    once, naming the count, before placing the ticked ones."""
     facility = _fill_facility()
     if facility is None:
         facilities = db.session.scalars(select(Facility).order_by(Facility.code)).all()
         return render_template("marketplace/fill.html", facility=None, facilities=facilities)
     results = []
     if request.method == "POST":
-        results = _accept_proposals(facility)
+        pairs = _ticked_pairs()
+        if request.form.get("confirmed") != "1":
+            chosen = filling.describe(facility, pairs)
+            if chosen:
+                return render_template("marketplace/fill_confirm.html", facility=facility,
+                                       chosen=chosen)
+            flash(_("Tick at least one proposal to place."), "warning")
+        else:
+            results = _accept_proposals(facility, pairs)
     on = today()
+    groups = page_of(filling.by_line(filling.proposals(facility, on)), page_number(),
+                     FILL_LINES_PER_PAGE)
+    vacancies = page_of(filling.vacancies(facility, on), page_number("vpage"),
+                        FILL_VACANCIES_PER_PAGE)
     return render_template("marketplace/fill.html", facility=facility, results=results,
-                           vacancies=filling.vacancies(facility, on),
-                           proposals=filling.proposals(facility, on), facilities=None,
+                           vacancies=vacancies, groups=groups, facilities=None,
                            floor=wage_floor(on))
 
 
-def _accept_proposals(facility):
-    """Place each checked proposal through the safe service; report each row's outcome."""
+def _ticked_pairs():
+    """Read the ticked (person id, line id) proposals of the fill form."""
     pairs = []
     for value in request.form.getlist("accept")[:1000]:
         head, _sep, tail = value.partition(":")
         person_id, line_id = parse_id(head), parse_id(tail)
         if person_id and line_id:
             pairs.append((person_id, line_id))
+    return pairs
+
+
+def _accept_proposals(facility, pairs):
+    """Place each confirmed proposal through the safe service; report each row's outcome."""
     results = filling.place_proposals(facility, pairs, today())
     for outcome in results:
         if outcome.placement_id:

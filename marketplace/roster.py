@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from enterprises.models import ProductionLine
+from enterprises.models import Enterprise, ProductionLine
 from inmates.models import Person, Skill
 from timeutil import add_months, today
 
@@ -41,8 +41,9 @@ def current_placements():
     start date, while "employed" (filter and counts) means working today.
     """
     return (select(Placement.person_id, Placement.line_id, Placement.started_on,
-                   ProductionLine.title.label("line_title"))
+                   ProductionLine.label_sql().label("line_title"))
             .join(ProductionLine, ProductionLine.id == Placement.line_id)
+            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
             .where(Placement.holds_place()).subquery("current"))
 
 

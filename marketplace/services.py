@@ -96,10 +96,11 @@ def workers_query(enterprise_id=None, year=None):
     wage lacks to reach the minimum wage of ``year`` (this year by default)."""
     year = year or today().year
     query = (select(Placement, Person.last_name, Person.first_name, Person.patronymic,
-                    Person.file_number, ProductionLine.title,
+                    Person.file_number, ProductionLine.label_sql().label("line_title"),
                     ProductionLine.wage_shortfall(year).label("line_missing_kzt"))
              .join(Person, Person.id == Placement.person_id)
              .join(ProductionLine, ProductionLine.id == Placement.line_id)
+             .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
              .where(Placement.holds_place()))
     if enterprise_id is not None:
         query = query.where(ProductionLine.enterprise_id == enterprise_id)
@@ -150,9 +151,10 @@ def placements_below_minimum(placements_clause, year):
     ``year``."""
     missing = (MinimumWage.of(year) - Placement.wage_kzt).label("missing_kzt")
     return (select(Placement, Person.last_name, Person.first_name, Person.patronymic,
-                   Person.file_number, ProductionLine.title, missing)
+                   Person.file_number, ProductionLine.label_sql().label("line_title"), missing)
             .join(Person, Person.id == Placement.person_id)
             .join(ProductionLine, ProductionLine.id == Placement.line_id)
+            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
             .where(placements_clause, Placement.below_minimum_wage(year))
             .order_by(ProductionLine.title, Person.last_name, Person.first_name, Placement.id))
 

@@ -13,11 +13,11 @@ from enterprises.models import ProductionLine
 from extensions import db
 from inmates.models import Person
 from inmates.services import pseudonym
-from reference.services import minimum_wage, region_choices
+from reference.services import minimum_wage, occupation_choices, region_choices
 from timeutil import today
 from web.errors import InputError, conflict
 from web.forms import flash_errors
-from web.pagination import paginate
+from web.pagination import page_of, paginate
 from web.query import page_number, query_int
 
 from . import matching, services
@@ -27,6 +27,8 @@ from .models import CandidateRequest, Placement
 from .placements import PlacementConflict, start_placement
 from .sites import find_sites
 
+CANDIDATES_PER_PAGE = 50
+# How many candidates the API answers with; the pages page through all of them.
 OWNER_CANDIDATES_SHOWN = 50
 INSPECTOR_CANDIDATES_SHOWN = 200
 BELOW_MINIMUM_SHOWN = 500
@@ -45,36 +47,43 @@ def candidates(line_id):
                                  PlaceForm(formdata=None, mode="transfer" if transfer else ""))
 
 
+def _ranked_page(line, on, transfer=False, person_filter=None):
+    """Rank the line's candidates and return (one page of them, the site's pool, exclusions).
+
+    The counts of people each rule leaves out are always given, not only when nobody is left.
+    """
+    ranked = matching.candidates(line, on, transfer=transfer, person_filter=person_filter)
+    page = page_of(ranked, page_number(), CANDIDATES_PER_PAGE)
+    pool, excluded = matching.exclusions(line, on, transfer, person_filter)
+    return page, pool, excluded
+
+
 def _inspector_candidates(line, on, transfer, form, refused=None):
     """Render the ranked candidates; ``refused`` is (person id, messages) of a place form
     sent back, shown next to that row's start date."""
-    people = visible(Person)
-    ranked = matching.candidates(line, on, transfer=transfer, person_filter=people)
-    pool, excluded = (matching.exclusions(line, on, transfer, people) if not ranked
-                      else (None, []))
-    shown = ranked[:INSPECTOR_CANDIDATES_SHOWN]
-    if refused and refused[0] not in {c.person_id for c in shown}:
+    page, pool, excluded = _ranked_page(line, on, transfer, visible(Person))
+    if refused and refused[0] not in {c.person_id for c in page.items}:
         flash_errors({"started_on": refused[1]})  # no row to show it beside
     audit.record("view", entity="line_candidates", entity_id=line.id)
     db.session.commit()
-    return render_template("marketplace/candidates.html", line=line,
-                           candidates=shown, total=len(ranked),
+    return render_template("marketplace/candidates.html", line=line, page=page,
+                           candidates=page.items, total=page.total,
                            pool=pool, excluded=excluded, transfer=transfer, form=form,
                            refused=refused, floor=wage_floor(), groups=matching.GROUPS)
 
 
 def _owner_candidates(line, on):
-    ranked = matching.candidates(line, on)[:OWNER_CANDIDATES_SHOWN]
-    pool, excluded = matching.exclusions(line, on) if not ranked else (None, [])
+    page, pool, excluded = _ranked_page(line, on)
+    ranked = page.items
     profiles = services.profiles(line, [c.person_id for c in ranked], on)
     asked = set(db.session.scalars(select(CandidateRequest.person_id).where(
         CandidateRequest.line_id == line.id, CandidateRequest.status == "requested")))
     rows = [{"token": services.token(line.id, c.person_id), "score": c.score,
              "reasons": c.reasons, "profile": profiles[c.person_id],
              "asked": c.person_id in asked} for c in ranked]
-    return render_template("marketplace/candidates_owner.html", line=line, rows=rows,
-                           pool=pool, excluded=excluded, form=RequestForm(formdata=None),
-                           floor=wage_floor())
+    return render_template("marketplace/candidates_owner.html", line=line, rows=rows, page=page,
+                           total=page.total, pool=pool, excluded=excluded,
+                           form=RequestForm(formdata=None), floor=wage_floor())
 
 
 @bp.route("/lines/<int:line_id>/place", methods=["POST"])
@@ -102,7 +111,7 @@ def place(line_id):
         conflict(error.message)
     audit.record("create", entity="placement", entity_id=placement.id)
     db.session.commit()
-    flash(_("Placed on %(line)s.", line=line.title), "success")
+    flash(_("%(person)s placed on %(line)s.", person=person.full_name, line=line.label), "success")
     return redirect(url_for("marketplace.candidates", line_id=line.id))
 
 
@@ -183,8 +192,10 @@ def request_decide(request_id):
     audit.record("update", entity="candidate_request", entity_id=asked.id,
                  detail="accepted" if accept else "declined")
     db.session.commit()
-    flash(_("Request accepted: the person is placed.") if accept else _("Request declined."),
-          "success")
+    person = db.session.get(Person, asked.person_id)
+    names = {"person": person.full_name, "line": asked.line.label}
+    flash(_("Request for %(person)s accepted: placed on %(line)s.", **names) if accept
+          else _("Request for %(person)s on %(line)s declined.", **names), "success")
     return redirect(url_for("marketplace.requests"))
 
 
@@ -194,6 +205,9 @@ def sites():
     """Rank facilities by free floor space and idle people fitting a planned line."""
     form = SitesForm(request.args)
     form.region_id.choices = [(0, _("Any region"))] + region_choices()
+    occupations = occupation_choices(blank="—")
+    for select_field in form.occupation:
+        select_field.choices = occupations
     results = None
     if request.args and form.validate():
         results = find_sites(form.codes(), form.area_m2.data, form.kind.data,

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, and_, case, cast, extract, func, or_, select, text, true
 
-from enterprises.models import ProductionLine
+from enterprises.models import Enterprise, ProductionLine
 from extensions import db
 from inmates.models import Person, Stay
 from reference.models import MinimumWage
@@ -416,16 +416,17 @@ def month_summary(line_scope, placement_scope, month, year=None):
     lacks to reach the minimum wage of ``year`` (this year by default; one grouped query)."""
     below = case((below_minimum_clause(), 1), else_=0)
     year = year or today().year
-    return (select(ProductionLine.id, ProductionLine.title,
+    return (select(ProductionLine.id, ProductionLine.label_sql().label("title"),
                    func.count(func.distinct(Placement.id)).label("placements"),
                    func.count(WageRecord.id).label("entered"),
                    func.count(WageRecord.reviewed_at).label("reviewed"),
                    func.coalesce(func.sum(below), 0).label("below_min"),
                    func.max(ProductionLine.wage_shortfall(year)).label("line_missing_kzt"))
             .join(Placement, Placement.line_id == ProductionLine.id)
+            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
             .outerjoin(WageRecord, and_(WageRecord.placement_id == Placement.id,
                                         WageRecord.month == month))
             .outerjoin(MinimumWage, MinimumWage.year == wage_year())
             .where(line_scope, placement_scope, active_in_month(month))
-            .group_by(ProductionLine.id, ProductionLine.title)
+            .group_by(ProductionLine.id, ProductionLine.title, Enterprise.name)
             .order_by(ProductionLine.title, ProductionLine.id))

@@ -70,8 +70,11 @@ def search_occupations(term, limit=20):
     query = select(Occupation).order_by(Occupation.code).limit(limit)
     if term:
         like = f"%{term.lower()}%"
+        # SQLite's lower() folds ASCII only: "тігінші" must also find "Тігінші".
+        capital = f"%{term[:1].upper()}{term[1:].lower()}%"
         query = query.where(or_(
             Occupation.code.like(f"{term}%"),
+            Occupation.title_kk.like(capital), Occupation.title_ru.like(capital),
             db.func.lower(Occupation.title_kk).like(like),
             db.func.lower(Occupation.title_ru).like(like),
             db.func.lower(Occupation.title_en).like(like)))

@@ -11,6 +11,7 @@ from extensions import db
 from i18n import current_language
 from jobs import services as jobs
 from timeutil import add_months, month_start, today
+from web.formatting import day as format_day
 
 from . import definitions as defs
 from . import raw_export as _raw_export  # noqa: F401  (registers the raw export job)
@@ -90,7 +91,8 @@ def chart_data(report, rows):
                    "rate": [None if row["rate"] is None else round(row["rate"] * 100, 1)
                             for row in rows["region"]],
                    "title": _("Employment rate, %")},
-        "series": {"labels": [row["on"].isoformat() for row in report.series],
+        "locale": current_language(),  # the axes' numbers are grouped as on the page
+        "series": {"labels": [format_day(row["on"]) for row in report.series],
                    "able_bodied": [number(row["able_bodied"]) for row in report.series],
                    "employed": [number(row["employed"]) for row in report.series],
                    "able_title": _("Able-bodied"), "employed_title": _("Employed")},

@@ -113,7 +113,7 @@ def test_no_candidate_says_which_rule_excluded_how_many(client, auth, world):
     db.session.commit()
     auth.login("inspector_a")
     page = client.get(f"/market/lines/{line.id}/candidates").get_data(as_text=True)
-    assert "No eligible candidate" in page and "barred by a restriction: 1" in page
+    assert "No eligible candidate" in page and "barred by a restriction — 1 person" in page
 
 
 def test_sites_rank_facilities_by_space_and_people(client, auth, world):
@@ -140,8 +140,12 @@ def test_fill_page_proposes_and_places_the_checked_rows(client, auth, world):
     assert "Алиев" in page and 'name="accept"' in page
     factories.placement(extra[0], factories.line(world.sme_a, world.facility_a, headcount=1))
     db.session.commit()
-    response = client.post("/market/fill", data={"accept": [
-        f"{world.person_a.id}:{world.line_a.id}", f"{extra[0].id}:{world.line_a.id}"]})
+    ticked = [f"{world.person_a.id}:{world.line_a.id}", f"{extra[0].id}:{world.line_a.id}"]
+    asked = client.post("/market/fill", data={"accept": ticked}).get_data(as_text=True)
+    assert "Place 2 people on the lines below?" in asked and "Алиев" in asked
+    assert not db.session.scalars(select(Placement.id).where(
+        Placement.line_id == world.line_a.id)).all()  # nothing placed before the answer
+    response = client.post("/market/fill", data={"accept": ticked, "confirmed": "1"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "Placed." in text and "already placed" in text
     db.session.expire_all()

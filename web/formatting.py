@@ -1,5 +1,8 @@
 """Locale-aware formats of numbers, money, shares and dates, for pages and messages."""
-from flask_babel import format_date, format_decimal, format_percent
+from babel.dates import format_skeleton
+from flask_babel import format_date, format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 
 def money(value):
@@ -10,10 +13,10 @@ def money(value):
 
 
 def number(value, digits=0):
-    """Format a number for the locale."""
+    """Format a number for the locale, with at most ``digits`` decimals (394, not 394.0)."""
     if value is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return format_decimal(value, format=pattern)
 
 
@@ -29,4 +32,24 @@ def day(value):
     return "—" if value is None else format_date(value, format="medium")
 
 
-FILTERS = {"money": money, "number": number, "percent": percent, "day": day}
+def month(value):
+    """Format a month (any date in it) for the locale, e.g. «декабрь 2026 г.», never 2026-12."""
+    return "—" if value is None else format_skeleton("yMMMM", value, locale=get_locale())
+
+
+def area(value):
+    """Format a floor area for the locale, e.g. 394 м² or 12,5 м² (no trailing ".0")."""
+    if value is None:
+        return "—"
+    return _("%(area)s m²", area=format_decimal(value, format="#,##0.#"))
+
+
+def people(value):
+    """Say a number of people with the locale's plural form: 1 человек, 3 человека, 5 человек."""
+    if value is None:
+        return "—"
+    return ngettext("%(count)s person", "%(count)s people", value, count=number(value))
+
+
+FILTERS = {"people": people, "money": money, "number": number, "percent": percent, "day": day, "month": month,
+           "area": area}

@@ -69,3 +69,12 @@ def paginate(query, page=1, per_page=25, scalars=True):
     result = db.session.execute(sliced)
     items = list(result.unique().scalars() if scalars else result.all())
     return Page(items, page, per_page, total)
+
+
+def page_of(rows, page=1, per_page=25):
+    """Return one Page of a list already in memory (ranked in Python), with its total."""
+    per_page = max(1, min(per_page, 500))
+    total = len(rows)
+    page = max(1, min(page, max(1, math.ceil(total / per_page))))
+    start = (page - 1) * per_page
+    return Page(rows[start:start + per_page], page, per_page, total)

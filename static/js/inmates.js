@@ -11,7 +11,8 @@
     able.addEventListener("change", sync);
     sync();
   }
-  document.querySelectorAll("select[data-filter-select], select#occupation_code").forEach(function (select) {
+  // Occupation selects with data-search-url use the shared picker of enterprises.js instead.
+  document.querySelectorAll("select[data-filter-select]:not([data-search-url]), select#occupation_code:not([data-search-url])").forEach(function (select) {
     var box = document.createElement("input");
     box.type = "search";
     box.className = "form-control form-control-sm mb-1";

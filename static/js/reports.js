@@ -4,13 +4,15 @@
   var source = document.getElementById("report-data");
   if (source && window.Chart) {
     var data = JSON.parse(source.textContent);
+    // Chart.js formats axis numbers through Intl for this locale (kk: 25 000, not 25,000).
+    var locale = data.locale || document.documentElement.lang || "ru";
     var region = document.getElementById("chart-region");
     if (region) {
       new window.Chart(region, {
         type: "bar",
         data: {labels: data.region.labels,
                datasets: [{label: data.region.title, data: data.region.rate, backgroundColor: "#1f4e79"}]},
-        options: {indexAxis: "y", scales: {x: {min: 0, max: 100}}, plugins: {legend: {display: false}}}
+        options: {locale: locale, indexAxis: "y", scales: {x: {min: 0, max: 100}}, plugins: {legend: {display: false}}}
       });
     }
     var series = document.getElementById("chart-series");
@@ -20,7 +22,7 @@
         data: {labels: data.series.labels,
                datasets: [{label: data.series.able_title, data: data.series.able_bodied, borderColor: "#6c757d"},
                           {label: data.series.employed_title, data: data.series.employed, borderColor: "#1f4e79"}]},
-        options: {scales: {y: {beginAtZero: true}}}
+        options: {locale: locale, scales: {y: {beginAtZero: true}}}
       });
     }
   }

@@ -21,6 +21,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync", "--disable-dev-shm-usage"]
 
 
+def pytest_configure(config):
+    """Name the marker of the long browser runs (select them with -m slow)."""
+    config.addinivalue_line("markers", "slow: a long browser run (layout of every page)")
+
+
 def pytest_collection_modifyitems(items):
     """Keep every browser test on one worker, sharing one server."""
     for item in items:
@@ -66,7 +71,11 @@ def live_server(tmp_path_factory):
         pytest.fail("gunicorn did not start: " + (folder / "gunicorn.log").read_text())
     yield base
     server.terminate()
-    server.wait(timeout=10)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # a loaded machine: gunicorn's graceful stop is slow
+        server.kill()
+        server.wait(timeout=10)
     log.close()
 
 

@@ -91,9 +91,11 @@ def test_owner_journey(page, browser, live_server, lang, request):
         admin.goto(f"/enterprises/?q={bin_}")
         admin.locator("tbody a[href*='/enterprises/']").first.click()
         admin.wait_for_load_state()
-        admin.select_option("#decision", "approve")
-        admin.locator("form[action$='/decide'] button[type=submit]").click()
+        assert admin.locator(".registrant").inner_text().count(owner_login) == 1  # who registered
+        admin.once("dialog", lambda dialog: dialog.accept())  # the one confirmation
+        admin.locator("form[action$='/decide'] button[value=approve]").click()
         admin.wait_for_load_state()
+        assert company in admin.locator(".alert-success").inner_text()
     administrator = Other(browser, live_server, "admin", lang)
     try:
         administrator(approve)
@@ -122,7 +124,8 @@ def test_owner_journey(page, browser, live_server, lang, request):
     # From the result to the lease request, for part of the space.
     site.locator("a[href*='/lease']").first.click()
     page.wait_for_load_state()
-    assert re.search(r"/enterprises/spaces/\d+/lease$", page.url)
+    assert re.search(r"/enterprises/spaces/\d+/lease\?area=50$", page.url)
+    assert page.input_value("#area_m2") in ("50", "50.0")  # the area searched for
     page.fill("#area_m2", "40")
     page.fill("#purpose", f"Пошив спецодежды {suffix}")
     page.locator("main form[method=post] button[type=submit]").click()
@@ -134,8 +137,8 @@ def test_owner_journey(page, browser, live_server, lang, request):
     def approve_lease(inspector):
         inspector.goto("/enterprises/leases")
         row = inspector.locator("tr.lease-row[data-status=requested]", has_text=company)
-        row.locator("select[name=decision]").select_option("approve")
-        row.locator("button[type=submit]").click()
+        inspector.once("dialog", lambda dialog: dialog.accept())
+        row.locator("button[value=approve]").click()
         inspector.wait_for_load_state()
         assert inspector.locator("tr.lease-row[data-status=active]", has_text=company).count() == 1
     inspector = Other(browser, live_server, "inspector_a", lang)

@@ -146,7 +146,8 @@ def test_the_fill_reports_a_start_that_cannot_be_on_its_row(world, client, auth)
     db.session.commit()
     auth.login("inspector_a")
     response = client.post("/market/fill", data={
-        "accept": [f"{later.id}:{world.line_a.id}", f"{world.person_a.id}:{world.line_a.id}"]})
+        "accept": [f"{later.id}:{world.line_a.id}", f"{world.person_a.id}:{world.line_a.id}"],
+        "confirmed": "1"})
     assert response.status_code == 200
     assert "before the person was admitted" in response.get_data(as_text=True)
     db.session.expire_all()

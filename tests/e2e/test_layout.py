@@ -1,0 +1,101 @@
+"""Every main page of every role fits a phone, a laptop and a wide screen, in kk and ru.
+
+At 390, 1280 and 1920 px: the body never scrolls sideways, the page's main action is on
+screen without scrolling sideways, the menu is one bar from 1280 px on (no menu button) and
+one row on the phone, and axe-core finds no serious or critical violation (at 390 and 1280 px). One labelled
+screenshot of each page per language and width goes to tests/e2e/artifacts/ for review.
+"""
+import re
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, assert_accessible, login
+
+WIDTHS = (390, 1280, 1920)
+# axe-core takes a second or two a page: it runs at the phone's and the laptop's widths,
+# which hold every element the wide screen shows, laid out narrower.
+AXE_WIDTHS = (390, 1280)
+LINE_A = 1
+# Pages reached from the menu are found on the page itself; these are the main pages that
+# no menu lists (a line's candidates and wages, a person, one's files).
+EXTRA = {
+    "inspector_a": [f"/market/lines/{LINE_A}/candidates", f"/market/lines/{LINE_A}/wages",
+                    f"/market/lines/{LINE_A}/placements", f"/enterprises/lines/{LINE_A}"],
+    "owner_a": [f"/market/lines/{LINE_A}/candidates", f"/enterprises/lines/{LINE_A}",
+                "/enterprises/lines/new"],
+    "analyst": [],
+    "admin": ["/enterprises/lines/new"],
+}
+
+LAYOUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const toggler = document.querySelector('.navbar-toggler');
+  const brand = document.querySelector('.navbar-brand').getBoundingClientRect();
+  const action = document.querySelector('main .btn-primary') || document.querySelector('main button[type=submit]');
+  let actionBox = null;
+  if (action) {
+    const box = action.closest('.table-responsive');
+    if (!box) { const r = action.getBoundingClientRect(); actionBox = [r.left, r.right]; }
+  }
+  const offscreen = [...document.querySelectorAll('main button, main .btn')]
+    .filter(b => b.offsetParent !== null && !b.closest('.table-responsive:not(:has(> .table-cards))'))
+    .filter(b => { const r = b.getBoundingClientRect(); return r.width > 0 && (r.right > width + 1 || r.left < -1); })
+    .map(b => (b.innerText || b.value || b.outerHTML).trim().slice(0, 40));
+  const hinted = [...document.querySelectorAll('.table-responsive')]
+    .filter(t => t.scrollWidth > t.clientWidth + 1)
+    .every(t => t.previousElementSibling && t.previousElementSibling.classList.contains('scroll-hint'));
+  return {scroll: document.documentElement.scrollWidth - width, width,
+          toggler: toggler ? getComputedStyle(toggler).display : 'none',
+          togglerTop: toggler ? toggler.getBoundingClientRect().top : 0, brandTop: brand.top,
+          navHeight: document.querySelector('nav.navbar').getBoundingClientRect().height,
+          action: actionBox, offscreen, hinted};
+}"""
+
+
+def _label(text):
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "home"
+
+
+def _menu(page):
+    """Return the paths of the role's main menu, read from the page."""
+    return [link.get_attribute("href") for link in page.locator("#mainnav a.nav-link").all()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("role", ["inspector_a", "owner_a", "analyst", "admin"])
+def test_every_main_page_fits_every_width(page, role, lang):
+    login(page, role, lang=lang)
+    assert page.locator("html").get_attribute("lang") == lang
+    paths = ["/"] + [p for p in _menu(page) if p != "/"] + EXTRA[role]
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            response = page.goto(path)
+            assert response.ok, (path, response.status)
+            assert page.locator("html").get_attribute("lang") == lang, path
+            seen = page.evaluate(LAYOUT)
+            where = f"{lang} {role} {width}px {path}"
+            if seen["scroll"] > 0:
+                problems.append(f"{where}: the body scrolls sideways by {seen['scroll']} px")
+            if seen["action"] and (seen["action"][1] > width + 1 or seen["action"][0] < 0):
+                problems.append(f"{where}: the main action is off screen {seen['action']}")
+            if seen["offscreen"]:
+                problems.append(f"{where}: buttons off screen: {seen['offscreen']}")
+            if not seen["hinted"]:
+                problems.append(f"{where}: a wide table has no scroll hint")
+            if width >= 1280 and seen["toggler"] != "none":
+                problems.append(f"{where}: the menu hides behind the menu button")
+            if width >= 1280 and seen["navHeight"] > 70:
+                problems.append(f"{where}: the menu wraps ({seen['navHeight']:.0f} px high)")
+            if width < 576 and abs(seen["togglerTop"] - seen["brandTop"]) > 20:
+                problems.append(f"{where}: the menu button wraps to a second row")
+            if width in AXE_WIDTHS:
+                try:
+                    assert_accessible(page)
+                except AssertionError as error:
+                    problems.append(f"{where}: {error}")
+            page.screenshot(path=str(ARTIFACTS / f"layout-{lang}-{role}-{width}-{_label(path)}.png"))
+    assert not problems, "\n".join(problems)
