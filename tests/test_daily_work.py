@@ -120,7 +120,7 @@ def test_new_line_starts_at_the_owners_leased_facility(client, auth, world):
 
 def test_lease_request_keeps_the_area_searched_for(client, auth, world):
     auth.login("owner_b")
-    page = client.get(f"/facilities/spaces?min_free=120").get_data(as_text=True)
+    page = client.get("/facilities/spaces?min_free=120").get_data(as_text=True)
     assert f"/facilities/spaces/{world.space_a.id}?area=120" in page
     space = client.get(f"/facilities/spaces/{world.space_a.id}?area=120").get_data(as_text=True)
     assert "area=120" in space
