@@ -6,7 +6,8 @@ the 70 facilities with their own people, enterprises and lines, facility codes s
 copy by copy, at scale N). ``people_factor`` shrinks the people figures for tests only.
 Everything comes from ``random.Random(seed)`` and the ``today`` parameter: the same seed and
 today give identical rows. Rows go in with bulk Core inserts and wages with one INSERT ...
-SELECT; the function flushes and never commits.
+SELECT; then the daily facts of every month end are stored (reports/facts). The function
+flushes and never commits.
 """
 import random
 from datetime import date
@@ -21,6 +22,7 @@ from facilities.models import Facility, Lease, ProductionSpace
 from inmates.models import Person, Skill, Stay
 from marketplace.models import Placement, PlacementWageChange
 from reference.models import Region
+from reports.facts.build import rebuild as rebuild_facts
 
 from .country import Counter, Country, minimum_wages
 from .population import Population
@@ -107,6 +109,8 @@ def build(scale=1, seed=2021, today=None, people_factor=1.0):
     summary["wage_records"] = insert_wages(db.session, today, wages, first_placement)
     summary["users"] = _users(first_country, regions)
     db.session.flush()
+    # The month ends up to yesterday, read by every dashboard's series (reports/facts).
+    summary["fact_days"] = len(rebuild_facts(db.session))
     return summary
 
 

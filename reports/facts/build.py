@@ -1,0 +1,144 @@
+"""Computing and storing the facts of closed days.
+
+Every stored figure is an INSERT ... SELECT ... GROUP BY over the same selects the live
+statistics count (``reports.statistics.population``, ``marketplace.employment``,
+``Lease.active_on``), so a change of definition there changes the facts too (after a
+``facts rebuild``).
+
+Which days are stored: every month end from the first placement's month to yesterday (the
+monthly series read them), and any other closed day once it is first read. Each write of
+a back-dated change appends to ``fact_stale``; ``take_stale`` turns that log into stale days.
+"""
+from datetime import timedelta
+
+from sqlalchemy import delete, func, insert, literal, select, union_all, update
+
+from enterprises.models import Enterprise
+from facilities.models import Lease, ProductionSpace
+from marketplace import employment
+from marketplace.models import Placement
+from timeutil import month_end, today, utcnow
+
+from .. import statistics as st
+from ..scope import as_date
+from .models import FactDay, FactEnterprise, FactPeople, FactStale
+
+REBUILD_LOCK = 160014  # the PostgreSQL advisory lock a rebuild holds
+
+
+def _people(day):
+    """The breakdown cells of every facility on ``day``, from the live population."""
+    pop = st.population(day, st.Scope()).subquery("population")
+    return select(literal(day).label("day"), pop.c.facility_id, pop.c.gender, pop.c.age_band,
+                  pop.c.kind, func.count(), func.sum(pop.c.able), func.sum(pop.c.employed)
+                  ).group_by(pop.c.facility_id, pop.c.gender, pop.c.age_band, pop.c.kind)
+
+
+def _enterprises(day):
+    """Per facility and enterprise on ``day``: persons placed (able-bodied or not), of them
+    employed, active leases and their area (the inputs of the enterprise figures)."""
+    working = employment.employment_on(day)
+    # Persons in custody (the live population) on a placement: "employed" is the live flag.
+    pop = employment.population(day).subquery("population")
+    placed = (select(pop.c.facility_id.label("facility_id"),
+                     working.c.enterprise_id.label("enterprise_id"),
+                     literal(1).label("placed"), pop.c.employed.label("employed"),
+                     literal(0).label("leases"), literal(0).label("leased_m2"))
+              .select_from(working).join(pop, pop.c.person_id == working.c.person_id))
+    leased = (select(ProductionSpace.facility_id, Lease.enterprise_id, literal(0), literal(0),
+                     literal(1), Lease.area_m2)
+              .join(ProductionSpace, ProductionSpace.id == Lease.space_id)
+              .where(Lease.active_on(day)))
+    rows = union_all(placed, leased).subquery("inputs")
+    return (select(literal(day).label("day"), rows.c.facility_id, rows.c.enterprise_id,
+                   Enterprise.kind, func.sum(rows.c.placed), func.sum(rows.c.employed),
+                   func.sum(rows.c.leases), func.sum(rows.c.leased_m2))
+            .join(Enterprise, Enterprise.id == rows.c.enterprise_id)
+            .group_by(rows.c.facility_id, rows.c.enterprise_id, Enterprise.kind))
+
+
+def build_day(executor, day):
+    """Compute and store the facts of one closed day (replacing any), marked fresh.
+
+    ``executor`` is a connection or session inside the caller's transaction.
+    """
+    for model in (FactPeople, FactEnterprise, FactDay):
+        executor.execute(delete(model).where(model.day == day))
+    people = FactPeople.__table__.c
+    executor.execute(insert(FactPeople).from_select(
+        [people.day, people.facility_id, people.gender, people.age_band, people.kind,
+         people.in_custody, people.able_bodied, people.employed], _people(day)))
+    ent = FactEnterprise.__table__.c
+    executor.execute(insert(FactEnterprise).from_select(
+        [ent.day, ent.facility_id, ent.enterprise_id, ent.kind, ent.placed, ent.employed,
+         ent.leases, ent.leased_m2], _enterprises(day)))
+    executor.execute(insert(FactDay).values(day=day, fresh=True, built_at=utcnow()))
+
+
+def take_stale(executor):
+    """Move the log of back-dated writes into stale days; return the earliest day or None.
+
+    The rows are taken by the DELETE itself (RETURNING), so a write committed meanwhile
+    keeps its row for the next time.
+    """
+    days = executor.execute(delete(FactStale).returning(FactStale.day)).scalars().all()
+    if not days:
+        return None
+    earliest = min(as_date(day) for day in days)
+    executor.execute(update(FactDay).where(FactDay.day >= earliest).values(fresh=False))
+    return earliest
+
+
+def lock(executor):
+    """Let one rebuild run at a time (PostgreSQL; SQLite has one writer anyway)."""
+    bind = executor.get_bind() if hasattr(executor, "get_bind") else executor
+    if bind.dialect.name == "postgresql":
+        executor.execute(select(func.pg_advisory_xact_lock(REBUILD_LOCK)))
+
+
+def month_ends_to_store(executor, first=None, until=None):
+    """Return the month ends from ``first`` (default: the first placement's month) to the
+    day before ``until`` (default: today)."""
+    until = until or today()
+    if first is None:
+        first = as_date(executor.execute(select(func.min(Placement.started_on))).scalar())
+        if first is None:
+            return []
+    days, day = [], month_end(first)
+    while day < until:
+        days.append(day)
+        day = month_end(day + timedelta(days=1))
+    return days
+
+
+def rebuild(executor, first=None, progress=None):
+    """Rebuild the month ends from ``first`` on, and every stored day from ``first`` on that
+    is stale (or every stored day, with ``first``); return the days built."""
+    lock(executor)
+    take_stale(executor)
+    until = today()
+    stored = select(FactDay.day).where(FactDay.day < until)
+    if first is not None:
+        stored = stored.where(FactDay.day >= first)
+    else:
+        stored = stored.where(FactDay.fresh.is_(False))
+    days = {as_date(day) for day in executor.execute(stored).scalars()}
+    fresh = {as_date(day) for day in executor.execute(
+        select(FactDay.day).where(FactDay.fresh.is_(True))).scalars()}
+    for day in month_ends_to_store(executor, first):
+        if first is not None or day not in fresh:
+            days.add(day)
+    ordered = sorted(days)
+    for index, day in enumerate(ordered):
+        build_day(executor, day)
+        if progress:
+            progress(index + 1, len(ordered))
+    return ordered
+
+
+def people_in(executor, day):
+    """Return (rows in fact_people, rows in fact_enterprise) of one day (for measurements)."""
+    count = lambda model: executor.execute(  # noqa: E731
+        select(func.count()).select_from(model).where(model.day == day)).scalar()
+    return count(FactPeople), count(FactEnterprise)
+

@@ -1,0 +1,200 @@
+"""The figures of a closed day read from the stored facts; today (and the future) live.
+
+``statistics`` and ``headline`` answer exactly what ``reports.statistics`` answers: every
+scope and breakdown is a GROUP BY over ``fact_people`` and ``fact_enterprise`` joined to the
+facility (its region and security level as they are now, as the live figures read them).
+A day is read from the facts only when it is stored fresh and no logged write reaches it
+(``fact_stale``); otherwise a few missing days are built on the spot, in their own
+transaction, and anything still missing is computed live.
+"""
+import logging
+from types import SimpleNamespace
+
+from flask import current_app
+from sqlalchemy import String, case, cast, func, literal, or_, select, union_all
+from sqlalchemy.exc import SQLAlchemyError
+
+from extensions import db
+from facilities.models import Facility
+from timeutil import today
+
+from .. import statistics as st
+from ..scope import as_date, facility_scope, with_rate
+from .build import build_day, lock, take_stale
+from .models import FactDay, FactEnterprise, FactPeople, FactStale
+
+log = logging.getLogger(__name__)
+PERSON_KEYS = {"region": "region_id", "facility": "facility_id",
+               "security_level": "security_level", "gender": "gender", "age_band": "age_band"}
+
+
+def fresh_days(days):
+    """Return which of ``days`` have fresh facts that no logged write reaches."""
+    if not days:
+        return set()
+    stale_from = select(func.min(FactStale.day)).scalar_subquery()
+    query = select(FactDay.day).where(FactDay.day.in_(list(days)), FactDay.fresh.is_(True),
+                                      or_(stale_from.is_(None), FactDay.day < stale_from))
+    return {as_date(day) for day in db.session.scalars(query)}
+
+
+def available(days, build_limit=None):
+    """Return the closed days among ``days`` whose facts may be read, building up to
+    ``build_limit`` missing ones first (FACTS_BUILD_ON_READ, by default)."""
+    if not current_app.config.get("FACTS_ENABLED", True):
+        return set()
+    closed = sorted({day for day in days if day < today()})
+    fresh = fresh_days(closed)
+    missing = [day for day in closed if day not in fresh]
+    limit = current_app.config.get("FACTS_BUILD_ON_READ", 3) if build_limit is None \
+        else build_limit
+    # A session holding its own unwritten changes would see figures the facts cannot.
+    if missing and len(missing) <= limit and not db.session.info.get("figures_changed"):
+        try:
+            with db.engine.begin() as connection:
+                lock(connection)
+                take_stale(connection)
+                for day in missing:
+                    build_day(connection, day)
+        except SQLAlchemyError:  # busy or refused: these figures are computed live instead
+            log.warning("facts of %s not built on read", missing, exc_info=True)
+        fresh = fresh_days(closed)
+    return fresh
+
+
+def _cells(day_condition, scope):
+    """fact_people in scope, with the employed of the scope's employer kind only."""
+    fp = FactPeople
+    works = fp.kind == scope.employer_kind if scope.employer_kind else fp.kind.isnot(None)
+    return (select(fp.day, fp.facility_id, Facility.region_id, Facility.security_level,
+                   fp.gender, fp.age_band, case((works, fp.kind)).label("kind"),
+                   fp.in_custody, fp.able_bodied,
+                   case((works, fp.employed), else_=0).label("employed"))
+            .join(Facility, Facility.id == fp.facility_id)
+            .where(day_condition(fp.day), *facility_scope(scope, Facility)))
+
+
+def _enterprise_rows(on, scope):
+    fe = FactEnterprise
+    return (select(fe).join(Facility, Facility.id == fe.facility_id)
+            .where(fe.day == on, *facility_scope(scope, Facility)))
+
+
+def _sums(cells):
+    return (func.coalesce(func.sum(cells.c.in_custody), 0).label("in_custody"),
+            func.coalesce(func.sum(cells.c.able_bodied), 0).label("able_bodied"),
+            func.coalesce(func.sum(cells.c.employed), 0).label("employed"))
+
+
+def _grouped(on, scope, dimensions):
+    """The rows ``reports.statistics._grouped`` returns, from the facts of ``on``."""
+    cells = _cells(lambda day: day == on, scope).cte("cells")
+    branches = []
+    for dimension in dimensions:
+        if dimension == "total":
+            branches.append(select(literal("total").label("dimension"),
+                                   cast(literal(""), String).label("key"), *_sums(cells),
+                                   literal(0).label("enterprises")))
+        elif dimension in PERSON_KEYS:
+            key = cells.c[PERSON_KEYS[dimension]]
+            branches.append(select(literal(dimension), cast(key, String), *_sums(cells),
+                                   literal(0)).group_by(key))
+    result = {dimension: [] for dimension in dimensions}
+    if branches:
+        for row in db.session.execute(union_all(*branches)):
+            result[row.dimension].append(row)
+    if "employer_kind" in dimensions:
+        result["employer_kind"] = _by_kind(on, scope, cells)
+    if "new" in dimensions:
+        result["new"] = [SimpleNamespace(employed=_new_employed(on, scope))]
+    return result
+
+
+def _by_kind(on, scope, cells):
+    employed = dict(db.session.execute(
+        select(cells.c.kind, func.sum(cells.c.employed)).where(cells.c.employed > 0)
+        .group_by(cells.c.kind)).all())
+    ent = _enterprise_rows(on, scope).where(FactEnterprise.employed > 0)
+    if scope.employer_kind:
+        ent = ent.where(FactEnterprise.kind == scope.employer_kind)
+    ent = ent.subquery("ent")
+    enterprises = dict(db.session.execute(
+        select(ent.c.kind, func.count(func.distinct(ent.c.enterprise_id)))
+        .group_by(ent.c.kind)).all())
+    return [SimpleNamespace(key=kind, employed=int(count), in_custody=int(count),
+                            able_bodied=int(count), enterprises=int(enterprises.get(kind, 0)))
+            for kind, count in employed.items()]
+
+
+def _new_employed(on, scope):
+    ent = _enterprise_rows(on, scope).where(
+        FactEnterprise.enterprise_id.in_(st._new_enterprise_ids(on, scope))).subquery("ent")
+    return int(db.session.scalar(select(func.coalesce(func.sum(ent.c.employed), 0))))
+
+
+def _enterprise_figures(on, scope, new_employed):
+    """The figures of ``reports.statistics.enterprise_figures`` from the facts of ``on``."""
+    ent = _enterprise_rows(on, scope).subquery("ent")
+    leases = ent.c.leases > 0
+    if scope.employer_kind:
+        leases = leases & (ent.c.kind == scope.employer_kind)
+    engaged = or_(ent.c.placed > 0, leases)
+    engaged_of = lambda kind: func.count(func.distinct(  # noqa: E731
+        case((engaged & (ent.c.kind == kind), ent.c.enterprise_id))))
+    area = case((leases, ent.c.leased_m2), else_=0)
+    row = db.session.execute(select(
+        engaged_of("sme").label("smes"), engaged_of("state_branch").label("branches"),
+        engaged_of("facility_service").label("services"),
+        func.coalesce(func.sum(area), 0).label("area"))).one()
+    new_enterprises = db.session.scalar(
+        select(func.count()).select_from(st._new_enterprise_ids(on, scope).subquery()))
+    return {
+        "smes_engaged": int(row.smes) if scope.employer_kind in (None, "sme") else 0,
+        "branches_engaged": int(row.branches),
+        "services_engaged": int(row.services),
+        "area_leased_m2": float(row.area or 0),
+        "new_enterprises": int(new_enterprises or 0),
+        "new_employed": new_employed,
+    }
+
+
+def headline(on, scope=st.Scope()):
+    """Return the headline of ``reports.statistics.headline``, from the facts if closed."""
+    if on not in available([on]):
+        return st.headline(on, scope)
+    return st._total(_grouped(on, scope, ["total"])["total"])
+
+
+def series(days, scope=st.Scope()):
+    """Return ``reports.statistics.series(days, scope)``: the closed month ends from the
+    facts, the rest (today's month, or days not stored) live."""
+    if not days:
+        return []
+    fresh = available(days)
+    closed = [day for day in days if day in fresh]
+    if closed != [day for day in days if day < today()]:
+        return st.series(days, scope)
+    cells = _cells(lambda day: day.in_(closed), scope).subquery("cells")
+    found = {as_date(row.day): row for row in db.session.execute(
+        select(cells.c.day, *_sums(cells)).group_by(cells.c.day))} if closed else {}
+    zero = SimpleNamespace(in_custody=0, able_bodied=0, employed=0)
+    rows = [with_rate(found.get(day, zero), on=day) for day in closed]
+    tail = days[len(closed):]
+    return rows + (st.series(tail, scope) if tail else [])
+
+
+def statistics(on, scope=st.Scope(), months=12, monthly=True):
+    """Return ``reports.statistics.statistics(on, scope, ...)``, read from the facts when
+    ``on`` is a closed day."""
+    if on not in available([on]):
+        return st.statistics(on, scope, months=months, monthly=monthly)
+    grouped = _grouped(on, scope, ["total", "new", *st.BREAKDOWNS])
+    stats = st.Statistics(on=on, scope=scope, headline=st._total(grouped["total"]))
+    for by in st.BREAKDOWNS:
+        stats.breakdowns[by] = st._breakdown_rows(by, grouped[by])
+    stats.enterprises = _enterprise_figures(on, scope, grouped["new"][0].employed)
+    if monthly:
+        days = st.last_months(on, months)
+        stats.wages = st.wages(days[0], days[-1], scope)
+        stats.series = series(days, scope)
+    return stats
