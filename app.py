@@ -6,6 +6,8 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import accounts.admin
+import accounts.token_views
+import api.setup
 import accounts.views
 import config
 import enterprises.lease_views
@@ -28,7 +30,8 @@ from accounts.permissions import gate, may_use
 from accounts.services import load_session_user
 from accounts.views import idle_check
 from commands import register as register_commands
-from extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from api.tokens import authenticate, token_language
+from extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from home.navigation import navigation
 from i18n import current_language
 from reference import codes
@@ -74,13 +77,16 @@ def create_app(test_config=None):
     register_hooks(app)
     register_template_helpers(app)
     register_errorhandlers(app)
+    # After the error pages: the API answers its own errors as problem+json.
+    api.setup.init_app(app)
     register_commands(app)
     return app
 
 
 def select_locale():
-    """Pick the language: the session's choice, then the user's, then the browser's."""
-    lang = session.get("lang")
+    """Pick the language: an API token's user's, the session's choice, then the user's,
+    then the browser's."""
+    lang = token_language() or session.get("lang")
     if lang in config.LANGUAGES:
         return lang
     if current_user and current_user.is_authenticated:
@@ -98,6 +104,7 @@ def register_extensions(app):
                        os.path.dirname(__file__), "translations"))
     bootstrap.init_app(app)
     web_cache.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = None  # sessions die by session_version instead
@@ -111,7 +118,9 @@ def register_blueprints(app):
 
 
 def register_hooks(app):
-    """Deny by default, expire idle sessions, and set security headers."""
+    """Know API callers by their token, deny by default, expire idle sessions, and set
+    security headers."""
+    app.before_request(authenticate)
     app.before_request(idle_check)
     app.before_request(gate)
 

@@ -38,6 +38,11 @@ def from_environment(instance_path):
         "STATISTICS_CACHE_SECONDS": int(os.environ.get("STATISTICS_CACHE_SECONDS", "300")),
         # One cache (and job queue) for every worker; without it, each process has its own.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # API calls per token (Flask-Limiter), counted in Redis when there is one, so every
+        # worker counts the same calls; in each process's memory otherwise.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300 per minute"),
         # Background jobs (jobs/): how long one may run, and when a silent one is stalled.
         "JOB_QUEUE": os.environ.get("JOB_QUEUE", "marketplace-jobs"),
         "JOB_TIMEOUT_SECONDS": int(os.environ.get("JOB_TIMEOUT_SECONDS", "1800")),

@@ -10,8 +10,10 @@ from extensions import db
 from facilities.models import Facility
 from reference.models import Region
 
+from . import audit
 from .passwords import password_problems
 from .services import create_user, find_user
+from .tokens import active_tokens, create_token, revoke_token
 
 # Which scope option each role needs (required) or accepts.
 ROLE_OPTIONS = {
@@ -68,4 +70,45 @@ def create_user_command(role, login_name, facility_code, enterprise_bin, region_
     click.echo(f"created {role} {login_name}")
 
 
-commands = [create_user_command]
+@click.group("tokens")
+def tokens_group():
+    """Personal API tokens."""
+
+
+@tokens_group.command("create")
+@click.argument("login_name")
+@click.option("--name", default="command line", show_default=True,
+              help="What the token is for, shown on the user's profile.")
+@click.option("--read-only", is_flag=True, help="The token may read, not write.")
+@with_appcontext
+def create_token_command(login_name, name, read_only):
+    """Make an API token for a user and print its secret (shown this once only)."""
+    user = find_user(login_name)
+    if user is None:
+        raise click.ClickException(f"unknown login {login_name!r}")
+    token, secret = create_token(user, name, read_only=read_only)
+    audit.record("create", entity="api_token", entity_id=token.id, user=user,
+                 detail="command line")
+    db.session.commit()
+    click.echo(secret)
+
+
+@tokens_group.command("revoke")
+@click.argument("login_name")
+@with_appcontext
+def revoke_tokens_command(login_name):
+    """Revoke every API token of a user."""
+    user = find_user(login_name)
+    if user is None:
+        raise click.ClickException(f"unknown login {login_name!r}")
+    revoked = 0
+    for token in active_tokens(user):
+        revoke_token(token)
+        audit.record("revoke", entity="api_token", entity_id=token.id, user=user,
+                     detail="command line")
+        revoked += 1
+    db.session.commit()
+    click.echo(f"revoked {revoked} tokens of {login_name}")
+
+
+commands = [create_user_command, tokens_group]

@@ -1,6 +1,6 @@
 """Login, profile, user administration and audit filter forms."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from reference.codes import ROLES
@@ -36,6 +36,13 @@ class ProfileForm(CleanForm):
 
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Language"), choices=LANGUAGES)
+
+
+class TokenForm(CleanForm):
+    """Make a personal API token."""
+
+    name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=80)])
+    read_only = BooleanField(_l("Read only: the token may read, not write"))
 
 
 class OwnPasswordForm(NewPasswordMixin, CleanForm):

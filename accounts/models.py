@@ -61,6 +61,35 @@ class User(UserMixin, db.Model):
         return self.is_enabled
 
 
+class ApiToken(db.Model):
+    """A personal API token: it acts as its user, with the user's role and scope.
+
+    Only the SHA-256 of the secret is kept; the secret is shown once, when it is made.
+    A read-only token may not write. A revoked token is kept, so the audit log still names it.
+    """
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters of the secret, so a user can tell their tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    __table_args__ = (CheckConstraint("length(secret_sha256) = 64", name="secret_sha256_length"),)
+
+    @property
+    def is_revoked(self):
+        """Say whether the token has been revoked."""
+        return self.revoked_at is not None
+
+
 class LoginAttempt(db.Model):
     """One login attempt, kept to throttle guessing across all workers."""
 

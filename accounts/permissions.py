@@ -30,6 +30,9 @@ from . import audit
 from .scopes import scope_clause
 
 ALL_ROLES = frozenset({"admin", "analyst", "inspector", "owner"})
+# Blueprints whose callers are known by an API token, never by the session (api/tokens.py):
+# an anonymous call is answered 401, not sent to the login page.
+TOKEN_BLUEPRINTS = frozenset({"api", "api-docs"})
 MAX_ID = 2**31 - 1  # larger numbers would overflow an INTEGER column on PostgreSQL
 
 
@@ -79,6 +82,8 @@ def gate():
     if access == "public":
         return None
     if not current_user.is_authenticated:
+        if request.blueprint in TOKEN_BLUEPRINTS:
+            abort(401)
         if request.method == "GET":
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         abort(401)

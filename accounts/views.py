@@ -10,8 +10,9 @@ from timeutil import utcnow
 
 from . import audit, services
 from .blueprint import bp
-from .forms import LanguageForm, LoginForm, OwnPasswordForm, ProfileForm
-from .permissions import ALL_ROLES, public, roles
+from .forms import LanguageForm, LoginForm, OwnPasswordForm, ProfileForm, TokenForm
+from .permissions import ALL_ROLES, TOKEN_BLUEPRINTS, public, roles
+from .tokens import active_tokens
 
 
 def safe_next(target):
@@ -103,8 +104,9 @@ def set_language():
 
 
 def _render_profile(form, password_form, status=200):
-    return render_template("accounts/profile.html", form=form,
-                           password_form=password_form), status
+    return render_template("accounts/profile.html", form=form, password_form=password_form,
+                           token_form=TokenForm(formdata=None),
+                           tokens=active_tokens(current_user)), status
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -157,6 +159,8 @@ def change_password():
 
 def idle_check():
     """End sessions idle for too long or older than the absolute limit."""
+    if request.blueprint in TOKEN_BLUEPRINTS:
+        return None  # the API knows its callers by token: it neither reads nor keeps a session
     if not current_user.is_authenticated:
         return None
     now = utcnow().timestamp()

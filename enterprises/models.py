@@ -77,6 +77,9 @@ class ProductionLine(db.Model):
     opened_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Every write stamps it, so other systems can pull the lines changed since a moment (api/).
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow,
+                                                        onupdate=utcnow, index=True)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     enterprise: Mapped[Enterprise] = relationship()

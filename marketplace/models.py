@@ -42,6 +42,9 @@ class Placement(db.Model):
     end_reason: Mapped[str | None] = mapped_column(String(12))
     wage_kzt: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Every write stamps it, so other systems can pull the placements changed since (api/).
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow,
+                                                        onupdate=utcnow, index=True)
 
     person: Mapped[Person] = relationship()
     line: Mapped[ProductionLine] = relationship()
@@ -183,6 +186,9 @@ class WageRecord(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
+    # Every write stamps it, so other systems can pull the records changed since (api/).
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow,
+                                                        onupdate=utcnow, index=True)
 
     placement: Mapped[Placement] = relationship()
 

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import AuditEvent
-from accounts.permissions import access_of
+from accounts.permissions import TOKEN_BLUEPRINTS, access_of
+from accounts.services import find_user
+from accounts.tokens import create_token
 from extensions import db
 from tests import permissions
 from tests.factories import PASSWORD
@@ -68,12 +70,17 @@ def _is_login_redirect(response):
         response.headers.get("Location", "").split("?")[0].endswith("/login")
 
 
-def _check(identity, allowed, public, method, response, denied_audited):
+def _check(identity, allowed, public, method, response, denied_audited, token_call=False):
     """Return a problem description, or None when the answer fits the table."""
     status = response.status_code
     if status >= 500:
         return f"{status} (server error)"
     if public:
+        return None
+    if identity is None and token_call:
+        # The API knows its callers by token only: no login page, a problem+json 401.
+        if status != 401 or response.mimetype != "application/problem+json":
+            return f"{status} {response.mimetype} for an anonymous API call, expected a 401 problem"
         return None
     if identity is None:
         if method == "GET" and not _is_login_redirect(response):
@@ -96,9 +103,13 @@ def _check(identity, allowed, public, method, response, denied_audited):
 @pytest.mark.parametrize("identity", [None, *ROLE_OF])
 def test_walk_the_url_map(app, client, world, identity):
     routes, params = permissions.load()
+    headers = {}
     if identity:
         response = client.post("/login", data={"login": identity, "password": PASSWORD})
         assert response.status_code == 302, f"cannot log in as {identity}"
+        _token, secret = create_token(find_user(identity), "walk")
+        db.session.commit()
+        headers = {"Authorization": f"Bearer {secret}"}
     problems = []
     for endpoint, rule, method in _requests(app):
         if endpoint not in routes:
@@ -107,9 +118,12 @@ def test_walk_the_url_map(app, client, world, identity):
         public = table == "public"
         allowed = public or (identity is not None and ROLE_OF[identity] in table)
         url = _url(rule, params, world)
+        token_call = endpoint.split(".")[0] in TOKEN_BLUEPRINTS
         before = _deny_events()
-        response = client.open(url, method=method, data={} if method != "GET" else None)
-        problem = _check(identity, allowed, public, method, response, _deny_events() > before)
+        response = client.open(url, method=method, data={} if method != "GET" else None,
+                               headers=headers if token_call else None)
+        problem = _check(identity, allowed, public, method, response, _deny_events() > before,
+                         token_call)
         if problem:
             problems.append(f"{method} {url} ({endpoint}) as {identity or 'anonymous'}: {problem}")
     assert not problems, "\n".join(problems)

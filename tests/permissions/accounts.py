@@ -12,4 +12,11 @@ ROUTES = {
     "accounts.user_password": {"admin"},
     "accounts.audit": {"admin"},
     "accounts.audit_csv": {"admin"},
+    "accounts.token_new": ALL,
+    "accounts.token_revoke": ALL,
+    "accounts.user_tokens": {"admin"},
+    "accounts.user_token_revoke": {"admin"},
 }
+
+# No such token (the walk's own must keep working): an allowed role gets 404, others are refused.
+PARAMS = {"token_id": lambda world: 999_999}
