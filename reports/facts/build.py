@@ -28,7 +28,9 @@ REBUILD_LOCK = 160014  # the PostgreSQL advisory lock a rebuild holds
 
 def _people(day):
     """The breakdown cells of every facility on ``day``, from the live population."""
-    pop = st.population(day, st.Scope()).subquery("population")
+    # Materialized, as the live figures' CTE: SQLite would otherwise flatten it and scan the
+    # employment subquery once per person.
+    pop = st.population(day, st.Scope()).cte("population").prefix_with("MATERIALIZED")
     return select(literal(day).label("day"), pop.c.facility_id, pop.c.gender, pop.c.age_band,
                   pop.c.kind, func.count(), func.sum(pop.c.able), func.sum(pop.c.employed)
                   ).group_by(pop.c.facility_id, pop.c.gender, pop.c.age_band, pop.c.kind)
@@ -37,19 +39,23 @@ def _people(day):
 def _enterprises(day):
     """Per facility and enterprise on ``day``: persons placed (able-bodied or not), of them
     employed, active leases and their area (the inputs of the enterprise figures)."""
-    working = employment.employment_on(day)
-    # Persons in custody (the live population) on a placement: "employed" is the live flag.
-    pop = employment.population(day).subquery("population")
-    placed = (select(pop.c.facility_id.label("facility_id"),
+    # As the live enterprise figures: persons in custody on a placement engage its employer;
+    # the employed are the live population's, by the enterprise of their placement.
+    custody, working = employment.custody_on(day), employment.employment_on(day)
+    placed = (select(custody.c.facility_id.label("facility_id"),
                      working.c.enterprise_id.label("enterprise_id"),
-                     literal(1).label("placed"), pop.c.employed.label("employed"),
+                     literal(1).label("placed"), literal(0).label("employed"),
                      literal(0).label("leases"), literal(0).label("leased_m2"))
-              .select_from(working).join(pop, pop.c.person_id == working.c.person_id))
+              .join(custody, custody.c.person_id == working.c.person_id))
+    pop = employment.population(day).cte("population_employed").prefix_with("MATERIALIZED")
+    employed = (select(pop.c.facility_id, pop.c.enterprise_id, literal(0), pop.c.employed,
+                       literal(0), literal(0))
+                .where(pop.c.employed == 1))
     leased = (select(ProductionSpace.facility_id, Lease.enterprise_id, literal(0), literal(0),
                      literal(1), Lease.area_m2)
               .join(ProductionSpace, ProductionSpace.id == Lease.space_id)
               .where(Lease.active_on(day)))
-    rows = union_all(placed, leased).subquery("inputs")
+    rows = union_all(placed, employed, leased).subquery("inputs")
     return (select(literal(day).label("day"), rows.c.facility_id, rows.c.enterprise_id,
                    Enterprise.kind, func.sum(rows.c.placed), func.sum(rows.c.employed),
                    func.sum(rows.c.leases), func.sum(rows.c.leased_m2))
@@ -111,12 +117,25 @@ def month_ends_to_store(executor, first=None, until=None):
     return days
 
 
-def rebuild(executor, first=None, progress=None):
+def rebuild(executor, first=None, progress=None, days=None):
     """Rebuild the month ends from ``first`` on, and every stored day from ``first`` on that
-    is stale (or every stored day, with ``first``); return the days built."""
+    is stale (or every stored day, with ``first``); or exactly ``days``. Return the days
+    built."""
     lock(executor)
     take_stale(executor)
     until = today()
+    if days is not None:
+        ordered = sorted({day for day in days if day < until})
+    else:
+        ordered = sorted(_days_to_rebuild(executor, first, until))
+    for index, day in enumerate(ordered):
+        build_day(executor, day)
+        if progress:
+            progress(index + 1, len(ordered))
+    return ordered
+
+
+def _days_to_rebuild(executor, first, until):
     stored = select(FactDay.day).where(FactDay.day < until)
     if first is not None:
         stored = stored.where(FactDay.day >= first)
@@ -128,12 +147,7 @@ def rebuild(executor, first=None, progress=None):
     for day in month_ends_to_store(executor, first):
         if first is not None or day not in fresh:
             days.add(day)
-    ordered = sorted(days)
-    for index, day in enumerate(ordered):
-        build_day(executor, day)
-        if progress:
-            progress(index + 1, len(ordered))
-    return ordered
+    return days
 
 
 def people_in(executor, day):
