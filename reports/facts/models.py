@@ -6,7 +6,11 @@
 - ``fact_enterprise``: per day, facility and enterprise: persons in custody there placed with
   it (able-bodied or not), of them employed, its active leases of the facility's spaces and
   their area.
-- ``fact_stale``: every write to what the facts count (stays, placements, leases, a person's
+- ``fact_wage_month``, ``fact_wage``, ``fact_wage_person``: per wage month and line, the
+  wage figures' sums and distinct persons, and the persons paid on more than one line that
+  month (so a scope's distinct persons are exact).
+- ``fact_stale``: every write to what the facts count (stays, placements, leases, wage
+  records, minimum wages, a person's
   able-bodied, gender or birth date, an enterprise's kind, a line's enterprise, a space's
   facility) on or before the database's today appends the earliest day it changes. The
   watermark is the earliest day of this log: no fact on or after it is served.
@@ -19,7 +23,7 @@ its row and makes the day stale again.
 """
 from datetime import date, datetime
 
-from sqlalchemy import DDL, Boolean, Date, DateTime, Index, Integer, Numeric, String, event
+from sqlalchemy import DDL, BigInteger, Boolean, Date, DateTime, Index, Integer, Numeric, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -69,6 +73,44 @@ class FactEnterprise(db.Model):
     __table_args__ = (Index("ix_fact_enterprise_day_facility", "day", "facility_id"),)
 
 
+class FactWageMonth(db.Model):
+    """A wage month whose facts are stored (``month`` is its first day)."""
+
+    __tablename__ = "fact_wage_month"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    fresh: Mapped[bool] = mapped_column(Boolean, default=False)
+    built_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FactWage(db.Model):
+    """The wage figures of one month on one line (every scope's wages are lines in scope)."""
+
+    __tablename__ = "fact_wage"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    line_id: Mapped[int] = mapped_column(Integer)
+    accrued_kzt: Mapped[int] = mapped_column(BigInteger)
+    persons: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int] = mapped_column(Integer)
+    full_norm: Mapped[int] = mapped_column(Integer)
+    below_minimum: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_fact_wage_month_line", "month", "line_id"),)
+
+
+class FactWagePerson(db.Model):
+    """A person paid on two or more lines in one month, once per line: the persons of a
+    scope are the lines' persons less these repeats."""
+
+    __tablename__ = "fact_wage_person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    line_id: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_fact_wage_person_month", "month", "person_id"),)
+
+
 class FactStale(db.Model):
     """A write changed the figures from ``day`` on (appended by triggers only)."""
 
@@ -85,6 +127,12 @@ PERIODS = (
     ("lease", "starts_on", "ends_on",
      ("enterprise_id", "space_id", "area_m2", "status", "starts_on")),
 )
+# Wage records change their month (its first day; a wage month is stale when a logged day
+# falls on or before its last day); a minimum wage changes its year's months.
+MONTHS = (
+    ("wage_record", "month", ("placement_id", "month", "accrued_kzt", "norm_met")),
+)
+YEARS = ("minimum_wage", "year", ("amount_kzt",))
 # Rows that change the facts of every day a related period covers: (table, columns, SQL of
 # the earliest such day, with NEW for the row).
 EVERY_DAY = (
@@ -113,6 +161,45 @@ def _postgresql():
                 changed := LEAST(OLD.{start}, NEW.{start});
             ELSIF OLD.{end} IS DISTINCT FROM NEW.{end} THEN
                 changed := LEAST(OLD.{end}, NEW.{end});
+            END IF;
+            IF changed <= CURRENT_DATE THEN
+                INSERT INTO fact_stale (day) VALUES (changed);
+            END IF;
+            RETURN NULL;
+        END $$ LANGUAGE plpgsql
+        """, f"""
+        CREATE OR REPLACE TRIGGER fact_stale_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION fact_stale_{table}()
+        """]
+    for table, month, keys in MONTHS:
+        old = ", ".join(f"OLD.{key}" for key in keys)
+        new = ", ".join(f"NEW.{key}" for key in keys)
+        statements += [f"""
+        CREATE OR REPLACE FUNCTION fact_stale_{table}() RETURNS trigger AS $$
+        DECLARE changed date;
+        BEGIN
+            IF TG_OP = 'INSERT' THEN changed := NEW.{month};
+            ELSIF TG_OP = 'DELETE' THEN changed := OLD.{month};
+            ELSIF ({old}) IS DISTINCT FROM ({new}) THEN
+                changed := LEAST(OLD.{month}, NEW.{month});
+            END IF;
+            IF changed <= CURRENT_DATE THEN
+                INSERT INTO fact_stale (day) VALUES (changed);
+            END IF;
+            RETURN NULL;
+        END $$ LANGUAGE plpgsql
+        """, f"""
+        CREATE OR REPLACE TRIGGER fact_stale_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION fact_stale_{table}()
+        """]
+    table, year, keys = YEARS
+    statements += [f"""
+        CREATE OR REPLACE FUNCTION fact_stale_{table}() RETURNS trigger AS $$
+        DECLARE changed date;
+        BEGIN
+            IF TG_OP = 'DELETE' THEN changed := make_date(OLD.{year}, 1, 1);
+            ELSIF TG_OP = 'UPDATE' THEN changed := make_date(LEAST(OLD.{year}, NEW.{year}), 1, 1);
+            ELSE changed := make_date(NEW.{year}, 1, 1);
             END IF;
             IF changed <= CURRENT_DATE THEN
                 INSERT INTO fact_stale (day) VALUES (changed);
@@ -161,6 +248,26 @@ def _sqlite():
             f"CREATE TRIGGER IF NOT EXISTS fact_stale_{table}_delete AFTER DELETE ON {table} "
             f"BEGIN {log.format(f'OLD.{start}')} END",
         ]
+    for table, month, keys in MONTHS:
+        moved = " OR ".join(f"OLD.{key} IS NOT NEW.{key}" for key in keys)
+        statements += [
+            f"CREATE TRIGGER IF NOT EXISTS fact_stale_{table}_insert AFTER INSERT ON {table} "
+            f"BEGIN {log.format(f'NEW.{month}')} END",
+            f"CREATE TRIGGER IF NOT EXISTS fact_stale_{table}_update AFTER UPDATE ON {table} "
+            f"WHEN {moved} BEGIN {log.format(f'min(OLD.{month}, NEW.{month})')} END",
+            f"CREATE TRIGGER IF NOT EXISTS fact_stale_{table}_delete AFTER DELETE ON {table} "
+            f"BEGIN {log.format(f'OLD.{month}')} END",
+        ]
+    table, year, keys = YEARS
+    first = "printf('%04d-01-01', {})"
+    statements += [
+        f"CREATE TRIGGER IF NOT EXISTS fact_stale_{table}_insert AFTER INSERT ON {table} "
+        f"BEGIN {log.format(first.format(f'NEW.{year}'))} END",
+        f"CREATE TRIGGER IF NOT EXISTS fact_stale_{table}_update AFTER UPDATE ON {table} "
+        f"BEGIN {log.format(first.format(f'min(OLD.{year}, NEW.{year})'))} END",
+        f"CREATE TRIGGER IF NOT EXISTS fact_stale_{table}_delete AFTER DELETE ON {table} "
+        f"BEGIN {log.format(first.format(f'OLD.{year}'))} END",
+    ]
     for table, columns, earliest in EVERY_DAY:
         moved = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
         statements.append(
@@ -171,10 +278,12 @@ def _sqlite():
 
 def drop_statements(dialect):
     """Return the statements that drop the triggers (and PostgreSQL's functions)."""
-    tables = [p[0] for p in PERIODS] + [e[0] for e in EVERY_DAY]
+    counted = [p[0] for p in PERIODS] + [m[0] for m in MONTHS] + [YEARS[0]]
+    tables = counted + [e[0] for e in EVERY_DAY]
     if dialect == "postgresql":
         return [f"DROP FUNCTION IF EXISTS fact_stale_{table}() CASCADE" for table in tables]
-    names = [f"fact_stale_{p[0]}_{op}" for p in PERIODS for op in ("insert", "update", "delete")]
+    names = [f"fact_stale_{table}_{op}" for table in counted
+             for op in ("insert", "update", "delete")]
     return [f"DROP TRIGGER IF EXISTS {name}" for name in names + [
         f"fact_stale_{e[0]}" for e in EVERY_DAY]]
 

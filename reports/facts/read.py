@@ -14,14 +14,16 @@ from flask import current_app
 from sqlalchemy import String, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.exc import SQLAlchemyError
 
+from enterprises.models import ProductionLine
 from extensions import db
 from facilities.models import Facility
-from timeutil import today
+from timeutil import month_end, today
 
 from .. import statistics as st
-from ..scope import as_date, facility_scope, with_rate
-from .build import build_day, lock, take_stale
-from .models import FactDay, FactEnterprise, FactPeople, FactStale
+from ..scope import as_date, facility_scope, line_in_scope, with_rate
+from .build import build_day, build_wage_month, lock, take_stale
+from .models import FactDay, FactEnterprise, FactPeople, FactStale, FactWage, FactWageMonth, \
+    FactWagePerson
 
 log = logging.getLogger(__name__)
 PERSON_KEYS = {"region": "region_id", "facility": "facility_id",
@@ -38,6 +40,45 @@ def fresh_days(days):
     return {as_date(day) for day in db.session.scalars(query)}
 
 
+def _build(days=(), months=()):
+    """Store the facts of some days and wage months in a transaction of their own."""
+    try:
+        with db.engine.begin() as connection:
+            lock(connection)
+            take_stale(connection)
+            for month in months:
+                build_wage_month(connection, month)
+            for day in days:
+                build_day(connection, day)
+    except SQLAlchemyError:  # busy or refused: these figures are computed live instead
+        log.warning("facts of %s %s not built on read", days, months, exc_info=True)
+
+
+def fresh_months(months):
+    """Return which of ``months`` (first days) have fresh wage facts no logged write reaches."""
+    if not months:
+        return set()
+    stale_from = as_date(db.session.scalar(select(func.min(FactStale.day))))
+    found = db.session.scalars(select(FactWageMonth.month).where(
+        FactWageMonth.month.in_(list(months)), FactWageMonth.fresh.is_(True)))
+    return {as_date(month) for month in found
+            if stale_from is None or month_end(as_date(month)) < stale_from}
+
+
+def available_months(months):
+    """Return the closed wage months among ``months`` whose facts may be read, building the
+    missing ones first (a month costs one grouped query over its records)."""
+    if not current_app.config.get("FACTS_ENABLED", True):
+        return set()
+    closed = sorted({month for month in months if month_end(month) < today()})
+    fresh = fresh_months(closed)
+    missing = [month for month in closed if month not in fresh]
+    if missing and not db.session.info.get("figures_changed"):
+        _build(months=missing)
+        fresh = fresh_months(closed)
+    return fresh
+
+
 def available(days, build_limit=None):
     """Return the closed days among ``days`` whose facts may be read, building up to
     ``build_limit`` missing ones first (FACTS_BUILD_ON_READ, by default)."""
@@ -50,14 +91,7 @@ def available(days, build_limit=None):
         else build_limit
     # A session holding its own unwritten changes would see figures the facts cannot.
     if missing and len(missing) <= limit and not db.session.info.get("figures_changed"):
-        try:
-            with db.engine.begin() as connection:
-                lock(connection)
-                take_stale(connection)
-                for day in missing:
-                    build_day(connection, day)
-        except SQLAlchemyError:  # busy or refused: these figures are computed live instead
-            log.warning("facts of %s not built on read", missing, exc_info=True)
+        _build(days=missing)
         fresh = fresh_days(closed)
     return fresh
 
@@ -183,6 +217,43 @@ def series(days, scope=st.Scope()):
     return rows + (st.series(tail, scope) if tail else [])
 
 
+def wages(first_month, last_month, scope=st.Scope()):
+    """Return ``reports.statistics.wages(first_month, last_month, scope)``: the closed months
+    from the wage facts of the lines in scope, the rest live."""
+    months = [day.replace(day=1) for day in st.month_ends(first_month, last_month)]
+    fresh = available_months(months)
+    closed = [month for month in months if month in fresh]
+    if closed != [month for month in months if month_end(month) < today()] or not closed:
+        return st.wages(first_month, last_month, scope)
+    fw, fp = FactWage, FactWagePerson
+    found = {as_date(row.month): row for row in db.session.execute(
+        select(fw.month, func.sum(fw.accrued_kzt).label("accrued_kzt"),
+               func.sum(fw.persons).label("persons"), func.sum(fw.full_norm).label("full_norm"),
+               func.sum(fw.below_minimum).label("below_minimum"))
+        .join(ProductionLine, ProductionLine.id == fw.line_id)
+        .where(fw.month.in_(closed), *line_in_scope(scope)).group_by(fw.month))}
+    # A person paid on several lines in scope counts once: take off the repeats.
+    repeats = (select(fp.month, (func.count() - 1).label("extra"))
+               .join(ProductionLine, ProductionLine.id == fp.line_id)
+               .where(fp.month.in_(closed), *line_in_scope(scope))
+               .group_by(fp.month, fp.person_id).having(func.count() > 1).subquery("repeats"))
+    extra = {as_date(month): int(count) for month, count in db.session.execute(
+        select(repeats.c.month, func.sum(repeats.c.extra)).group_by(repeats.c.month))}
+    result = []
+    for month in closed:
+        row = found.get(month)
+        accrued = int(row.accrued_kzt) if row else 0
+        persons = int(row.persons) - extra.get(month, 0) if row else 0
+        full_norm = int(row.full_norm) if row else 0
+        below_minimum = int(row.below_minimum) if row else 0
+        result.append({"month": month, "accrued_kzt": accrued, "persons": persons,
+                       "mean_kzt": round(accrued / persons) if persons else None,
+                       "full_norm": full_norm, "below_minimum": below_minimum,
+                       "below_share": below_minimum / full_norm if full_norm else None})
+    tail = months[len(closed):]
+    return result + (st.wages(tail[0], tail[-1], scope) if tail else [])
+
+
 def statistics(on, scope=st.Scope(), months=12, monthly=True):
     """Return ``reports.statistics.statistics(on, scope, ...)``, read from the facts when
     ``on`` is a closed day."""
@@ -195,6 +266,6 @@ def statistics(on, scope=st.Scope(), months=12, monthly=True):
     stats.enterprises = _enterprise_figures(on, scope, grouped["new"][0].employed)
     if monthly:
         days = st.last_months(on, months)
-        stats.wages = st.wages(days[0], days[-1], scope)
+        stats.wages = wages(days[0], days[-1], scope)
         stats.series = series(days, scope)
     return stats

@@ -2,7 +2,7 @@
 
 A small national demo country is built with its facts; then, round after round, a random
 back-dated write (a corrected release date, a late placement end, an admission dated last
-year, a person no longer able-bodied, a lease ended earlier) is made by plain SQL, as any
+year, a person no longer able-bodied, a lease ended earlier, a wage record corrected) is made by plain SQL, as any
 write path might, and the figures of random past dates and scopes read through the facts
 are compared with the live computation of reports.statistics.
 """
@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from extensions import db
 from facilities.models import Facility, Lease
 from inmates.models import Person, Stay
-from marketplace.models import Placement
+from marketplace.models import Placement, WageRecord
 from reports import facts
 from reports import statistics as st
 from reports.facts.build import rebuild
@@ -52,7 +52,13 @@ def _past_day(rng):
 
 def _edit(rng):
     """Make one random back-dated write; return the earliest day it changes."""
-    choice = rng.choice(["release", "placement_end", "admission", "able", "lease"])
+    choice = rng.choice(["release", "placement_end", "admission", "able", "lease", "wage"])
+    if choice == "wage":
+        record = rng.choice(db.session.scalars(select(WageRecord).limit(500)).all())
+        db.session.execute(update(WageRecord).where(WageRecord.id == record.id).values(
+            accrued_kzt=WageRecord.accrued_kzt + 1000,
+            credited_kzt=WageRecord.credited_kzt + 1000))
+        return record.month
     if choice == "release":
         stay = rng.choice(db.session.scalars(select(Stay).where(Stay.ended_on.isnot(None),
                                                                 Stay.ended_on < today())).all())
@@ -125,7 +131,7 @@ def test_a_back_dated_write_makes_its_days_stale_until_rebuilt(country):
 
 def test_facts_match_the_live_figures_after_random_back_dated_edits(country):
     rng = random.Random(16)
-    for round_ in range(8):
+    for round_ in range(10):
         changed = _edit(rng)
         db.session.commit()
         if changed is not None:
