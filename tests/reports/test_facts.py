@@ -144,3 +144,14 @@ def test_facts_match_the_live_figures_after_random_back_dated_edits(country):
             on, scope = _past_day(rng), _scopes(rng)
             _same(on, scope)
             assert on in facts.read.fresh_days([on]), "the day was served from its facts"
+
+
+def test_rebuild_command_rebuilds_from_a_date(country):
+    result = country.test_cli_runner().invoke(args=["facts", "rebuild", "--from", "2021-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "days built" in result.output
+    built = db.session.scalars(select(FactDay.day).where(FactDay.day >= date(2021, 1, 1))).all()
+    assert date(2021, 1, 31) in built and date(2021, 7, 1) in built
+    assert facts.read.fresh_days(built) == set(built)
+    status = country.test_cli_runner().invoke(args=["facts", "status"])
+    assert status.exit_code == 0 and "days stored" in status.output
