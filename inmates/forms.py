@@ -9,6 +9,7 @@ from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
 from web.forms import CleanForm
 
 from .corrections import MAX_REASON
+from .services import PERSON_FIELDS
 
 
 def _strip(value):
@@ -47,8 +48,6 @@ class PersonForm(CleanForm):
 
     def values(self):
         """Return the person's fields as entered (facility excluded)."""
-        from .services import PERSON_FIELDS
-
         return {name: getattr(self, name).data for name in PERSON_FIELDS}
 
 

@@ -4,6 +4,7 @@ import io
 import shutil
 import tempfile
 from contextlib import contextmanager
+from datetime import datetime
 
 import xlsxwriter
 from flask_babel import force_locale
@@ -72,8 +73,6 @@ class _Writer:
 
 
 def _as_datetime(value):
-    from datetime import datetime
-
     return datetime(value.year, value.month, value.day)
 
 

@@ -112,7 +112,7 @@ def placement(person, line, started_on=date(2021, 2, 1), ended_on=None, end_reas
     """Create a placement directly (bypassing the service's checks)."""
     if slot is None:
         used = set(db.session.scalars(select(Placement.slot).where(
-            Placement.line_id == line.id, Placement.ended_on.is_(None))))
+            Placement.line_id == line.id, Placement.holds_place())))
         slot = next(s for s in itertools.count(1) if s not in used)
     obj = Placement(person_id=person.id, line_id=line.id, slot=slot, started_on=started_on,
                     ended_on=ended_on, end_reason=end_reason or ("completed" if ended_on else None),

@@ -167,7 +167,7 @@ def test_transfer_through_the_page(client, auth, world):
                            data={"line_id": other.id, "started_on": "2024-06-01"})
     assert response.status_code == 302
     db.session.expire_all()
-    active = db.session.scalars(select(Placement).where(Placement.ended_on.is_(None))).all()
+    active = db.session.scalars(select(Placement).where(Placement.holds_place())).all()
     assert [(p.person_id, p.line_id) for p in active] == [(world.person_a.id, other.id)]
 
 

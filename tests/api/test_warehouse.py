@@ -46,7 +46,7 @@ def test_a_warehouse_script(demo_app):
     month = date.today().replace(day=1)
     line_id, placement_id = db.session.execute(
         select(ProductionLine.id, Placement.id).join(Placement, Placement.line_id == ProductionLine.id)
-        .where(active_in_month(month), Placement.started_on <= month, Placement.ended_on.is_(None))
+        .where(active_in_month(month), Placement.started_on <= month, Placement.holds_place())
         .order_by(ProductionLine.id).limit(1)).one()
     grid = client.get(f"/api/v1/lines/{line_id}/wages?month={month:%Y-%m}",
                       headers=bearer(secret)).get_json()
