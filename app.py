@@ -16,6 +16,7 @@ import enterprises.views
 import facilities.views
 import home.views
 import inmates.import_views
+import inmates.probation_views
 import inmates.views
 import jobs.views
 import marketplace.placement_views

@@ -14,6 +14,7 @@ from extensions import db
 from facilities.models import Facility
 from reference.codes import ROLES
 from reference.models import Region
+from reference.services import probation_service_choices
 from tabular import neutralise
 from timeutil import utcnow
 
@@ -41,6 +42,7 @@ def _scope_choices(form):
     regions = db.session.scalars(select(Region).order_by(Region.code))
     form.region_id.choices = [("", _("Whole country"))] + [(r.id, f"{r.code} · {r.name}")
                                                            for r in regions]
+    form.probation_service_id.choices = probation_service_choices("—")
 
 
 def _scope_from_form(form):
@@ -62,8 +64,12 @@ def _scope_from_form(form):
     if role == "inspector" and facility_id is None:
         form.facility_id.errors.append(_("An inspector needs a facility."))
         return None
+    if role == "probation_officer" and form.probation_service_id.data is None:
+        form.probation_service_id.errors.append(_("A probation officer needs a probation service."))
+        return None
     return services.scope_for_role(role, facility_id=facility_id, enterprise_id=enterprise_id,
-                                   region_id=region_id)
+                                   region_id=region_id,
+                                   probation_service_id=form.probation_service_id.data)
 
 
 @bp.route("/users")

@@ -71,6 +71,8 @@ class UserForm(CleanForm):
         Optional(), Regexp(r"^\d{12}$", message=_l("A BIN has 12 digits."))])
     region_id = SelectField(_l("Region (analysts; empty for the whole country)"),
                             coerce=_optional_int)
+    probation_service_id = SelectField(_l("Probation service (probation officers)"),
+                                       coerce=_optional_int)
     language = SelectField(_l("Language"), choices=LANGUAGES)
 
 

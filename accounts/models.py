@@ -10,8 +10,22 @@ from enterprises.models import Enterprise
 from extensions import db
 from facilities.models import Facility
 from reference.codes import ROLES, sql_in
-from reference.models import Region
+from reference.models import ProbationService, Region
 from timeutil import utcnow
+
+
+# Each role has exactly its one kind of scope (an analyst's region is optional).
+SCOPE_FITS_ROLE = (
+    "(role = 'inspector' AND facility_id IS NOT NULL AND enterprise_id IS NULL"
+    " AND region_id IS NULL AND probation_service_id IS NULL)"
+    " OR (role = 'owner' AND enterprise_id IS NOT NULL AND facility_id IS NULL"
+    " AND region_id IS NULL AND probation_service_id IS NULL)"
+    " OR (role = 'analyst' AND facility_id IS NULL AND enterprise_id IS NULL"
+    " AND probation_service_id IS NULL)"
+    " OR (role = 'admin' AND facility_id IS NULL AND enterprise_id IS NULL"
+    " AND region_id IS NULL AND probation_service_id IS NULL)"
+    " OR (role = 'probation_officer' AND probation_service_id IS NOT NULL"
+    " AND facility_id IS NULL AND enterprise_id IS NULL AND region_id IS NULL)")
 
 
 class User(UserMixin, db.Model):
@@ -22,10 +36,11 @@ class User(UserMixin, db.Model):
     login: Mapped[str] = mapped_column(String(60), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(20))
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("facility.id"), index=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    probation_service_id: Mapped[int | None] = mapped_column(ForeignKey("probation_service.id"))
     language: Mapped[str] = mapped_column(String(2), default="ru")
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on logout, password change and deactivation: every older session dies.
@@ -37,18 +52,12 @@ class User(UserMixin, db.Model):
     facility: Mapped[Facility | None] = relationship()
     enterprise: Mapped[Enterprise | None] = relationship()
     region: Mapped[Region | None] = relationship()
+    probation_service: Mapped[ProbationService | None] = relationship()
 
     __table_args__ = (
         CheckConstraint(f"role IN {sql_in(ROLES)}", name="role"),
         CheckConstraint("language IN ('kk', 'ru', 'en')", name="language"),
-        CheckConstraint(
-            "(role = 'inspector' AND facility_id IS NOT NULL AND enterprise_id IS NULL"
-            " AND region_id IS NULL)"
-            " OR (role = 'owner' AND enterprise_id IS NOT NULL AND facility_id IS NULL"
-            " AND region_id IS NULL)"
-            " OR (role = 'analyst' AND facility_id IS NULL AND enterprise_id IS NULL)"
-            " OR (role = 'admin' AND facility_id IS NULL AND enterprise_id IS NULL"
-            " AND region_id IS NULL)", name="scope_fits_role"),
+        CheckConstraint(SCOPE_FITS_ROLE, name="scope_fits_role"),
     )
 
     def get_id(self):

@@ -29,7 +29,7 @@ from facilities.models import Facility
 from . import audit
 from .scopes import scope_clause
 
-ALL_ROLES = frozenset({"admin", "analyst", "inspector", "owner"})
+ALL_ROLES = frozenset({"admin", "analyst", "inspector", "owner", "probation_officer"})
 # Blueprints whose callers are known by an API token, never by the session (api/tokens.py):
 # an anonymous call is answered 401, not sent to the login page.
 TOKEN_BLUEPRINTS = frozenset({"api", "api-docs"})

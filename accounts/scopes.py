@@ -7,8 +7,9 @@ from sqlalchemy import and_, or_, select
 
 from enterprises.models import Enterprise, ProductionLine
 from facilities.models import Facility, Lease, ProductionSpace
-from inmates.models import Person, Skill, Stay
+from inmates.models import Person, Skill, Stay, Supervision
 from marketplace.models import CandidateRequest, Placement, WageRecord
+from reference.models import ProbationService
 
 from .models import AuditEvent, User
 
@@ -36,6 +37,26 @@ def scope_clause(model, user):
 def facility_region_id(facility_id):
     """Return a scalar subquery giving a facility's region."""
     return select(Facility.region_id).where(Facility.id == facility_id).scalar_subquery()
+
+
+def _client_ids(user):
+    """A probation officer's clients: people its service supervises or supervised, never
+    anyone in custody (a client sent back to prison leaves the officer's sight)."""
+    return select(Person.id).where(
+        Person.id.in_(select(Supervision.person_id).where(
+            Supervision.service_id == user.probation_service_id)),
+        Person.custody_status != "in_custody")
+
+
+def _service_region_id(user):
+    return (select(ProbationService.region_id)
+            .where(ProbationService.id == user.probation_service_id).scalar_subquery())
+
+
+def _probation_line_clause(user):
+    """Outside lines of the officer's region that are open to people on probation or to
+    people recently released."""
+    return and_(ProductionLine.open_to_free(), ProductionLine.region_id == _service_region_id(user))
 
 
 def _owner_line_ids(user):
@@ -75,6 +96,16 @@ def _person(user):
         # Only their own current workers, and views show them name and file number only.
         return Person.id.in_(select(Placement.person_id).where(
             Placement.holds_place(), Placement.line_id.in_(_owner_line_ids(user))))
+    if user.role == "probation_officer":
+        return Person.id.in_(_client_ids(user))
+    return False
+
+
+@rule(Supervision)
+def _supervision(user):
+    if user.role == "probation_officer":
+        return and_(Supervision.service_id == user.probation_service_id,
+                    Supervision.person_id.in_(_client_ids(user)))
     return False
 
 
@@ -82,6 +113,8 @@ def _person(user):
 def _skill(user):
     if user.role == "inspector":
         return Skill.person_id.in_(select(Person.id).where(Person.facility_id == user.facility_id))
+    if user.role == "probation_officer":
+        return Skill.person_id.in_(_client_ids(user))
     return False
 
 
@@ -89,6 +122,8 @@ def _skill(user):
 def _stay(user):
     if user.role == "inspector":
         return Stay.person_id.in_(select(Person.id).where(Person.facility_id == user.facility_id))
+    if user.role == "probation_officer":
+        return Stay.person_id.in_(_client_ids(user))  # a released client's history
     return False
 
 
@@ -111,6 +146,8 @@ def _lease(user):
     if user.role == "analyst" and user.region_id:
         return Lease.space_id.in_(select(ProductionSpace.id).join(Facility).where(
             Facility.region_id == user.region_id))
+    if user.role == "probation_officer":
+        return False
     return True
 
 
@@ -120,6 +157,8 @@ def _line(user):
         return ProductionLine.enterprise_id == user.enterprise_id
     if user.role == "inspector":
         return _inspector_line_clause(user)
+    if user.role == "probation_officer":
+        return _probation_line_clause(user)
     if user.role == "analyst" and user.region_id:
         return ProductionLine.region_id == user.region_id
     return True
@@ -133,6 +172,8 @@ def _placement_clause(user, line_id_col, person_id_col):
             person_id_col.in_(select(Person.id).where(Person.facility_id == user.facility_id)),
             line_id_col.in_(select(ProductionLine.id).where(
                 ProductionLine.facility_id == user.facility_id)))
+    if user.role == "probation_officer":
+        return person_id_col.in_(_client_ids(user))
     return False
 
 
@@ -150,7 +191,7 @@ def _candidate_request(user):
 def _wage_record(user):
     placements = select(Placement.id).where(
         _placement_clause(user, Placement.line_id, Placement.person_id))
-    if user.role not in ("owner", "inspector"):
+    if user.role not in ("owner", "inspector", "probation_officer"):
         return False
     return WageRecord.placement_id.in_(placements)
 

@@ -29,8 +29,9 @@ SCOPE_OF_ROLE = {
     "owner": ("enterprise_id", {"enterprise_id"}),
     "analyst": (None, {"region_id"}),
     "admin": (None, set()),
+    "probation_officer": ("probation_service_id", {"probation_service_id"}),
 }
-SCOPE_FIELDS = ("facility_id", "enterprise_id", "region_id")
+SCOPE_FIELDS = ("facility_id", "enterprise_id", "region_id", "probation_service_id")
 
 
 class PasswordRejected(ValueError):
@@ -52,21 +53,24 @@ def normal_login(login):
     return (login or "").strip().lower()
 
 
-def scope_for_role(role, facility_id=None, enterprise_id=None, region_id=None):
+def scope_for_role(role, facility_id=None, enterprise_id=None, region_id=None,
+                   probation_service_id=None):
     """Return the scope columns a role keeps (others set to None), or raise ValueError."""
     required, allowed = SCOPE_OF_ROLE[role]
-    given = {"facility_id": facility_id, "enterprise_id": enterprise_id, "region_id": region_id}
+    given = {"facility_id": facility_id, "enterprise_id": enterprise_id, "region_id": region_id,
+             "probation_service_id": probation_service_id}
     if required and given[required] is None:
         raise ValueError(required)
     return {name: (value if name in allowed else None) for name, value in given.items()}
 
 
 def create_user(login, password, role, facility_id=None, enterprise_id=None, region_id=None,
-                full_name="", language="ru"):
+                full_name="", language="ru", probation_service_id=None):
     """Create a user and flush it."""
     user = User(login=normal_login(login), password_hash=hash_password(password), role=role,
                 facility_id=facility_id, enterprise_id=enterprise_id, region_id=region_id,
-                full_name=full_name, language=language)
+                probation_service_id=probation_service_id, full_name=full_name,
+                language=language)
     db.session.add(user)
     db.session.flush()
     return user

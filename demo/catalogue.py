@@ -18,6 +18,11 @@ AREA_LEASED = 75874
 BRANCHES = 17
 WORKSHOP_HEADCOUNT = 120
 WORKSHOP_EMPLOYED = 84
+# People on probation in Astana on D, and how many of them the workshop employs then: with
+# its 84 convicts, 108 of its 120 places. They are not in custody, so no letter figure moves.
+PROBATION_CLIENTS = 40
+WORKSHOP_PROBATION = 24
+WORKSHOP_LEAVERS_MONTHS = 12
 FORMER_SMES = 10   # left before D
 LATE_SMES = 36     # joined after D
 

@@ -47,6 +47,9 @@ class Country:
         self.regions, self.wages, self.today, self.copy = regions, wages, day(today), copy
         self.targets = {key: round(value * factor) for key, value in c.TARGETS.items()}
         self.workshop_employed = round(c.WORKSHOP_EMPLOYED * factor)
+        self.probation_clients = round(c.PROBATION_CLIENTS * factor)
+        self.workshop_probation = min(self.probation_clients, round(c.WORKSHOP_PROBATION * factor))
+        self.probation_services = {}  # region code -> probation service id, set by the generator
         self.facilities, self.spaces, self.enterprises = [], [], []
         self.leases, self.lines, self.line_occupations = [], [], []
         self.lines_by_facility = {}
@@ -134,6 +137,7 @@ class Country:
                 "headcount": 1, "hours_per_week": 40, "wage_kzt": wage, "min_months_left": 0,
                 "involves_minors": minors, "outside_work": outside,
                 "training_provided": self.rng.random() < 0.4,
+                "open_to_probation": False, "leavers_within_months": None,
                 "status": "closed" if closed_date else "open", "opened_on": as_date(opened),
                 "closed_on": closed_date, "created_at": as_datetime(opened - 7),
                 "version_id": 1,
@@ -302,7 +306,10 @@ class Country:
                                       day(date(2021, 3, 15)), outside=True,
                                       quota=self.workshop_employed)
         self.workshop["description"] = ("Для осуждённых учреждений минимальной безопасности "
-                                        "г. Астаны; 120 рабочих мест.")
+                                        "г. Астаны и лиц, состоящих на учёте службы пробации; "
+                                        "120 рабочих мест.")
+        self.workshop["open_to_probation"] = True
+        self.workshop["leavers_within_months"] = c.WORKSHOP_LEAVERS_MONTHS
 
     def _smes(self):
         rng = self.rng

@@ -19,9 +19,9 @@ from accounts.services import create_user
 from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
 from facilities.models import Facility, Lease, ProductionSpace
-from inmates.models import Person, Skill, Stay
+from inmates.models import Person, Skill, Stay, Supervision
 from marketplace.models import Placement, PlacementWageChange
-from reference.models import Region
+from reference.models import ProbationService, Region
 from reports.facts.build import rebuild as rebuild_facts
 from reports.series import last_months
 
@@ -35,7 +35,8 @@ from .wages import insert_wages
 BATCH = 20000
 TABLES = {"facility": Facility, "production_space": ProductionSpace, "enterprise": Enterprise,
           "lease": Lease, "production_line": ProductionLine, "person": Person, "stay": Stay,
-          "skill": Skill, "placement": Placement, "placement_wage_change": PlacementWageChange}
+          "skill": Skill, "placement": Placement, "placement_wage_change": PlacementWageChange,
+          "supervision": Supervision}
 
 
 def _insert(model, rows):
@@ -81,6 +82,8 @@ def build(scale=1, seed=2021, today=None, people_factor=1.0):
     today = today or date.today()
     rng = random.Random(seed)
     regions = dict(db.session.execute(select(Region.code, Region.id)).all())
+    services = dict(db.session.execute(select(Region.code, ProbationService.id).join(
+        ProbationService, ProbationService.region_id == Region.id)).all())
     wages = minimum_wages(db.session)
     ids = _counters()
     first_placement = ids["placement"].last
@@ -91,6 +94,7 @@ def build(scale=1, seed=2021, today=None, people_factor=1.0):
     for copy in range(scale):
         country = Country(rng, ids, identifiers, regions, wages, today, copy,
                           people_factor).plan()
+        country.probation_services = services
         people = Population(country).plan()
         summary["facilities"] += _insert(Facility, country.facilities)
         _insert(ProductionSpace, country.spaces)
@@ -101,6 +105,7 @@ def build(scale=1, seed=2021, today=None, people_factor=1.0):
         summary["persons"] += _insert(Person, people.persons)
         summary["stays"] += _insert(Stay, people.stays)
         _insert(Skill, people.skills)
+        _insert(Supervision, people.supervisions)
         placements, changes = people.placement_rows(ids["placement"],
                                                     ids["placement_wage_change"])
         summary["placements"] += _insert(Placement, placements)
@@ -130,6 +135,7 @@ def _users(country, regions):
         "karaganda_facility": {"facility_id": karaganda["id"]},
         "owner_sme": {"enterprise_id": country.owner_sme["id"]},
         "astana_branch": {"enterprise_id": country.workshop["enterprise_id"]},
+        "astana_probation": {"probation_service_id": country.probation_services.get("KZ-71")},
     }
     existing = set(db.session.scalars(select(User.login)))
     made = 0

@@ -9,6 +9,7 @@ released before D or admitted after D have no stay covering D.
 from . import catalogue as c
 from .careers import HISTORY_FROM, Careers, D
 from .names import person_name
+from .probation import Probation
 from .util import INF, add_years, apportion, as_date, day, uniform_day
 
 SENTENCE_MEAN = 1460                  # days, mean time from D (or admission) to release
@@ -18,7 +19,7 @@ ALL_CODES = sorted({code for _t, codes, _k, _a in c.PRODUCTIONS.values() for cod
                    | {code for _t, codes in c.SERVICES.values() for code in codes})
 
 
-class Population(Careers):
+class Population(Careers, Probation):
     """Builds the people of a planned Country."""
 
     def __init__(self, country):
@@ -26,6 +27,7 @@ class Population(Careers):
         self.rng = country.rng
         self.today = country.today
         self.persons, self.stays, self.skills, self.placements = [], [], [], []
+        self.supervisions = []
         self.lines = {line["id"]: line for line in country.lines}
 
     # -- exact figures on D ----------------------------------------------------------------
@@ -64,6 +66,7 @@ class Population(Careers):
         for facility in facilities:
             self._released_before_d(facility)
             self._admitted_after_d(facility)
+        self._probation_clients()
         self._slots()
         return self
 

@@ -25,4 +25,7 @@ DEMO_USERS = (
     {"login": "branch", "password": "Enbek-Factory-2021!", "role": "owner",
      "full_name": "Демо Директор филиала", "scope": "the «Еңбек» branch in KZ71-01",
      "place": "astana_branch"},
+    {"login": "probation", "password": "Probation-Astana-2021!", "role": "probation_officer",
+     "full_name": "Демо Инспектор пробации", "scope": "the probation service of Astana",
+     "place": "astana_probation"},
 )

@@ -142,6 +142,10 @@ class LineForm(CleanForm):
     involves_minors = BooleanField(_l("Involves work with minors"))
     outside_work = BooleanField(_l("Outside work"))
     training_provided = BooleanField(_l("Training provided"))
+    open_to_probation = BooleanField(_l("Open to people on probation in the region"))
+    leavers_within_months = IntegerField(
+        _l("Open to people released within this many months"), validators=[
+            Optional(), NumberRange(min=1, max=60)])
     publish = BooleanField(_l("Open the line for candidates now"))
     version_id = HiddenField()
 

@@ -22,6 +22,7 @@ from . import lines as line_services
 from .blueprint import bp
 from .forms import CloseLineForm, LineForm, LineStatusForm
 from .models import Enterprise, ProductionLine
+from .signals import line_page
 from .views import approved_enterprise_required
 
 
@@ -60,7 +61,9 @@ def line_input(form):
         headcount=form.headcount.data, hours_per_week=form.hours_per_week.data,
         wage_kzt=form.wage_kzt.data, min_months_left=form.min_months_left.data,
         involves_minors=form.involves_minors.data, outside_work=form.outside_work.data,
-        training_provided=form.training_provided.data)
+        training_provided=form.training_provided.data,
+        open_to_probation=form.open_to_probation.data,
+        leavers_within_months=form.leavers_within_months.data)
 
 
 def form_enterprise(form):
@@ -103,8 +106,10 @@ def line_detail(line_id):
     line = get_or_404(ProductionLine, line_id)
     may_change = current_user.role == "admin" or (
         current_user.role == "owner" and line.enterprise_id == current_user.enterprise_id)
+    sections = [section for _receiver, section in line_page.send(line) if section]
     return render_template("enterprises/line_detail.html", line=line, may_change=may_change,
-                           status_form=LineStatusForm(), floor=line_services.wage_floor())
+                           status_form=LineStatusForm(), floor=line_services.wage_floor(),
+                           sections=sections)
 
 
 def _render_line_form(form, line, status=200):

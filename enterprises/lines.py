@@ -50,6 +50,8 @@ class LineInput:
     involves_minors: bool = False
     outside_work: bool = False
     training_provided: bool = False
+    open_to_probation: bool = False
+    leavers_within_months: int | None = None
 
 
 def active_leases(enterprise_id):
@@ -140,6 +142,9 @@ def _check_site(enterprise, data, errors):
         errors["facility_id"] = _("The enterprise holds no active lease in this facility and "
                                   "does not work there, so a line cannot be placed there.")
         return None, None, None
+    if data.open_to_probation or data.leavers_within_months:
+        errors["open_to_probation"] = _("Only a line outside a facility can take people on "
+                                        "probation or recently released.")
     lease = None
     if data.lease_id:
         lease = db.session.get(Lease, data.lease_id)
@@ -238,6 +243,8 @@ def save_line(line, enterprise, data, publish=False, expected_version=None, user
     line.involves_minors = bool(data.involves_minors)
     line.outside_work = bool(data.outside_work) or facility is None
     line.training_provided = bool(data.training_provided)
+    line.open_to_probation = bool(data.open_to_probation) and facility is None
+    line.leavers_within_months = data.leavers_within_months if facility is None else None
     wanted = dict(occupations)
     line.occupations = [o for o in line.occupations if o.occupation_code in wanted]
     for row in line.occupations:

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        SmallInteger, String, Text, and_, case, text)
+                        SmallInteger, String, Text, and_, case, false, text)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -73,6 +73,11 @@ class ProductionLine(db.Model):
     involves_minors: Mapped[bool] = mapped_column(Boolean, default=False)
     outside_work: Mapped[bool] = mapped_column(Boolean, default=False)
     training_provided: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An outside line may also take people under probation supervision in its region, and
+    # people released from custody within the last N months (matching.py).
+    open_to_probation: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
+    leavers_within_months: Mapped[int | None] = mapped_column(SmallInteger)
     status: Mapped[str] = mapped_column(String(10), default="draft")
     opened_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
@@ -97,6 +102,10 @@ class ProductionLine(db.Model):
         CheckConstraint("hours_per_week BETWEEN 1 AND 48", name="hours_range"),
         CheckConstraint("min_months_left >= 0", name="min_months_nonnegative"),
         CheckConstraint("facility_id IS NOT NULL OR outside_work", name="outside_line_flagged"),
+        CheckConstraint("facility_id IS NULL OR (NOT open_to_probation"
+                        " AND leavers_within_months IS NULL)", name="outside_groups_outside"),
+        CheckConstraint("leavers_within_months IS NULL OR leavers_within_months BETWEEN 1 AND 60",
+                        name="leavers_months_range"),
         CheckConstraint("status = 'draft' OR opened_on IS NOT NULL", name="opened_has_date"),
         CheckConstraint("closed_on IS NULL OR (opened_on IS NOT NULL AND closed_on >= opened_on)",
                         name="dates_in_order"),
@@ -142,6 +151,12 @@ class ProductionLine(db.Model):
     def is_outside(self):
         """Say whether the line works outside any facility."""
         return self.facility_id is None
+
+    @classmethod
+    def open_to_free(cls):
+        """SQL: the line takes people outside custody (on probation or recently released)."""
+        return and_(cls.facility_id.is_(None),
+                    (cls.open_to_probation.is_(True)) | cls.leavers_within_months.is_not(None))
 
 
 class LineOccupation(db.Model):

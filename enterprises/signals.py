@@ -18,3 +18,7 @@ headcount_lowering = _signals.signal("headcount-lowering")
 #: holds the line's lock); receivers raise what follows the line's wage and return how many
 #: placements they changed.
 line_wage_raised = _signals.signal("line-wage-raised")
+
+#: A line's page is shown; receivers return a section to show on it, as a dict with the
+#: ``template`` to include and the values it reads (or None for nothing).
+line_page = _signals.signal("line-page")

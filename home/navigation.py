@@ -26,11 +26,16 @@ MENUS = {
         ("facilities.list", _l("Facilities")),
         ("enterprises.lines", _l("Production lines")),
     ],
+    "probation_officer": [
+        ("inmates.clients", _l("Clients on probation")),
+        ("enterprises.lines", _l("Production lines")),
+    ],
     "admin": [
         ("reports.dashboard", _l("Statistics")),
         ("enterprises.list", _l("Enterprises")),
         ("facilities.list", _l("Facilities")),
         ("enterprises.lines", _l("Production lines")),
+        ("inmates.clients", _l("Clients on probation")),
         ("accounts.users", _l("Users")),
         ("reference.index", _l("Reference data")),
         ("accounts.audit", _l("Audit log")),

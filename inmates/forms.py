@@ -95,3 +95,55 @@ class ConfirmImportForm(CleanForm):
     """Confirm a previewed upload, kept on the server under a random token."""
 
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{20,64}$")])
+
+
+class SupervisionMixin:
+    """The court's supervision: its service (administrators choose it), its dates and the
+    restrictions it imposed."""
+
+    service_id = SelectField(_l("Probation service"), coerce=int, validators=[Optional()])
+    started_on = DateField(_l("Supervision since"), validators=[InputRequired()])
+    ends_on = DateField(_l("Supervision until (set by the court)"), validators=[InputRequired()])
+    barred_group = StringField(_l("Barred occupation group (ISCO-08, 2 digits)"),
+                               filters=[_none_if_blank], validators=[
+                                   Optional(), Regexp(r"^\d{2}$", message=_l(
+                                       "An occupation group is two digits of ISCO-08 "
+                                       "(for example 83)."))])
+    restrictions_note = StringField(_l("Other restrictions set by the court"),
+                                    filters=[_none_if_blank], validators=[Optional(), Length(max=500)])
+
+
+class ClientForm(SupervisionMixin, CleanForm):
+    """A person sentenced without custody, registered by the probation service."""
+
+    file_number = StringField(_l("File number"), filters=[_strip],
+                              validators=[DataRequired(), Length(max=30)])
+    last_name = StringField(_l("Last name"), filters=[_strip], validators=[DataRequired(), Length(max=80)])
+    first_name = StringField(_l("First name"), filters=[_strip], validators=[DataRequired(), Length(max=80)])
+    patronymic = StringField(_l("Patronymic"), filters=[_none_if_blank],
+                             validators=[Optional(), Length(max=80)])
+    iin = StringField(_l("IIN"), filters=[_none_if_blank], validators=[
+        Optional(), Regexp(r"^\d{12}$", message=_l("The IIN is 12 digits."))])
+    birth_on = DateField(_l("Birth date"), validators=[InputRequired()])
+    gender = SelectField(_l("Gender"), choices=list(GENDERS.items()))
+    able_bodied = BooleanField(_l("Able-bodied"), default=True)
+    education_level = SelectField(_l("Education"), choices=list(EDUCATION_LEVELS.items()),
+                                  default="general_secondary")
+    no_work_with_minors = BooleanField(_l("No work with minors"))
+    occupation_code = SelectField(_l("Occupation (ISCO-08)"), validators=[Optional()])
+    level = SelectField(_l("Level"), choices=list(SKILL_LEVELS.items()), default="qualified")
+    years_experience = IntegerField(_l("Years of experience"), default=0, validators=[
+        Optional(), NumberRange(min=0, max=60)])
+
+
+class PassToProbationForm(SupervisionMixin, CleanForm):
+    """A released person passing to the probation service, found by file number."""
+
+    file_number = StringField(_l("File number"), filters=[_strip],
+                              validators=[DataRequired(), Length(max=30)])
+
+
+class EndSupervisionForm(CleanForm):
+    """The day a supervision ends."""
+
+    on = DateField(_l("Supervision ended on"), validators=[InputRequired()])

@@ -8,13 +8,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from extensions import db
 from facilities.models import Facility
 from reference.codes import (CUSTODY_STATUSES, EDUCATION_LEVELS, END_REASONS, GENDERS, SKILL_LEVELS,
-                             sql_in)
-from reference.models import Occupation
+                             SUPERVISION_KINDS, sql_in)
+from reference.models import Occupation, ProbationService
 from timeutil import covers, stored_range, utcnow
 
 
 class Person(db.Model):
-    """An inmate (осуждённый / сотталған); never deleted, only released or transferred."""
+    """An inmate (осуждённый / сотталған), or a person under probation supervision; never
+    deleted, only released, transferred or passed to probation.
+
+    A person sentenced without custody is registered by a probation service directly and has
+    no facility, admission or release date; everyone else keeps them as their history.
+    """
 
     __tablename__ = "person"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,9 +30,9 @@ class Person(db.Model):
     iin: Mapped[str | None] = mapped_column(String(12), unique=True)
     birth_on: Mapped[date] = mapped_column(Date)
     gender: Mapped[str] = mapped_column(String(1))
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
-    admitted_on: Mapped[date] = mapped_column(Date)
-    expected_release_on: Mapped[date] = mapped_column(Date)
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facility.id"), index=True)
+    admitted_on: Mapped[date | None] = mapped_column(Date)
+    expected_release_on: Mapped[date | None] = mapped_column(Date)
     released_on: Mapped[date | None] = mapped_column(Date)
     custody_status: Mapped[str] = mapped_column(String(12), default="in_custody")
     able_bodied: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -37,7 +42,7 @@ class Person(db.Model):
     no_outside_work: Mapped[bool] = mapped_column(Boolean, default=False)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
-    facility: Mapped[Facility] = relationship()
+    facility: Mapped[Facility | None] = relationship()
     skills: Mapped[list["Skill"]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Skill.occupation_code")
 
@@ -50,6 +55,10 @@ class Person(db.Model):
         CheckConstraint("admitted_on > birth_on", name="admitted_after_birth"),
         CheckConstraint("disability_group IS NULL OR disability_group BETWEEN 1 AND 3", name="disability_group"),
         CheckConstraint("iin IS NULL OR length(iin) = 12", name="iin_length"),
+        # Only people free of custody may lack a facility (those sentenced without custody).
+        CheckConstraint("custody_status IN ('on_probation', 'released') OR (facility_id IS NOT NULL"
+                        " AND admitted_on IS NOT NULL AND expected_release_on IS NOT NULL)",
+                        name="facility_unless_free"),
         Index("ix_person_facility_status", "facility_id", "custody_status"),
     )
     __mapper_args__ = {"version_id_col": version_id}
@@ -98,6 +107,50 @@ class Stay(db.Model):
         return covers(cls.started_on, cls.ended_on, day)
 
 
+class Supervision(db.Model):
+    """A period of probation supervision of a person by a region's probation service.
+
+    The court sets the end (``ends_on``); ``ended_on`` is the day it actually ended (NULL
+    while it runs). Like a stay, it covers [started_on, ended_on). The court's restrictions
+    are kept here: ``barred_group`` is an ISCO-08 sub-major group (2 digits) whose work the
+    person may not do; a ban on work with minors is the person's own flag.
+    """
+
+    __tablename__ = "supervision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("probation_service.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(14))
+    started_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    barred_group: Mapped[str | None] = mapped_column(String(2))
+    restrictions_note: Mapped[str | None] = mapped_column(String(500))
+
+    person: Mapped[Person] = relationship()
+    service: Mapped[ProbationService] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN {sql_in(SUPERVISION_KINDS)}", name="kind"),
+        CheckConstraint("ends_on > started_on", name="ends_after_start"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates_in_order"),
+        CheckConstraint(stored_range("started_on", "ends_on", "ended_on"), name="dates_in_range"),
+        CheckConstraint("barred_group IS NULL OR length(barred_group) = 2", name="barred_group"),
+        Index("uq_supervision_open_per_person", "person_id", unique=True,
+              sqlite_where=text("ended_on IS NULL"), postgresql_where=text("ended_on IS NULL")),
+    )
+
+    @classmethod
+    def is_open(cls):
+        """SQL: the supervision has not ended."""
+        return cls.ended_on.is_(None)
+
+    @classmethod
+    def active_on(cls, day):
+        """SQL: the person was under this supervision on ``day``."""
+        return covers(cls.started_on, cls.ended_on, day)
+
+
 class Skill(db.Model):
     """A person's occupation with level, experience and certification."""
 
@@ -139,4 +192,4 @@ class PersonChange(db.Model):
 
 
 # END_REASONS is re-exported for forms that end stays and placements together.
-__all__ = ["Person", "Stay", "Skill", "PersonChange", "END_REASONS"]
+__all__ = ["Person", "Stay", "Supervision", "Skill", "PersonChange", "END_REASONS"]

@@ -15,7 +15,7 @@ from timeutil import STORED_FROM, add_years, months_between, today, utcnow
 from web.errors import InputError
 from web.formatting import day as format_day
 
-from .models import Person, PersonChange, Skill, Stay
+from .models import Person, PersonChange, Skill, Stay, Supervision
 from .signals import person_leaving
 
 
@@ -40,8 +40,17 @@ def pseudonymous_profile(person, line_id, on=None):
                     "level": s.level,
                     "years_experience": s.years_experience,
                     "certified": bool(s.certified)} for s in person.skills],
-        "months_available": max(0, months_between(on, person.expected_release_on)),
+        "months_available": max(0, months_between(on, term_end_on(person) or on)),
     }
+
+
+def term_end_on(person):
+    """Return the end of a person's term: the expected release while in custody, the court's
+    end of the open supervision while on probation, None for a person free of both."""
+    if person.custody_status == "in_custody":
+        return person.expected_release_on
+    return db.session.scalar(select(Supervision.ends_on).where(
+        Supervision.person_id == person.id, Supervision.is_open()))
 
 
 # --- Person records -----------------------------------------------------------------------

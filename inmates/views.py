@@ -262,6 +262,13 @@ def transfer_correct(person_id):
                                "to": corrections.facility_label(move.arrived.facility_id)})
 
 
+def record_url(person_id):
+    """Return the address of a person's record as the current user reads it: a probation
+    officer reads their client's record, others the person's."""
+    endpoint = "inmates.client" if current_user.role == "probation_officer" else "inmates.person"
+    return url_for(endpoint, person_id=person_id)
+
+
 def _skill_page(person_obj, skill=None):
     form = SkillForm(obj=skill)
     form.occupation_code.choices = occupation_choices()
@@ -281,19 +288,20 @@ def _skill_page(person_obj, skill=None):
                 "This person already has this occupation.")})
         else:
             flash(_("The skill is saved."), "success")
-            return redirect(url_for("inmates.person", person_id=person_obj.id))
-    return render_template("inmates/skill_form.html", form=form, person=person_obj, skill=skill)
+            return redirect(record_url(person_obj.id))
+    return render_template("inmates/skill_form.html", form=form, person=person_obj, skill=skill,
+                           back=record_url(person_obj.id))
 
 
 @bp.route("/<int:person_id>/skills/new", methods=["GET", "POST"])
-@roles("admin", "inspector")
+@roles("admin", "inspector", "probation_officer")
 def skill_new(person_id):
     """Add a skill to a person."""
     return _skill_page(get_or_404(Person, person_id))
 
 
 @bp.route("/skills/<int:skill_id>/edit", methods=["GET", "POST"])
-@roles("admin", "inspector")
+@roles("admin", "inspector", "probation_officer")
 def skill_edit(skill_id):
     """Change a skill's occupation, level, experience or certification."""
     skill = get_or_404(Skill, skill_id)
@@ -301,7 +309,7 @@ def skill_edit(skill_id):
 
 
 @bp.route("/skills/<int:skill_id>/remove", methods=["POST"])
-@roles("admin", "inspector")
+@roles("admin", "inspector", "probation_officer")
 def skill_remove(skill_id):
     """Remove a skill from a person, keeping it in the history."""
     skill = get_or_404(Skill, skill_id)
@@ -310,4 +318,4 @@ def skill_remove(skill_id):
     audit.record("update", entity="person", entity_id=person_id, detail=f"skill {code} removed")
     db.session.commit()
     flash(_("The skill is removed."), "success")
-    return redirect(url_for("inmates.person", person_id=person_id))
+    return redirect(record_url(person_id))

@@ -7,6 +7,16 @@ that the roster, the home panels, the dashboard, the exports and the statistics 
 - employed on D: of the able-bodied, a placement active on D (``Placement.active_on``); a
   person counts once, under the placement with the highest id should two overlap.
 
+People under probation supervision are never in custody and never counted above. Their
+own figure, kept apart (``probation_employment_on``):
+
+- on probation on D: a supervision active on D (``Supervision.active_on``), in the region of
+  the probation service that keeps it;
+- employed through the system on D: of those, a placement active on D, on any line (the
+  lines that take them are outside lines of the region); a person counts once, under the
+  placement with the highest id. There is no able-bodied denominator: the probation service
+  registers everyone it supervises, not only those able to work.
+
 Everything is a subquery to join, group and count in SQL.
 """
 from sqlalchemy import and_, case, func, select
@@ -14,7 +24,8 @@ from sqlalchemy import and_, case, func, select
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
 from facilities.models import Facility
-from inmates.models import Person, Stay
+from inmates.models import Person, Stay, Supervision
+from reference.models import ProbationService
 
 from .models import Placement
 
@@ -86,3 +97,40 @@ def counts(day, facility_id=None):
     custody, able, working = (int(value) for value in row)
     return {"in_custody": custody, "able_bodied": able, "employed": working,
             "rate": rate(working, able)}
+
+
+def supervised_on(day):
+    """One row per person under probation supervision on ``day``: person_id, region_id (of
+    the probation service keeping the supervision; the highest should two overlap)."""
+    return (select(Supervision.person_id, func.max(ProbationService.region_id).label("region_id"))
+            .join(ProbationService, ProbationService.id == Supervision.service_id)
+            .where(Supervision.active_on(day)).group_by(Supervision.person_id)
+            .subquery("supervised"))
+
+
+def probation_employment_on(day):
+    """Return a select: one row per person on probation on ``day``, flagged.
+
+    Columns: person_id, region_id (the service's), employed (0/1), line_id, enterprise_id
+    (the last two for the employed). The module docstring gives the definition.
+    """
+    supervised, employment = supervised_on(day), employment_on(day)
+    employed = employment.c.person_id.isnot(None)
+    return (select(supervised.c.person_id, supervised.c.region_id,
+                   case((employed, 1), else_=0).label("employed"),
+                   employment.c.line_id, employment.c.enterprise_id)
+            .outerjoin(employment, employment.c.person_id == supervised.c.person_id))
+
+
+def line_workers_by_group(line_id, day):
+    """Return {"custody": n, "probation": n, "other": n}: the persons working on a line on
+    ``day``, by whether they were in custody, on probation or neither on that day."""
+    employment, custody, supervised = employment_on(day), custody_on(day), supervised_on(day)
+    group = case((custody.c.person_id.isnot(None), "custody"),
+                 (supervised.c.person_id.isnot(None), "probation"), else_="other")
+    rows = db.session.execute(
+        select(group, func.count()).select_from(employment)
+        .outerjoin(custody, custody.c.person_id == employment.c.person_id)
+        .outerjoin(supervised, supervised.c.person_id == employment.c.person_id)
+        .where(employment.c.line_id == line_id).group_by(group)).all()
+    return {"custody": 0, "probation": 0, "other": 0, **{name: int(n) for name, n in rows}}

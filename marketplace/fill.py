@@ -16,10 +16,11 @@ from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from enterprises.models import LineOccupation, ProductionLine
 from extensions import db
 from inmates.models import Person, Skill
+from reference.services import minimum_wage
 from timeutil import add_months, months_between, today
 from web.errors import InputError
 
-from . import scoring
+from . import matching, scoring
 from .matching import minimum_security_in, rule_clauses
 from .placements import PlacementConflict, start_placement
 
@@ -156,6 +157,24 @@ def proposals(facility, on):
                                value, why))
     result.sort(key=lambda p: (p.line_id, -p.score, p.person_id))
     return result
+
+
+def line_proposals(line, on, person_filter=None):
+    """Propose the best people for one line's free places from every group it takes: people
+    in custody at its site and, for an outside line open to them, people on probation and
+    recent leavers of its region (matching.py), solved like a facility's fill.
+
+    ``person_filter`` narrows the people (a user's scope). Nobody is proposed for a line not
+    open, full, or below this year's minimum wage.
+    """
+    if line.status != "open" or line.free_places <= 0 or line.wage_shortfall_kzt(
+            minimum_wage(today().year)):
+        return []
+    ranked = matching.candidates(line, on, person_filter=person_filter)
+    gains = np.array([[EPSILON + c.score] for c in ranked]).reshape(len(ranked), 1)
+    return [Proposal(ranked[r].person_id, ranked[r].file_number, ranked[r].full_name, line.id,
+                     line.title, ranked[r].score, ranked[r].reasons)
+            for r, _c in assign(gains, [line.free_places])]
 
 
 def place_proposals(facility, pairs, started_on):

@@ -3,6 +3,18 @@
 Every rule is a SQL condition over a ``person`` row and a ``production_line`` row joined in
 the same query, so one definition serves the candidates of one line, the reasons why nobody
 fits, the re-check when a placement starts, and the pairs of a whole facility's fill.
+
+Besides people in custody, an outside line may take two groups outside custody, each in the
+line's region (the "custody" rule, which says who may be at the line's site at all):
+
+- people on probation, when the line is ``open_to_probation``: under the supervision, on the
+  day, of the probation service of the line's region;
+- people released within the line's ``leavers_within_months``: released on or after the
+  line's ``since`` date, from a facility of the line's region or supervised by its service.
+
+For them "months left" reads the court's end of the supervision (people released without
+supervision have no term and pass it), and "restriction" also reads the court's ban on an
+occupation group (``Supervision.barred_group``) against the line's occupations.
 """
 from collections import namedtuple
 
@@ -12,14 +24,16 @@ from sqlalchemy import and_, case, func, literal, not_, or_, select
 from enterprises.models import LineOccupation, ProductionLine
 from extensions import db
 from facilities.models import Facility
-from inmates.models import Person, Skill
+from inmates.models import Person, Skill, Supervision
+from reference.models import ProbationService
 from timeutil import add_months, months_between
 
 from . import scoring
 from .models import Placement
 
 RULES = {
-    "custody": _l("not in custody at the line's site"),
+    "custody": _l("not in custody at the line's site, nor on probation or released where the "
+                  "line takes them"),
     "able_bodied": _l("not able-bodied"),
     "idle": _l("already placed"),
     "restriction": _l("barred by a restriction"),
@@ -28,7 +42,10 @@ RULES = {
 }
 
 Candidate = namedtuple("Candidate", "person_id file_number full_name facility_id "
-                                    "expected_release_on months_left score reasons")
+                                    "expected_release_on months_left score reasons group")
+# Which group a candidate comes from, as shown beside them.
+GROUPS = {"custody": _l("In custody"), "probation": _l("On probation"),
+          "leaver": _l("Released recently")}
 
 
 def minimum_security_in(region_id):
@@ -38,11 +55,68 @@ def minimum_security_in(region_id):
                                      Facility.region_id == region_id)
 
 
-def rule_clauses(cutoff, transfer=False):
+def supervised_in(region_id, on):
+    """SQL: the ids of the people under supervision on ``on`` by the probation service of a
+    region (a value or a column)."""
+    return (select(Supervision.person_id)
+            .join(ProbationService, ProbationService.id == Supervision.service_id)
+            .where(Supervision.active_on(on), ProbationService.region_id == region_id))
+
+
+def _supervision_end():
+    """SQL: the court's end of the person's open supervision (NULL without one)."""
+    return (select(Supervision.ends_on)
+            .where(Supervision.person_id == Person.id, Supervision.is_open())
+            .scalar_subquery())
+
+
+def _barred_line():
+    """SQL: the court barred the person, by an open supervision, from an occupation group
+    (2 digits) that one of the line's occupations belongs to."""
+    return (select(Supervision.id)
+            .join(LineOccupation, func.substr(LineOccupation.occupation_code, 1, 2)
+                  == Supervision.barred_group)
+            .where(Supervision.person_id == Person.id, Supervision.is_open(),
+                   LineOccupation.line_id == ProductionLine.id))
+
+
+def _in_custody_at_site():
+    return and_(
+        Person.custody_status == "in_custody",
+        or_(and_(ProductionLine.facility_id.is_not(None),
+                 Person.facility_id == ProductionLine.facility_id),
+            and_(ProductionLine.facility_id.is_(None),
+                 Person.facility_id.in_(minimum_security_in(ProductionLine.region_id)))))
+
+
+def group_clauses(on, since):
+    """Return {group: SQL condition} over ``person`` and ``production_line``: who may work
+    at the line's site. ``since`` is the earliest release date of a recent leaver for the
+    line, as a SQL expression (NULL for a line not open to leavers)."""
+    region_facilities = select(Facility.id).where(Facility.region_id == ProductionLine.region_id)
+    outside = ProductionLine.facility_id.is_(None)
+    return {
+        "custody": _in_custody_at_site(),
+        "probation": and_(
+            outside, ProductionLine.open_to_probation.is_(True),
+            Person.custody_status == "on_probation",
+            Person.id.in_(supervised_in(ProductionLine.region_id, on))),
+        "leaver": and_(
+            outside, ProductionLine.leavers_within_months.is_not(None),
+            Person.custody_status.in_(("released", "on_probation")),
+            Person.released_on.is_not(None), Person.released_on <= on, Person.released_on >= since,
+            or_(Person.facility_id.in_(region_facilities),
+                Person.id.in_(supervised_in(ProductionLine.region_id, on)))),
+    }
+
+
+def rule_clauses(cutoff, transfer=False, on=None, since=None):
     """Return {rule: SQL condition} over ``person`` and ``production_line`` in the same query.
 
-    ``cutoff`` is the latest acceptable expected release date, as a SQL expression (a literal
-    for one line, a CASE over line ids for many).
+    ``cutoff`` is the latest acceptable end of the person's term (expected release, or the
+    end of the supervision), as a SQL expression (a literal for one line, a CASE over line
+    ids for many); ``on`` the day the rules are read for and ``since`` the earliest release
+    of a recent leaver (see ``group_clauses``). Without ``on`` only people in custody pass.
     """
     placed = select(Placement.id).where(Placement.person_id == Person.id,
                                         Placement.holds_place())
@@ -53,25 +127,39 @@ def rule_clauses(cutoff, transfer=False):
                            == func.substr(LineOccupation.occupation_code, 1, 2))
                      .where(Skill.person_id == Person.id,
                             LineOccupation.line_id == ProductionLine.id))
+    custody = (or_(*group_clauses(on, since).values()) if on is not None
+               else _in_custody_at_site())
     return {
-        "custody": and_(
-            Person.custody_status == "in_custody",
-            or_(and_(ProductionLine.facility_id.is_not(None),
-                     Person.facility_id == ProductionLine.facility_id),
-                and_(ProductionLine.facility_id.is_(None),
-                     Person.facility_id.in_(minimum_security_in(ProductionLine.region_id))))),
+        "custody": custody,
         "able_bodied": Person.able_bodied.is_(True),
         "idle": not_(placed.exists()),
         "restriction": not_(or_(
             and_(ProductionLine.involves_minors.is_(True), Person.no_work_with_minors.is_(True)),
-            and_(ProductionLine.outside_work.is_(True), Person.no_outside_work.is_(True)))),
-        "months_left": Person.expected_release_on >= cutoff,
+            and_(ProductionLine.outside_work.is_(True), Person.no_outside_work.is_(True)),
+            _barred_line().exists())),
+        "months_left": or_(
+            and_(Person.custody_status == "in_custody", Person.expected_release_on >= cutoff),
+            and_(Person.custody_status == "on_probation", _supervision_end() >= cutoff),
+            Person.custody_status == "released"),
         "skill": or_(ProductionLine.training_provided.is_(True), fitting_skill.exists()),
     }
 
 
-def _at_site(line):
-    """SQL: the person is at the line's site, with the line's values known in Python.
+def term_end():
+    """SQL: the end of the person's term: the expected release in custody, the court's end
+    of the supervision on probation (NULL for a person free of both)."""
+    return case((Person.custody_status == "in_custody", Person.expected_release_on),
+                else_=_supervision_end())
+
+
+def group_of():
+    """SQL: 'custody', 'probation' or 'leaver': the group a person comes from."""
+    return case((Person.custody_status == "in_custody", "custody"),
+                (Person.custody_status == "on_probation", "probation"), else_="leaver")
+
+
+def _at_site(line, on):
+    """SQL: the person may be at the line's site, with the line's values known in Python.
 
     The "custody" rule says the same over the joined line row; this plain form lets the
     database use the person table's facility index instead of reading every person in the
@@ -79,16 +167,33 @@ def _at_site(line):
     """
     if line.facility_id is not None:
         return Person.facility_id == line.facility_id
-    return Person.facility_id.in_(minimum_security_in(line.region_id))
+    here = [Person.facility_id.in_(minimum_security_in(line.region_id))]
+    if line.open_to_probation or line.leavers_within_months:
+        here.append(Person.id.in_(supervised_in(line.region_id, on)))
+    if line.leavers_within_months:
+        here.append(Person.released_on >= since_of(line, on))
+    return or_(*here)
 
 
 def _cutoff(line, on):
     return literal(add_months(on, line.min_months_left), db.Date)
 
 
+def since_of(line, on):
+    """Return the earliest release date of a recent leaver for a line on ``on`` (or None)."""
+    if not line.leavers_within_months:
+        return None
+    return add_months(on, -line.leavers_within_months)
+
+
+def _clauses(line, on, transfer=False):
+    return rule_clauses(_cutoff(line, on), transfer, on,
+                        literal(since_of(line, on), db.Date))
+
+
 def failed_rules(person_id, line, on, transfer=False):
     """Return the names of the hard rules a person fails for a line (empty: eligible)."""
-    clauses = rule_clauses(_cutoff(line, on), transfer)
+    clauses = _clauses(line, on, transfer)
     row = db.session.execute(
         select(*[case((clause, 1), else_=0).label(name) for name, clause in clauses.items()])
         .select_from(Person).join(ProductionLine, ProductionLine.id == line.id)
@@ -108,18 +213,19 @@ def candidates(line, on, transfer=False, person_filter=None):
 
     ``person_filter`` narrows the people further (the inspector's scope).
     """
-    clauses = rule_clauses(_cutoff(line, on), transfer)
+    clauses = _clauses(line, on, transfer)
     requirements = requirements_of(line)
     prefixes = sorted({code[:2] for code, _ in requirements}) or ["--"]
     query = (
         select(Person.id, Person.file_number, Person.last_name, Person.first_name,
-               Person.patronymic, Person.facility_id, Person.expected_release_on,
+               Person.patronymic, Person.facility_id, term_end().label("term_end"),
+               group_of().label("group"),
                Skill.occupation_code, Skill.level, Skill.years_experience, Skill.certified)
         .select_from(Person)
         .join(ProductionLine, ProductionLine.id == line.id)
         .outerjoin(Skill, and_(Skill.person_id == Person.id,
                                func.substr(Skill.occupation_code, 1, 2).in_(prefixes)))
-        .where(_at_site(line), *clauses.values())
+        .where(_at_site(line, on), *clauses.values())
         .order_by(Person.id))
     if person_filter is not None:
         query = query.where(person_filter)
@@ -132,12 +238,13 @@ def candidates(line, on, transfer=False, person_filter=None):
     ranked = []
     for person_id, entry in people.items():
         row = entry["row"]
-        left = months_between(on, row.expected_release_on)
+        # A leaver released without supervision has no term: as long as any sentence counts.
+        left = months_between(on, row.term_end) if row.term_end else scoring.MONTHS_LEFT_CAP
         value, reasons = scoring.score(requirements, entry["skills"], left, line.training_provided)
         name = " ".join(p for p in (row.last_name, row.first_name, row.patronymic) if p)
         ranked.append(Candidate(person_id, row.file_number, name, row.facility_id,
-                                row.expected_release_on, left, value, reasons))
-    ranked.sort(key=lambda c: (-c.score, c.expected_release_on, c.person_id))
+                                row.term_end, left, value, reasons, row.group))
+    ranked.sort(key=lambda c: (-c.score, c.expected_release_on or on, c.person_id))
     return ranked
 
 
@@ -147,13 +254,13 @@ def exclusions(line, on, transfer=False, person_filter=None):
     Returns (people in custody at the site, [(rule label, count), ...]) for rules that
     exclude anyone; a person failing two rules counts under both.
     """
-    clauses = rule_clauses(_cutoff(line, on), transfer)
+    clauses = _clauses(line, on, transfer)
     others = {name: clause for name, clause in clauses.items() if name != "custody"}
     query = (select(func.count(Person.id),
                     *[func.coalesce(func.sum(case((clause, 0), else_=1)), 0).label(name)
                       for name, clause in others.items()])
              .select_from(Person).join(ProductionLine, ProductionLine.id == line.id)
-             .where(_at_site(line), clauses["custody"]))
+             .where(_at_site(line, on), clauses["custody"]))
     if person_filter is not None:
         query = query.where(person_filter)
     row = db.session.execute(query).one()

@@ -28,7 +28,7 @@ from .placements import (PlacementConflict, end_placement, placements_of, start_
 
 
 @bp.route("/placements/<int:placement_id>/end", methods=["POST"])
-@roles("admin", "inspector")
+@roles("admin", "inspector", "probation_officer")
 def placement_end(placement_id):
     """End a placement with a reason and a date; a refused date shows next to its field."""
     placement = get_or_404(Placement, placement_id)
@@ -167,7 +167,7 @@ def _person_history_page(person, end_form=None, transfer_form=None):
 
 
 @bp.route("/lines/<int:line_id>/placements")
-@roles("admin", "inspector")
+@roles("admin", "inspector", "probation_officer")
 def line_history(line_id):
     """Show every placement of a line, active first."""
     return _line_history_page(get_or_404(ProductionLine, line_id))

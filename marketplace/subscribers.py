@@ -7,12 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from enterprises.models import ProductionLine
-from enterprises.signals import headcount_lowering, line_closing, line_wage_raised
+from enterprises.signals import headcount_lowering, line_closing, line_page, line_wage_raised
 from extensions import db
 from inmates.signals import leaving_redated, person_leaving, person_page, person_returning
 from reference.signals import minimum_wage_set
+from timeutil import today
 
 from . import corrections
+from .employment import line_workers_by_group
 from .models import Placement
 from .placements import (end_active_placement_of, end_line_placements, follow_line_raise,
                          renumber_places)
@@ -69,3 +71,10 @@ def show_work_on_person_page(person):
         .options(joinedload(Placement.line).joinedload(ProductionLine.enterprise))).first()
     return {"template": "marketplace/_person_work.html", "placement": placement,
             "person_id": person.id}
+
+
+@line_page.connect
+def show_workers_by_group_on_line_page(line):
+    """Show how many of the line's workers today are in custody and how many on probation."""
+    return {"template": "marketplace/_line_groups.html",
+            "groups": line_workers_by_group(line.id, today())}

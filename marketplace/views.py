@@ -33,7 +33,7 @@ BELOW_MINIMUM_SHOWN = 500
 
 
 @bp.route("/lines/<int:line_id>/candidates")
-@roles("admin", "inspector", "owner")
+@roles("admin", "inspector", "owner", "probation_officer")
 def candidates(line_id):
     """Rank the candidates for a line: by name for inspectors, pseudonymously for owners."""
     line = get_or_404(ProductionLine, line_id)
@@ -60,7 +60,7 @@ def _inspector_candidates(line, on, transfer, form, refused=None):
     return render_template("marketplace/candidates.html", line=line,
                            candidates=shown, total=len(ranked),
                            pool=pool, excluded=excluded, transfer=transfer, form=form,
-                           refused=refused, floor=wage_floor())
+                           refused=refused, floor=wage_floor(), groups=matching.GROUPS)
 
 
 def _owner_candidates(line, on):
@@ -78,7 +78,7 @@ def _owner_candidates(line, on):
 
 
 @bp.route("/lines/<int:line_id>/place", methods=["POST"])
-@roles("admin", "inspector")
+@roles("admin", "inspector", "probation_officer")
 def place(line_id):
     """Place a person from the candidate list on a line."""
     line = get_or_404(ProductionLine, line_id)

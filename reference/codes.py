@@ -54,6 +54,13 @@ CUSTODY_STATUSES = {
     "in_custody": _l("In custody"),
     "released": _l("Released"),
     "transferred": _l("Transferred"),
+    "on_probation": _l("On probation"),
+}
+
+# How a person came under probation supervision.
+SUPERVISION_KINDS = {
+    "after_release": _l("Released from a facility"),
+    "non_custodial": _l("Non-custodial sentence"),
 }
 
 GENDERS = {"M": _l("Male"), "F": _l("Female")}
@@ -90,6 +97,7 @@ ROLES = {
     "analyst": _l("Ministry analyst"),
     "inspector": _l("Facility labour inspector"),
     "owner": _l("Business owner"),
+    "probation_officer": _l("Probation officer"),
 }
 
 

@@ -1,6 +1,7 @@
-"""Regions, occupations (ISCO-08), security levels and minimum wage by year."""
-from sqlalchemy import CheckConstraint, Integer, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+"""Regions, occupations (ISCO-08), security levels, minimum wage by year and the regions'
+probation services."""
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from i18n import Named, current_language
@@ -17,6 +18,20 @@ class Region(Named, db.Model):
     name_en: Mapped[str] = mapped_column(String(120))
 
     __table_args__ = (CheckConstraint("code LIKE 'KZ-__'", name="code_format"),)
+
+
+class ProbationService(Named, db.Model):
+    """A region's probation service (служба пробации / пробация қызметі): keeps the records
+    of the people under supervision in the region. One per region."""
+
+    __tablename__ = "probation_service"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), unique=True)
+    name_kk: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+    region: Mapped[Region] = relationship()
 
 
 class Occupation(db.Model):

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from extensions import db
 
-from .models import MinimumWage, Occupation, Region
+from .models import MinimumWage, Occupation, ProbationService, Region
 
 DATA = Path(__file__).parent / "data"
 
@@ -43,6 +43,10 @@ def load_reference():
         "regions": _upsert(Region, "code", _rows("regions.csv")),
         "occupations": _upsert(Occupation, "code", _rows("occupations.csv")),
     }
+    codes = dict(db.session.execute(select(Region.code, Region.id)).all())
+    services = [{"region_id": codes[row.pop("region_code")], **row}
+                for row in _rows("probation_services.csv")]
+    report["probation_services"] = _upsert(ProbationService, "region_id", services)
     wages = [{"year": int(r["year"]), "amount_kzt": int(r["amount_kzt"])}
              for r in _rows("minimum_wage.csv")]
     existing = {w.year for w in db.session.scalars(select(MinimumWage))}
@@ -90,6 +94,18 @@ def set_minimum_wage(year, amount_kzt):
     row.amount_kzt = amount_kzt
     db.session.flush()
     return "updated"
+
+
+def probation_services():
+    """Return every region's probation service, ordered by region code."""
+    return db.session.scalars(select(ProbationService).join(Region)
+                              .order_by(Region.code)).all()
+
+
+def probation_service_choices(blank=None):
+    """Return (id, name) pairs of the probation services for a select."""
+    return ([("", blank)] if blank is not None else []) + [
+        (s.id, s.name) for s in probation_services()]
 
 
 def regions():

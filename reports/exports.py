@@ -16,7 +16,7 @@ from tabular import neutralise
 from .statistics import BREAKDOWNS
 from .tables import summary, table, table_titles
 
-SHEET_TABLES = BREAKDOWNS + ("wages",)
+SHEET_TABLES = BREAKDOWNS + ("wages", "probation")
 
 
 def _scope_text(report):

@@ -9,7 +9,7 @@ from web.forms import CleanForm, DateWithin
 
 LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]
 TABLES = ("region", "facility", "security_level", "employer_kind", "gender", "age_band",
-          "series", "wages")
+          "series", "wages", "probation")
 
 
 # A date outside these is refused next to its field and the figures fall back to today (or

@@ -22,6 +22,7 @@ from web.cache import remembered
 from . import facts
 from . import statistics as st
 from .paragraph import paragraphs
+from .probation import probation_figures
 
 SUPPRESSED = "<5"
 SMALL = 5
@@ -116,6 +117,7 @@ class Report:
     paragraphs: dict
     region: Region | None
     facility: Facility | None
+    probation: dict | None = None  # people on probation, kept apart (reports/probation.py)
 
     @property
     def latest_wages(self):
@@ -180,7 +182,21 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
                        "employed": enterprises["new_employed"]},
         wages=_suppress_wages(stats.wages) if local else stats.wages,
         series=suppress_rows(stats.series) if local else stats.series,
-        paragraphs=texts, region=region, facility=facility)
+        paragraphs=texts, region=region, facility=facility,
+        probation=_probation(on, scope, suppress))
+
+
+def _probation(on, scope, suppress):
+    """The probation figure of the report: every cell is about people, so suppressed
+    exactly where the custody figures are."""
+    figures = probation_figures(on, scope.region_id)
+    if not suppress:
+        return figures
+    keys = ("on_probation", "employed")
+    totals = (suppress_rows([figures], keys, ())[0] if scope.is_local else dict(figures))
+    totals["regions"] = suppress_rows(figures["regions"], keys, ())
+    totals["lines"] = suppress_rows(figures["lines"], ("employed",), ())
+    return totals
 
 
 def home_figures(user, on=None):

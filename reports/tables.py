@@ -3,6 +3,8 @@ from flask_babel import gettext as _
 
 from reference.codes import ENTERPRISE_KINDS, GENDERS, SECURITY_LEVELS
 
+from .probation import DEFINITION as PROBATION_DEFINITION
+
 AGE_BAND_LABELS = {"under_18": "<18", "18_24": "18–24", "25_34": "25–34", "35_44": "35–44",
                    "45_54": "45–54", "55_plus": "55+"}
 
@@ -18,6 +20,7 @@ def table_titles():
         "age_band": _("By age band"),
         "series": _("Monthly series"),
         "wages": _("Wages by month"),
+        "probation": _("On probation, employed"),
     }
 
 
@@ -56,6 +59,8 @@ def table(report, name, language):
                    ("below_minimum", _("Full-norm months below the minimum wage"), "int"),
                    ("below_share", _("Share below the minimum wage"), "pct")]
         return columns, report.wages
+    if name == "probation":
+        return _probation_table(report, language)
     headers = {"region": _("Region"), "facility": _("Facility"),
                "security_level": _("Security level"), "employer_kind": _("Employer kind"),
                "gender": _("Gender"), "age_band": _("Age band")}
@@ -98,3 +103,25 @@ def summary(report):
         (_("Wages: mean per employed person, ₸"), wages.get("mean_kzt"), "int"),
         (_("Wages: full-norm months below the minimum wage"), wages.get("below_minimum"), "int"),
     ]
+
+
+def _probation_table(report, language):
+    """People on probation and those employed, by region then by line, with the definition
+    (reports/probation.py) on the last row so it travels with the figures."""
+    figures = report.probation
+    columns = [("kind", _("Breakdown"), "text"), ("code", _("Code"), "text"),
+               ("name", _("Region or line"), "text"),
+               ("on_probation", _("On probation"), "int"),
+               ("employed", _("Employed through the system"), "int")]
+    rows = [{"kind": _("Region"), "code": row["code"],
+             "name": row.get(f"name_{language}") or row["name_ru"],
+             "on_probation": row["on_probation"], "employed": row["employed"]}
+            for row in figures["regions"]]
+    rows += [{"kind": _("Line"), "code": row["code"],
+              "name": f"{row['title']} — {row['enterprise']}", "on_probation": None,
+              "employed": row["employed"]} for row in figures["lines"]]
+    rows.append({"kind": _("Total"), "code": "", "name": "",
+                 "on_probation": figures["on_probation"], "employed": figures["employed"]})
+    rows.append({"kind": _("Definition"), "code": "", "name": str(PROBATION_DEFINITION),
+                 "on_probation": None, "employed": None})
+    return columns, rows

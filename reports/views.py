@@ -15,6 +15,7 @@ from timeutil import add_months, month_start, today
 from . import raw_export as _raw_export  # noqa: F401  (registers the raw export job)
 from . import services
 from .blueprint import bp
+from .probation import DEFINITION as PROBATION_DEFINITION
 from .exports import write_csv, write_xlsx
 from .forms import LANGUAGES, TABLES, ReportFilterForm
 from .statistics import BREAKDOWNS
@@ -64,7 +65,8 @@ def dashboard():
     rows = {name: table(report, name, language)[1] for name in BREAKDOWNS}
     return render_template("reports/dashboard.html", form=form, report=report, rows=rows,
                            chart_data=chart_data(report, rows), languages=LANGUAGES,
-                           tables=TABLES, titles=table_titles())
+                           tables=TABLES, titles=table_titles(),
+                           definition=PROBATION_DEFINITION)
 
 
 def chart_data(report, rows):

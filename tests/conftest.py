@@ -15,7 +15,7 @@ from app import create_app
 from extensions import db
 from tests import factories
 
-REFERENCE_TABLES = {"region", "occupation", "minimum_wage"}
+REFERENCE_TABLES = {"region", "occupation", "minimum_wage", "probation_service"}
 
 
 def _worker():

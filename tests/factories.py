@@ -9,10 +9,10 @@ from accounts.services import create_user
 from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
 from facilities.models import Facility, Lease, ProductionSpace
-from inmates.models import Person, Skill, Stay
+from inmates.models import Person, Skill, Stay, Supervision
 from marketplace.models import Placement
 from reference.identifiers import make_number
-from reference.models import Region
+from reference.models import ProbationService, Region
 
 PASSWORD = "correct horse battery staple"
 _seq = itertools.count(1)
@@ -107,6 +107,29 @@ def person(facility, skills=(("7533", "qualified", 4),), admitted_on=date(2019, 
     return obj
 
 
+def probation_service(region_code="KZ-71"):
+    """Return the probation service of a region (reference data)."""
+    return db.session.scalars(select(ProbationService).join(Region)
+                              .where(Region.code == region_code)).one()
+
+
+def client(service, skills=(("7533", "qualified", 3),), started_on=date(2021, 1, 15),
+           ends_on=date(2023, 1, 15), barred_group=None, **kw):
+    """Create a person sentenced without custody, under the service's supervision."""
+    n = next(_seq)
+    obj = Person(file_number=kw.pop("file_number", f"ПР-{n:06d}"),
+                 last_name=kw.pop("last_name", f"Пробов{n}"), first_name=kw.pop("first_name", "Ерлан"),
+                 birth_on=kw.pop("birth_on", date(1990, 4, 4)), gender=kw.pop("gender", "M"),
+                 custody_status="on_probation", **kw)
+    obj.skills = [Skill(occupation_code=c, level=lvl, years_experience=y) for c, lvl, y in skills]
+    db.session.add(obj)
+    db.session.flush()
+    db.session.add(Supervision(person_id=obj.id, service_id=service.id, kind="non_custodial",
+                               started_on=started_on, ends_on=ends_on, barred_group=barred_group))
+    db.session.flush()
+    return obj
+
+
 def placement(person, line, started_on=date(2021, 2, 1), ended_on=None, end_reason=None, slot=None,
               wage_kzt=None):
     """Create a placement directly (bypassing the service's checks)."""
@@ -151,6 +174,8 @@ def small_world():
         inspector_b=user("inspector", login="inspector_b", facility_id=b.id),
         owner_a=user("owner", login="owner_a", enterprise_id=sme_a.id),
         owner_b=user("owner", login="owner_b", enterprise_id=sme_b.id),
+        probation_a=user("probation_officer", login="probation_a",
+                         probation_service_id=probation_service("KZ-71").id),
     )
     db.session.commit()
     return SimpleNamespace(facility_a=a, facility_b=b, sme_a=sme_a, sme_b=sme_b, branch=branch,

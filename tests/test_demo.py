@@ -92,17 +92,32 @@ def test_astana_sewing_workshop(demo_app):
         WHERE ln.facility_id IS NULL AND ln.title LIKE '%швейный цех%Астана%'""")).one()
     assert (row.headcount, row.status, row.outside_work, row.code) == (120, "open", True, "KZ-71")
     assert str(row.opened_on) < D
-    # Everyone ever placed there stayed in a minimum-security facility of Astana meanwhile.
+    # Everyone ever placed there stayed in a minimum-security facility of Astana meanwhile,
+    # or was under the supervision of Astana's probation service meanwhile.
     assert scalar("""
         SELECT COUNT(*) FROM placement p WHERE p.line_id = :line AND NOT EXISTS (
           SELECT 1 FROM stay s JOIN facility f ON f.id = s.facility_id
           JOIN region r ON r.id = f.region_id
           WHERE s.person_id = p.person_id AND f.security_level = 'minimum' AND r.code = 'KZ-71'
             AND s.started_on <= p.started_on
-            AND (s.ended_on IS NULL OR (p.ended_on IS NOT NULL AND s.ended_on >= p.ended_on)))""",
+            AND (s.ended_on IS NULL OR (p.ended_on IS NOT NULL AND s.ended_on >= p.ended_on)))
+        AND NOT EXISTS (
+          SELECT 1 FROM supervision v JOIN probation_service ps ON ps.id = v.service_id
+          JOIN region r ON r.id = ps.region_id
+          WHERE v.person_id = p.person_id AND r.code = 'KZ-71' AND v.started_on <= p.started_on
+            AND (v.ended_on IS NULL OR (p.ended_on IS NOT NULL AND v.ended_on >= p.ended_on)))""",
                   line=row.id) == 0
     assert scalar(f"SELECT COUNT(*) FROM placement p WHERE p.line_id = :line AND {PLACEMENT_ON_D}",
                   line=row.id) > 0
+    # Both groups work there on D: convicts in custody and people on probation, within 120.
+    on_d = db.session.execute(text(f"""
+        SELECT SUM(CASE WHEN p.person_id IN ({IN_CUSTODY}) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN p.person_id IN (SELECT v.person_id FROM supervision v
+                   WHERE v.started_on <= :d AND (v.ended_on IS NULL OR v.ended_on > :d))
+                   THEN 1 ELSE 0 END), COUNT(*)
+        FROM placement p WHERE p.line_id = :line AND {PLACEMENT_ON_D}"""),
+        {"d": date(2021, 7, 1), "line": row.id}).one()
+    assert on_d[0] > 0 and on_d[1] > 0 and on_d[0] + on_d[1] == on_d[2] <= 120
 
 
 def test_facilities_and_enterprises_look_national(demo_app):
@@ -162,8 +177,14 @@ def test_current_state_is_consistent(demo_app):
                        OR NOT EXISTS (SELECT 1 FROM stay s WHERE s.person_id = x.id
                        AND s.ended_on = x.released_on AND s.end_reason = 'released'))""") == 0
     assert scalar("""SELECT COUNT(*) FROM placement p JOIN person x ON x.id = p.person_id
-                     WHERE p.ended_on IS NULL AND (x.custody_status <> 'in_custody'
-                       OR NOT x.able_bodied)""") == 0
+                     WHERE p.ended_on IS NULL AND (x.custody_status NOT IN ('in_custody',
+                       'on_probation') OR NOT x.able_bodied)""") == 0
+    # On probation exactly while a supervision is open; never in custody meanwhile.
+    assert scalar("""SELECT COUNT(*) FROM person x WHERE (x.custody_status = 'on_probation')
+                     <> EXISTS (SELECT 1 FROM supervision v WHERE v.person_id = x.id
+                                AND v.ended_on IS NULL)""") == 0
+    assert scalar("""SELECT COUNT(*) FROM person x JOIN stay s ON s.person_id = x.id
+                     WHERE x.custody_status = 'on_probation' AND s.ended_on IS NULL""") == 0
     assert scalar("SELECT COUNT(*) FROM stay WHERE end_reason = 'transferred'") > 100
     assert scalar("SELECT COUNT(*) FROM person WHERE custody_status = 'released'") > 1000
 
@@ -221,7 +242,7 @@ def test_demo_users(demo_app):
     rows = dict(db.session.execute(text("SELECT login, role FROM app_user")).all())
     assert rows == {"admin": "admin", "analyst": "analyst", "analyst.kz35": "analyst",
                     "inspector": "inspector", "inspector2": "inspector", "owner": "owner",
-                    "branch": "owner"}
+                    "branch": "owner", "probation": "probation_officer"}
     facility = scalar("SELECT facility_id FROM app_user WHERE login = 'inspector'")
     owner_enterprise = scalar("SELECT enterprise_id FROM app_user WHERE login = 'owner'")
     assert scalar("""SELECT COUNT(*) FROM lease l JOIN production_space s ON s.id = l.space_id

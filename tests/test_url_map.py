@@ -15,7 +15,8 @@ from extensions import db
 from tests import permissions
 from tests.factories import PASSWORD
 
-ROLE_OF = {"admin": "admin", "analyst": "analyst", "inspector_a": "inspector", "owner_a": "owner"}
+ROLE_OF = {"admin": "admin", "analyst": "analyst", "inspector_a": "inspector", "owner_a": "owner",
+           "probation_a": "probation_officer"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 

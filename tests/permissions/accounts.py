@@ -1,5 +1,5 @@
 """Routes of accounts/ besides login, logout and language (listed in home.py)."""
-ALL = {"admin", "analyst", "inspector", "owner"}
+ALL = {"admin", "analyst", "inspector", "owner", "probation_officer"}
 
 ROUTES = {
     "accounts.profile": ALL,

@@ -3,7 +3,7 @@
 The walk sends each identity's token in the Authorization header; anonymous calls get 401
 (problem+json), never the login page. The description and its page are public.
 """
-ALL = {"admin", "analyst", "inspector", "owner"}
+ALL = {"admin", "analyst", "inspector", "owner", "probation_officer"}
 WAGES = {"admin", "inspector", "owner"}
 
 ROUTES = {

@@ -1,5 +1,5 @@
 """Routes of enterprises/: registry, leases and production lines."""
-ALL = {"admin", "analyst", "inspector", "owner"}
+ALL = {"admin", "analyst", "inspector", "owner", "probation_officer"}
 
 ROUTES = {
     "enterprises.register": "public",

@@ -1,5 +1,5 @@
 """Routes of facilities/: facility list, floor space and space pages."""
-ALL = {"admin", "analyst", "inspector", "owner"}
+ALL = {"admin", "analyst", "inspector", "owner", "probation_officer"}
 
 ROUTES = {
     "facilities.list": {"admin", "analyst"},

@@ -1,5 +1,5 @@
 """Routes of home/, accounts' login and language, reference and static files."""
-ALL = {"admin", "analyst", "inspector", "owner"}
+ALL = {"admin", "analyst", "inspector", "owner", "probation_officer"}
 
 ROUTES = {
     "static": "public",

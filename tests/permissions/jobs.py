@@ -3,7 +3,7 @@
 A job belongs to the user who asked for it; anyone else gets a 404 for it
 (tests/jobs/test_jobs.py). The walk uses an id that is nobody's job: a 404 for every role.
 """
-ALL = {"admin", "analyst", "inspector", "owner"}
+ALL = {"admin", "analyst", "inspector", "owner", "probation_officer"}
 
 ROUTES = {
     "jobs.index": ALL,

@@ -9,20 +9,21 @@ from tests import factories
 
 STAFF = {"admin", "inspector"}
 WITH_OWNER = {"admin", "inspector", "owner"}
+PLACING = {"admin", "inspector", "probation_officer"}
 
 ROUTES = {
-    "marketplace.candidates": WITH_OWNER,
-    "marketplace.place": STAFF,
+    "marketplace.candidates": WITH_OWNER | {"probation_officer"},
+    "marketplace.place": PLACING,
     "marketplace.request_candidate": {"owner"},
     "marketplace.requests": WITH_OWNER,
     "marketplace.request_decide": STAFF,
     "marketplace.sites": WITH_OWNER,
     "marketplace.fill": STAFF,
-    "marketplace.placement_end": STAFF,
+    "marketplace.placement_end": PLACING,
     "marketplace.placement_transfer": STAFF,
     "marketplace.placement_correct": STAFF,
     "marketplace.person_history": STAFF,
-    "marketplace.line_history": STAFF,
+    "marketplace.line_history": PLACING,
     "marketplace.workers": {"admin", "owner"},
     "marketplace.wages": WITH_OWNER,
     "marketplace.wage_grid": WITH_OWNER,
@@ -30,7 +31,7 @@ ROUTES = {
     "marketplace.wage_template": WITH_OWNER,
     "marketplace.wage_import_preview": WITH_OWNER,
     "marketplace.wage_import_confirm": WITH_OWNER,
-    "marketplace.below_minimum": {"admin", "analyst", "inspector", "owner"},
+    "marketplace.below_minimum": {"admin", "analyst", "inspector", "owner", "probation_officer"},
 }
 
 
