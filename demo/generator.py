@@ -6,8 +6,8 @@ the 70 facilities with their own people, enterprises and lines, facility codes s
 copy by copy, at scale N). ``people_factor`` shrinks the people figures for tests only.
 Everything comes from ``random.Random(seed)`` and the ``today`` parameter: the same seed and
 today give identical rows. Rows go in with bulk Core inserts and wages with one INSERT ...
-SELECT; then the daily facts of every month end are stored (reports/facts). The function
-flushes and never commits.
+SELECT; then the daily facts (reports/facts) of the days its dashboards open on are stored.
+The function flushes and never commits.
 """
 import random
 from datetime import date
