@@ -8,6 +8,7 @@ from extensions import db
 from jobs.commands import commands as job_commands
 from reference.services import load_reference
 from reports.commands import commands as report_commands
+from reports.facts.commands import commands as facts_commands
 
 
 @click.command("load-reference")
@@ -23,5 +24,6 @@ def load_reference_command():
 def register(app):
     """Attach every package's commands to the app."""
     app.cli.add_command(load_reference_command)
-    for command in (*account_commands, *demo_commands, *report_commands, *job_commands):
+    for command in (*account_commands, *demo_commands, *report_commands, *job_commands,
+                    *facts_commands):
         app.cli.add_command(command)

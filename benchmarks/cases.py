@@ -16,7 +16,7 @@ from sqlalchemy import Date, bindparam, delete, insert, select, text, update
 
 from extensions import db
 
-from . import rawexport, spreadsheets, sqlcapture
+from . import facts, rawexport, spreadsheets, sqlcapture
 from .timing import Row, Timing, measure
 
 LETTER_DAY = date(2021, 7, 1)  # the date the demo data is calibrated to
@@ -439,6 +439,8 @@ CASES = {
     "line": save_one_line,
     "statistics": national_statistics,
     "series": national_series,
+    "dashboard": facts.dashboard,
+    "series_facts": facts.series,
     "workbook": statistics_workbook,
     "export": raw_export,
     "import": roster_import,

@@ -69,18 +69,21 @@ def run(scales, engines, runs, only, rebuild, log=print, warmup=1):
                 started = time.perf_counter()
                 with app.app_context():
                     try:
-                        row = case(ctx)
+                        found = case(ctx)
                     except Exception as error:  # one broken case must not hide the others
                         traceback.print_exc()
-                        row = Row(name, engine, scale, Timing(note=_first_line(error)), None,
-                                  None, status="error")
-                log(f"    {row.product.median} s median ({time.perf_counter() - started:.0f} s)")
-                if scale == "1":
-                    scale1[name, engine] = row.product.median
-                    remember(name, engine, row)
-                elif scale != "tiny":
-                    row.scale1_median = scale1.get((name, engine), recalled(name, engine))
-                rows.append(row)
+                        found = Row(name, engine, scale, Timing(note=_first_line(error)), None,
+                                    None, status="error")
+                for row in found if isinstance(found, list) else [found]:  # a case may time several
+                    key = name if row is found else f"{name}/{row.operation}"
+                    log(f"    {row.product.median} s median "
+                        f"({time.perf_counter() - started:.0f} s)")
+                    if scale == "1":
+                        scale1[key, engine] = row.product.median
+                        remember(key, engine, row)
+                    elif scale != "tiny":
+                        row.scale1_median = scale1.get((key, engine), recalled(key, engine))
+                    rows.append(row)
             with app.app_context():
                 from extensions import db
 

@@ -6,7 +6,8 @@ the 70 facilities with their own people, enterprises and lines, facility codes s
 copy by copy, at scale N). ``people_factor`` shrinks the people figures for tests only.
 Everything comes from ``random.Random(seed)`` and the ``today`` parameter: the same seed and
 today give identical rows. Rows go in with bulk Core inserts and wages with one INSERT ...
-SELECT; the function flushes and never commits.
+SELECT; then the daily facts (reports/facts) of the days its dashboards open on are stored.
+The function flushes and never commits.
 """
 import random
 from datetime import date
@@ -22,7 +23,10 @@ from facilities.models import Facility, Lease, ProductionSpace
 from inmates.models import Person, Skill, Stay, Supervision
 from marketplace.models import Placement, PlacementWageChange
 from reference.models import ProbationService, Region
+from reports.facts.build import rebuild as rebuild_facts
+from reports.series import last_months
 
+from .catalogue import D as LETTER_DAY
 from .country import Counter, Country, minimum_wages
 from .population import Population
 from .users import DEMO_USERS
@@ -115,6 +119,10 @@ def build(scale=1, seed=2021, today=None, people_factor=1.0):
     summary["wage_records"] = insert_wages(db.session, today, wages, first_placement)
     summary["users"] = _users(first_country, regions)
     db.session.flush()
+    # The daily facts (reports/facts) of the days the demo dashboards open on: the letter's
+    # date and the month ends of its series and of today's; `facts rebuild` stores the rest.
+    fact_days = {LETTER_DAY, *last_months(LETTER_DAY), *last_months(today)}
+    summary["fact_days"] = len(rebuild_facts(db.session, days=fact_days))
     return summary
 
 

@@ -18,7 +18,7 @@ from reference.models import Region
 from timeutil import today
 from web.cache import remembered
 
-from . import disclosure
+from . import disclosure, facts
 from . import statistics as st
 from .paragraph import paragraphs
 from .probation import probation_figures
@@ -112,9 +112,9 @@ def recent_statistics(on, scope, months):
     analyst pays it again (benchmarks/RESULTS.md, load). Exports always compute afresh.
     """
     if not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
-        return st.statistics(on, scope, months=months)
+        return facts.statistics(on, scope, months=months)
     return remembered(("statistics", db.engine.url.render_as_string(), on, scope, months),
-                      lambda: st.statistics(on, scope, months=months))
+                      lambda: facts.statistics(on, scope, months=months))
 
 
 def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=12, recent=False):
@@ -123,9 +123,10 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
     ``recent`` lets the figures come from the last minute's computation (dashboards only).
     """
     on = on or today()
+    # A closed day is read from the stored daily facts (reports/facts), today live.
     stats = (recent_statistics(on, scope, months) if recent
-             else st.statistics(on, scope, months=months))
-    previous = st.headline(since, scope) if since else None
+             else facts.statistics(on, scope, months=months))
+    previous = facts.headline(since, scope) if since else None
     region = db.session.get(Region, scope.region_id) if scope.region_id else None
     facility = db.session.get(Facility, scope.facility_id) if scope.facility_id else None
     if suppress:
