@@ -3,8 +3,6 @@ place: rows and the capacity triggers survive both ways, and the ranges hold aft
 from datetime import date
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
@@ -12,31 +10,43 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from tests.test_migrations import _counts, _triggers, empty_app  # noqa: F401  (fixture)
 
-BEFORE = "0009"  # the revision 0010 builds on
+BEFORE, AFTER = "0009", "0010"  # the revision 0010 builds on, and 0010
 
 
 def _data_before():
-    """Fill the schema before 0010 with a world, a placement, a wage record and a person change."""
+    """Fill the schema before 0010 with a world, a placement, a wage record and a person change.
+
+    Today's models write today's schema: the world is made at the head, and the schema goes
+    down to 0009 with it in place; the rows 0010 changes are written for 0009's schema.
+    """
     from reference.services import load_reference
     from tests import factories
 
+    upgrade()
     load_reference()
     db.session.commit()
     world = factories.small_world()
     placement = factories.placement(world.person_a, world.line_a, started_on=date(2021, 2, 1))
     db.session.commit()
+    db.session.execute(text("DELETE FROM wage_record"))
+    db.session.execute(text("DELETE FROM person_change"))
+    db.session.commit()
+    placement_id, person_id, line_id = placement.id, world.person_a.id, world.line_a.id
+    db.session.remove()
+    downgrade(revision=BEFORE)
+    db.session.remove()
     # The models already have the columns 0010 adds: write these rows without them.
     db.session.execute(text(
         "INSERT INTO wage_record (placement_id, month, days_worked, hours_worked, norm_hours, "
         "norm_met, accrued_kzt, deduction_upkeep_kzt, deduction_alimony_kzt, "
         "deduction_damages_kzt, deduction_tax_kzt, deduction_other_kzt, credited_kzt, "
         "entered_at, version_id) VALUES (:p, '2021-03-01', 20, 160, 160, true, 90000, 0, 0, 0, "
-        "0, 0, 90000, '2021-04-01 10:00:00', 1)"), {"p": placement.id})
+        "0, 0, 90000, '2021-04-01 10:00:00', 1)"), {"p": placement_id})
     db.session.execute(text(
         "INSERT INTO person_change (person_id, field, old_value, new_value, changed_at) "
-        "VALUES (:p, 'gender', 'M', 'F', '2021-04-01 10:00:00')"), {"p": world.person_a.id})
+        "VALUES (:p, 'gender', 'M', 'F', '2021-04-01 10:00:00')"), {"p": person_id})
     db.session.commit()
-    return world.line_a.id
+    return line_id
 
 
 def _places_taken(line_id):
@@ -67,7 +77,6 @@ def _absurd_placement_refused(line_id):
 
 
 def test_0010_goes_up_and_down_with_data_in_place(empty_app):  # noqa: F811
-    upgrade(revision=BEFORE)
     line_id = _data_before()
     counts = {**_counts(), "wage_record": 1, "person_change": 1}
     with db.engine.connect() as connection:
@@ -76,7 +85,7 @@ def test_0010_goes_up_and_down_with_data_in_place(empty_app):  # noqa: F811
     assert not _absurd_placement_refused(line_id)  # no range before 0010
     db.session.remove()
 
-    upgrade()
+    upgrade(revision=AFTER)
     db.session.remove()
     assert {**_counts(), "wage_record": 1, "person_change": 1} == counts
     assert db.session.execute(text("SELECT count(*) FROM wage_record")).scalar() == 1
@@ -85,8 +94,6 @@ def test_0010_goes_up_and_down_with_data_in_place(empty_app):  # noqa: F811
         db.engine).get_table_names()
     with db.engine.connect() as connection:
         assert _triggers(connection) == triggers  # SQLite's rebuilt tables kept their triggers
-        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
-    assert diff == []
     assert _absurd_placement_refused(line_id)
     # The capacity triggers still count places: a second placement takes one more.
     person_id = db.session.execute(text("SELECT id FROM person WHERE last_name = 'Борисов'")
@@ -116,7 +123,7 @@ def test_0010_goes_up_and_down_with_data_in_place(empty_app):  # noqa: F811
     assert _places_taken(line_id) == 2
     db.session.remove()
 
-    upgrade()
+    upgrade(revision=AFTER)
     db.session.remove()
     assert db.session.execute(text("SELECT count(*) FROM placement")).scalar() == 2
     assert _absurd_placement_refused(line_id)
@@ -124,10 +131,9 @@ def test_0010_goes_up_and_down_with_data_in_place(empty_app):  # noqa: F811
 
 def test_0010_refuses_to_upgrade_over_dates_it_cannot_keep(empty_app):  # noqa: F811
     """A row already out of range stops the upgrade instead of being kept or changed."""
-    upgrade(revision=BEFORE)
     _data_before()
     db.session.execute(text("UPDATE stay SET started_on = '0001-01-01'"))
     db.session.commit()
     db.session.remove()
     with pytest.raises(IntegrityError):
-        upgrade()
+        upgrade(revision=AFTER)

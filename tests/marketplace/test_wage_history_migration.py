@@ -17,13 +17,17 @@ def test_0005_adds_the_wage_history_and_keeps_the_data(empty_app):  # noqa: F811
     from reference.services import load_reference
     from tests import factories
 
-    upgrade(revision="0004")
+    # Today's models write today's schema: the data is made at the head, then the schema
+    # goes down to 0004 with it in place.
+    upgrade()
     load_reference()
     db.session.commit()
     world = factories.small_world()
     placement = factories.placement(world.person_a, world.line_a, started_on=date(2025, 3, 1))
     db.session.commit()
     placement_id, admin_id = placement.id, world.users.admin.id
+    db.session.remove()
+    downgrade(revision="0004")
     db.session.remove()
     assert "placement_wage_change" not in _tables()
 
