@@ -14,6 +14,7 @@ from collections import namedtuple
 
 from flask import send_file
 from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
 
 from tabular import Column, TableError, neutralise, read_table, template_xlsx
 from tabular.pending import forget, keep, take
@@ -44,8 +45,6 @@ def _sheet_row(row):
 
 def template_response(line, month, scope=None):
     """Return the XLSX template, headers in the user's language, one row per worker of the month."""
-    from openpyxl import load_workbook
-
     rows = [_sheet_row(row) for row in wages.grid(line.id, month, scope)]
     book = load_workbook(io.BytesIO(template_xlsx(COLUMNS, rows[0] if rows else {})))
     sheet = book.worksheets[0]

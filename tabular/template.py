@@ -2,6 +2,9 @@
 import io
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .cells import neutralise
 
@@ -12,10 +15,6 @@ def template_xlsx(columns, example_row, codes=None):
     ``example_row`` maps column keys to example values. ``codes``, if given, maps a section
     title to a list of (code, label) pairs, written side by side on a second sheet.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Data")
