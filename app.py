@@ -19,6 +19,7 @@ import inmates.import_views
 import inmates.probation_views
 import inmates.views
 import jobs.views
+import marketplace.line_fill_views
 import marketplace.placement_views
 import marketplace.roster_views
 import marketplace.subscribers  # noqa: F401  (connects the marketplace to other packages' signals)

@@ -19,6 +19,7 @@ ROUTES = {
     "marketplace.request_decide": STAFF,
     "marketplace.sites": WITH_OWNER,
     "marketplace.fill": STAFF,
+    "marketplace.line_fill": PLACING,
     "marketplace.placement_end": PLACING,
     "marketplace.placement_transfer": STAFF,
     "marketplace.placement_correct": STAFF,
