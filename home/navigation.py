@@ -29,6 +29,7 @@ MENUS = {
     "probation_officer": [
         ("inmates.clients", _l("Clients on probation")),
         ("enterprises.lines", _l("Production lines")),
+        ("marketplace.requests", _l("Requests")),
     ],
     "admin": [
         ("reports.dashboard", _l("Statistics")),
