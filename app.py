@@ -1,7 +1,7 @@
 """Application factory for the penal labour marketplace."""
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -9,6 +9,10 @@ import accounts.admin
 import accounts.token_views
 import api.setup
 import accounts.views
+import compliance.admin_views
+import compliance.figure_views
+import compliance.subscribers  # noqa: F401  (connects compliance to the marketplace's signals)
+import compliance.views
 import config
 import enterprises.lease_views
 import enterprises.line_views
@@ -55,6 +59,7 @@ BLUEPRINTS = (
     (marketplace.views.bp, "/market"),
     (reports.views.bp, "/reports"),
     (jobs.views.bp, "/jobs"),
+    (compliance.views.bp, "/compliance"),
 )
 
 
@@ -87,7 +92,10 @@ def create_app(test_config=None):
 
 def select_locale():
     """Pick the language: an API token's user's, the session's choice, then the user's,
-    then the browser's."""
+    then the browser's; outside a request (commands, services called directly), the
+    configured default."""
+    if not has_request_context():
+        return None
     lang = token_language() or session.get("lang")
     if lang in config.LANGUAGES:
         return lang

@@ -5,14 +5,16 @@ database gets one: facility BENCH-1500 (minimum security, Astana) holding 1,500 
 able-bodied people in custody with one to three skills each, and 20 open lines of 15
 places each (300 vacancies) run by one SME on a leased workshop. Skills are drawn from the
 lines' occupations, their ISCO neighbours (same minor or sub-major group) and unrelated
-codes, so scores spread across the whole range as they would in a real facility.
+codes, so scores spread across the whole range as they would in a real facility. Everyone
+has consented to work on every line (an SME's work needs it before a placement starts).
 A second, empty facility BENCH-IMPORT receives the roster-import benchmark's rows.
 """
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, literal, select
 
+from compliance.models import Consent
 from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
 from facilities.models import Facility, Lease, ProductionSpace
@@ -114,6 +116,12 @@ def build(people=1500, lines=20, headcount=15, seed=8):
                                years_experience=rng.randint(0, 15), certified=rng.random() < 0.3))
     db.session.execute(insert(Stay), stays)
     db.session.execute(insert(Skill), skills)
+    consented = today - timedelta(days=30)
+    db.session.execute(insert(Consent).from_select(
+        ["person_id", "line_id", "taken_on", "taken_by", "late", "entered_at"],
+        select(Person.id, ProductionLine.id, literal(consented), literal("Начальник отряда"),
+               literal(False), literal(datetime.combine(consented, datetime.min.time())))
+        .where(Person.facility_id == facility.id, ProductionLine.id.in_(line_ids))))
     db.session.flush()
     return {"facility_id": facility.id, "import_facility_id": empty.id, "line_ids": line_ids,
             "people": people, "vacancies": lines * headcount, "enterprise_id": sme.id}

@@ -10,6 +10,7 @@ HISTORY_FROM = day(date(2019, 7, 1))   # people's employment histories start aro
 EMPLOYED_MEAN = 330                   # days, mean length of a placement
 END_REASONS = ("completed", "dismissed", "health", "other")
 END_REASON_WEIGHTS = (45, 60, 68, 75)  # cumulative: completed 45, dismissed 15, health 8, other 7
+CONSENT_TAKEN_BY = "Начальник отряда"  # the official who takes a convict's consent to work
 
 
 class Careers:
@@ -196,3 +197,12 @@ class Careers:
                          "ended_on": None if end == INF else as_date(end), "end_reason": reason,
                          "wage_kzt": wage, "created_at": as_datetime(start)})
         return rows, changes
+
+    def consent_rows(self):
+        """Return a consent, taken the day before the start, for each placement with an SME or
+        on an outside line (the placements that need one: compliance.services.needs_consent)."""
+        return [{"person_id": person_id, "line_id": line["id"], "taken_on": as_date(start - 1),
+                 "taken_by": CONSENT_TAKEN_BY, "late": False, "withdrawn_on": None,
+                 "entered_at": as_datetime(start - 1)}
+                for person_id, line, start, _end, _reason, _wage, _slot in self.placements
+                if line["_kind"] == "sme" or line["facility_id"] is None]

@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select, text
 
 from accounts.models import User
 from accounts.services import create_user
+from compliance.models import Consent
 from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
 from facilities.models import Facility, Lease, ProductionSpace
@@ -107,6 +108,8 @@ def build(scale=1, seed=2021, today=None, people_factor=1.0):
         summary["placements"] += _insert(Placement, placements)
         summary["wage_changes"] = summary.get("wage_changes", 0) + _insert(
             PlacementWageChange, changes)
+        summary["consents"] = summary.get("consents", 0) + _insert(Consent,
+                                                                   people.consent_rows())
         first_country = first_country or country
     _reset_sequences()
     summary["wage_records"] = insert_wages(db.session, today, wages, first_placement)

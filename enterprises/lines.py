@@ -16,6 +16,7 @@ from extensions import db
 from facilities.models import Facility, Lease, ProductionSpace
 from reference.codes import END_REASONS, SKILL_LEVELS
 from reference.models import Occupation, Region
+from reference.norms import hours_problem
 from reference.services import minimum_wage
 from timeutil import today
 from web.errors import InputError
@@ -212,6 +213,9 @@ def save_line(line, enterprise, data, publish=False, expected_version=None, user
     problem = wage_problem(data.wage_kzt, today().year)
     if problem:
         errors["wage_kzt"] = problem
+    problem = hours_problem(data.hours_per_week, today().year)
+    if problem:
+        errors["hours_per_week"] = problem
     if line is not None:
         if data.headcount is not None and data.headcount < line.places_taken:
             errors["headcount"] = _("The line has %(count)d places taken; the headcount "

@@ -177,6 +177,8 @@ class WageRecord(db.Model):
     norm_hours: Mapped[int] = mapped_column(SmallInteger)
     norm_met: Mapped[bool] = mapped_column(Boolean)
     accrued_kzt: Mapped[int] = mapped_column(Integer)
+    # Pay for days lost to an injury at work (part of accrued).
+    lost_time_kzt: Mapped[int] = mapped_column(Integer, default=0)
     deduction_upkeep_kzt: Mapped[int] = mapped_column(Integer, default=0)
     deduction_alimony_kzt: Mapped[int] = mapped_column(Integer, default=0)
     deduction_damages_kzt: Mapped[int] = mapped_column(Integer, default=0)
@@ -202,6 +204,7 @@ class WageRecord(db.Model):
         CheckConstraint("hours_worked BETWEEN 0 AND 400", name="hours_range"),
         CheckConstraint("norm_hours BETWEEN 1 AND 400", name="norm_range"),
         CheckConstraint("accrued_kzt >= 0 AND credited_kzt >= 0", name="amounts_nonnegative"),
+        CheckConstraint("lost_time_kzt BETWEEN 0 AND accrued_kzt", name="lost_time_within_accrued"),
         CheckConstraint(
             "deduction_upkeep_kzt >= 0 AND deduction_alimony_kzt >= 0 AND "
             "deduction_damages_kzt >= 0 AND deduction_tax_kzt >= 0 AND deduction_other_kzt >= 0",

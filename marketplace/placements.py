@@ -24,6 +24,7 @@ from web.formatting import money
 
 from . import matching
 from .models import Placement, PlacementWageChange, WageRecord
+from .signals import placement_starting
 
 
 def first_month_recorded_from(placement_id, day):
@@ -165,6 +166,13 @@ def wage_refusal(line, wage_kzt, started_on):
     return None
 
 
+def start_refusal(person_id, line, started_on):
+    """Return why other packages' rules refuse this start (e.g. no consent recorded), or None."""
+    refusals = [r for _receiver, r in placement_starting.send(
+        line, person_id=person_id, started_on=started_on) if r]
+    return refusals[0] if refusals else None
+
+
 def start_date_errors(person_id, line, started_on, transfer=False):
     """Return {"started_on": message} for a start the placement cannot have, else {}.
 
@@ -217,6 +225,9 @@ def start_placement(person_id, line_id, started_on, wage_kzt=None, transfer=Fals
     errors = start_date_errors(person_id, line, started_on, transfer)
     if errors:
         raise InputError(errors)
+    problem = start_refusal(person_id, line, started_on)
+    if problem:
+        raise PlacementConflict(problem, ["consent"])
     failed = matching.failed_rules(person_id, line, started_on, transfer=transfer)
     if failed:
         raise PlacementConflict(LazyString(lambda: gettext(

@@ -20,9 +20,10 @@ from tabular import Column, TableError, neutralise, read_table, template_xlsx
 
 from . import wages
 
+OPTIONAL = {"lost_time_kzt"}  # added later: sheets without the column still import
 COLUMNS = [Column("file_number", _l("File number"), required=True),
            Column("full_name", _l("Full name"), width=30),
-           *(Column(f, wages.LABELS[f], required=True) for f in wages.FIELDS)]
+           *(Column(f, wages.LABELS[f], required=f not in OPTIONAL) for f in wages.FIELDS)]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 PAYLOAD_MAX_AGE = 3600  # seconds between preview and confirmation

@@ -29,15 +29,17 @@ from enterprises.models import ProductionLine
 from extensions import db
 from inmates.models import Person
 from reference.models import MinimumWage
+from reference.norms import cap_errors
 from tabular import parse_bool, parse_int
 from timeutil import EARLIEST_ON, clamp, covers, month_end, month_start, overlaps, today, utcnow
 from web.errors import InputError
 
 from .models import Placement, WageRecord
 from .placements import agreed_wages_on
+from .signals import wage_prefill, wage_saved
 
 DEDUCTIONS = ("upkeep", "alimony", "damages", "tax", "other")
-NUMBER_FIELDS = ("days_worked", "hours_worked", "norm_hours", "accrued_kzt",
+NUMBER_FIELDS = ("days_worked", "hours_worked", "norm_hours", "accrued_kzt", "lost_time_kzt",
                  *(f"deduction_{kind}_kzt" for kind in DEDUCTIONS), "credited_kzt")
 FIELDS = (*NUMBER_FIELDS[:3], "norm_met", *NUMBER_FIELDS[3:])
 MAX_KZT = 100_000_000
@@ -48,6 +50,7 @@ LABELS = {
     "norm_hours": _l("Norm hours"),
     "norm_met": _l("Norm met"),
     "accrued_kzt": _l("Accrued, ₸"),
+    "lost_time_kzt": _l("Of which lost-time pay, ₸"),
     "deduction_upkeep_kzt": _l("Upkeep, ₸"),
     "deduction_alimony_kzt": _l("Alimony, ₸"),
     "deduction_damages_kzt": _l("Damages, ₸"),
@@ -152,6 +155,14 @@ def validate(raw, placement=None, month=None):
             errors["days_worked"] = _l("The placement covers %(days)s days of this month.",
                                        days=covered)
     money_ok = not any(f in errors for f in NUMBER_FIELDS)
+    if money_ok and clean["lost_time_kzt"] > clean["accrued_kzt"]:
+        errors["lost_time_kzt"] = _l("Lost-time pay is part of accrued pay: it cannot be more.")
+    if money_ok and month is not None:
+        broken = cap_errors({kind: clean[f"deduction_{kind}_kzt"] for kind in DEDUCTIONS},
+                            clean["accrued_kzt"], month)
+        errors.update({("credited_kzt" if kind == "total" else f"deduction_{kind}_kzt"): message
+                       for kind, message in broken.items()})
+        money_ok = not broken
     if money_ok:
         deductions = sum(clean[f"deduction_{kind}_kzt"] for kind in DEDUCTIONS)
         if "credited_kzt" not in clean:
@@ -189,12 +200,24 @@ def norm_hours_of(month, hours_per_week):
     return max(1, min(400, round(weekdays * hours_per_week / 5)))
 
 
-def prefill(placement, month, hours_per_week, agreed_kzt):
-    """Return the values the grid and the template pre-fill for a month not entered yet."""
+def prefill(placement, month, hours_per_week, agreed_kzt, extra=None):
+    """Return the values the grid and the template pre-fill for a month not entered yet;
+    ``extra`` holds what other packages pre-fill (``prefill_extras``)."""
     values = {"norm_hours": norm_hours_of(month, hours_per_week)}
     if full_month(placement, month):
         values["accrued_kzt"] = agreed_kzt
+    values.update(extra or {})
     return values
+
+
+def prefill_extras(placements, month, agreed):
+    """Return {placement_id: {field: value}} other packages pre-fill for the month (e.g.
+    lost-time pay for days lost to an injury, compliance/ledger.py)."""
+    extras = {}
+    for _receiver, values in wage_prefill.send(month, placements=placements, agreed=agreed):
+        for placement_id, fields in (values or {}).items():
+            extras.setdefault(placement_id, {}).update(fields)
+    return extras
 
 
 def _blank_or_prefilled(value, expected):
@@ -300,8 +323,9 @@ def grid(line_id, month, scope=None):
                true() if scope is None else scope)
         .order_by(Person.last_name, Person.first_name, Placement.id)).all()
     agreed = agreed_wages_on([row[0] for row in rows], month)
+    extras = prefill_extras([row[0] for row in rows], month, agreed)
     return [GridRow(p, " ".join(x for x in (last, first, patr) if x), number, record,
-                    full_month(p, month), prefill(p, month, hours, agreed[p.id]))
+                    full_month(p, month), prefill(p, month, hours, agreed[p.id], extras.get(p.id)))
             for p, last, first, patr, number, record, hours in rows]
 
 
@@ -326,6 +350,7 @@ def save_record(placement, month, clean, user, record=None):
     # A corrected record needs a fresh review.
     record.reviewed_by_id = record.reviewed_at = None
     db.session.flush()
+    wage_saved.send(record, placement=placement, month=month)
     return record, created
 
 

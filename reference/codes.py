@@ -81,6 +81,7 @@ END_REASONS = {
     "dismissed": _l("Dismissed"),
     "health": _l("Health"),
     "line_closed": _l("Line closed"),
+    "withdrawn": _l("Consent withdrawn"),
     "other": _l("Other"),
 }
 

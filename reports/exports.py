@@ -127,6 +127,19 @@ def write_xlsx(report, output, language="ru"):
             columns, rows = table(report, name, language)
             writer.table(workbook.add_worksheet(titles[name][:31]), columns, rows)
         _series_sheet(workbook, writer, report, language, titles["series"][:31])
+        for section in report.sections:
+            _section_sheet(workbook, writer, section)
+
+
+def _section_sheet(workbook, writer, section):
+    """A sheet of figures another package added (reports.signals.report_sections): the
+    table, then its definitions, each text in the export's language."""
+    sheet = workbook.add_worksheet(str(section["title"])[:31])
+    rows = [{key: str(value) if key == "label" else value for key, value in row.items()}
+            for row in section["rows"]]
+    last = writer.table(sheet, section["columns"], rows)
+    for offset, text in enumerate(section["definitions"], start=2):
+        sheet.write_string(last + offset, 0, neutralise(str(text)), writer.formats["wrap"])
 
 
 def _series_sheet(workbook, writer, report, language, title):

@@ -6,7 +6,7 @@ would reveal it) in the breakdowns that could identify someone: by facility, gen
 band, and every figure about people when the scope is one region or one facility.
 Administrators and inspectors see real values on the dashboard.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -22,6 +22,7 @@ from web.cache import remembered
 from . import statistics as st
 from .paragraph import paragraphs
 from .probation import probation_figures
+from .signals import report_sections
 
 SUPPRESSED = "<5"
 SMALL = 5
@@ -117,6 +118,7 @@ class Report:
     region: Region | None
     facility: Facility | None
     probation: dict | None = None  # people on probation, kept apart (reports/probation.py)
+    sections: list = field(default_factory=list)
 
     @property
     def latest_wages(self):
@@ -173,7 +175,7 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
     previous_shown = suppress_rows([previous])[0] if local and previous else previous
     enterprises = (suppress_rows([stats.enterprises], keys=("new_employed",), derived=())[0]
                    if local else stats.enterprises)
-    return Report(
+    report = Report(
         on=on, since=since, scope=scope, stats=stats, previous=previous_shown, suppressed=suppress,
         headline=headline, breakdowns=breakdowns, enterprises=enterprises,
         new_this_year={"enterprises": enterprises["new_enterprises"],
@@ -182,6 +184,9 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
         series=suppress_rows(stats.series) if local else stats.series,
         paragraphs=texts, region=region, facility=facility,
         probation=_probation(on, scope, suppress))
+    # Figures of the packages built on reports (reasons for not working, compliance/).
+    report.sections = [section for _receiver, section in report_sections.send(report) if section]
+    return report
 
 
 def _probation(on, scope, suppress):

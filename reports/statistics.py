@@ -29,6 +29,11 @@ Boundary conventions, the same in every figure:
   paid; below minimum = records with ``norm_met`` whose accrued pay is under the minimum wage of
   the month's year.
 - monthly series use the last day of each month.
+- reasons for not working on D (added to the dashboard and the export by compliance/ through
+  ``reports.signals.report_sections``) = the able-bodied in custody in scope on D who are not
+  employed on D, by their latest reason dated on or before D ("none recorded" when they have
+  none), at the facility of their stay on D; share = of all of them. Counts of 1 to 4 show as
+  "<5" wherever small cells are suppressed (analysts, every export), whatever the breakdown.
 - age bands use the age on D.
 
 Everything is set-based SQL that compiles alike on SQLite and PostgreSQL.

@@ -1,11 +1,12 @@
 """Factory functions that build small worlds for tests; they flush, tests commit."""
 import itertools
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import exists, insert, literal, or_, select, true
 
 from accounts.services import create_user
+from compliance.models import Consent
 from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
 from facilities.models import Facility, Lease, ProductionSpace
@@ -145,6 +146,20 @@ def placement(person, line, started_on=date(2021, 2, 1), ended_on=None, end_reas
     return obj
 
 
+def consent(person, line, taken_on=date(2000, 1, 1), taken_by="Inspector of the facility"):
+    """Record a person's consent to a line's work (needed before an SME or outside placement
+    starts); return it."""
+    obj = Consent(person_id=person.id, line_id=line.id, taken_on=taken_on, taken_by=taken_by)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def consents(people, lines, taken_on=date(2000, 1, 1)):
+    """Record the consent of every person to every line's work."""
+    return [consent(p, line, taken_on) for p in people for line in lines]
+
+
 def user(role, login=None, language="en", **scope):
     """Create a user with the test password; English unless a test picks a language."""
     return create_user(login or f"{role}{next(_seq)}", PASSWORD, role, language=language, **scope)
@@ -182,3 +197,20 @@ def small_world():
                            service_a=service_a, space_a=space_a, space_b=space_b, lease_a=lease_a,
                            lease_b=lease_b, line_a=line_a, line_b=line_b, person_a=person_a,
                            person_b=person_b, users=users)
+
+
+def consent_all(taken_on=date(2000, 1, 1)):
+    """Record the consent of every person to the work of every SME or outside line who has
+    none yet (before tests place people there), in one INSERT ... SELECT; return how many."""
+    needs = or_(Enterprise.kind == "sme", ProductionLine.facility_id.is_(None))
+    missing = ~exists().where(Consent.person_id == Person.id, Consent.line_id == ProductionLine.id)
+    rows = (select(Person.id, ProductionLine.id, literal(taken_on), literal("Inspector"),
+                   literal(False), literal(datetime(2000, 1, 1)))
+            .select_from(ProductionLine)
+            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
+            .join(Person, true())
+            .where(needs, missing))
+    result = db.session.execute(insert(Consent).from_select(
+        ["person_id", "line_id", "taken_on", "taken_by", "late", "entered_at"], rows))
+    db.session.flush()
+    return result.rowcount

@@ -43,6 +43,8 @@ def test_owner_cannot_see_another_owners_candidates_or_workers(client, auth, wor
 
 
 def test_owner_asks_and_inspector_accepts_which_places_the_person(client, auth, world):
+    factories.consent_all()
+    db.session.commit()
     auth.login("owner_a")
     page = owner_page(client, world.line_a)
     token = re.search(r'name="token" value="([0-9a-f]{20})"', page).group(1)
@@ -131,6 +133,7 @@ def test_sites_rank_facilities_by_space_and_people(client, auth, world):
 
 def test_fill_page_proposes_and_places_the_checked_rows(client, auth, world):
     extra = [factories.person(world.facility_a) for _ in range(2)]
+    factories.consent_all()
     db.session.commit()
     auth.login("inspector_a")
     page = client.get("/market/fill").get_data(as_text=True)

@@ -16,6 +16,7 @@ def test_line_to_candidates_to_placements_to_reviewed_wages(client, auth, world)
                           opened_on=date(2024, 1, 1))
     seamstress = factories.person(world.facility_a, last_name="Омарова", gender="F",
                                   skills=(("7533", "expert", 9),))
+    factories.consent_all()
     db.session.commit()
 
     auth.login("owner_a")

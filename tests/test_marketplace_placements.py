@@ -43,6 +43,7 @@ def race(app, attempts):
 def test_twenty_concurrent_placements_of_one_person_yield_one(app, world):
     lines = [world.line_a] + [factories.line(world.sme_a, world.facility_a, headcount=30)
                               for _ in range(3)]
+    factories.consent_all()
     db.session.commit()
     outcomes = race(app, [(world.person_a.id, lines[i % 4].id) for i in range(20)])
     assert sorted(outcomes) == ["conflict"] * 19 + ["ok"]
@@ -55,6 +56,7 @@ def test_headcount_plus_ten_concurrent_placements_yield_headcount(app, world):
     k = 5
     line = factories.line(world.sme_a, world.facility_a, headcount=k)
     people = [factories.person(world.facility_a) for _ in range(k + 10)]
+    factories.consent_all()
     db.session.commit()
     outcomes = race(app, [(p.id, line.id) for p in people])
     assert outcomes.count("ok") == k and outcomes.count("conflict") == 10
@@ -68,11 +70,14 @@ def test_start_checks_rules_again_and_takes_the_lowest_free_slot(world):
     first, second = factories.person(world.facility_a), factories.person(world.facility_a)
     factories.placement(first, line, slot=1)
     factories.placement(second, line, slot=3)
+    factories.consent_all()
     db.session.commit()
     placed = start_placement(world.person_a.id, line.id, START)
     assert placed.slot == 2 and placed.wage_kzt == line.wage_kzt
     with pytest.raises(PlacementConflict):
-        start_placement(factories.person(world.facility_a).id, line.id, START)
+        newcomer = factories.person(world.facility_a)
+        factories.consent_all()
+        start_placement(newcomer.id, line.id, START)
     with pytest.raises(PlacementConflict) as refused:
         start_placement(world.person_b.id, world.line_a.id, START)
     assert refused.value.rules[0] == "custody"
@@ -81,6 +86,7 @@ def test_start_checks_rules_again_and_takes_the_lowest_free_slot(world):
 def test_transfer_ends_and_starts_in_one_step(world):
     other = factories.line(world.sme_a, world.facility_a)
     old = factories.placement(world.person_a, world.line_a, started_on=date(2024, 1, 1))
+    factories.consent_all()
     db.session.commit()
     new = start_placement(world.person_a.id, other.id, START, transfer=True)
     db.session.commit()
@@ -93,6 +99,7 @@ def test_failed_transfer_leaves_the_old_placement_running(world):
     full = factories.line(world.sme_a, world.facility_a, headcount=1)
     factories.placement(factories.person(world.facility_a), full)
     old = factories.placement(world.person_a, world.line_a, started_on=date(2024, 1, 1))
+    factories.consent_all()
     db.session.commit()
     with pytest.raises(PlacementConflict):
         start_placement(world.person_a.id, full.id, START, transfer=True)
@@ -104,6 +111,7 @@ def test_failed_transfer_leaves_the_old_placement_running(world):
 def test_placing_someone_already_placed_answers_409_with_a_message(client, auth, world):
     factories.placement(world.person_a, world.line_a, started_on=date(2024, 1, 1))
     other = factories.line(world.sme_a, world.facility_a)
+    factories.consent_all()
     db.session.commit()
     auth.login("inspector_a")
     response = client.post(f"/market/lines/{other.id}/place",
@@ -113,6 +121,8 @@ def test_placing_someone_already_placed_answers_409_with_a_message(client, auth,
 
 
 def test_inspector_places_from_the_candidate_list(client, auth, world):
+    factories.consent_all()
+    db.session.commit()
     auth.login("inspector_a")
     page = client.get(f"/market/lines/{world.line_a.id}/candidates").get_data(as_text=True)
     assert "Алиев" in page and world.person_a.file_number in page
@@ -161,6 +171,7 @@ def test_end_before_start_is_refused_without_change(client, auth, world):
 def test_transfer_through_the_page(client, auth, world):
     other = factories.line(world.sme_a, world.facility_a, title="Второй цех")
     placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 1, 1))
+    factories.consent_all()
     db.session.commit()
     auth.login("inspector_a")
     response = client.post(f"/market/placements/{placement.id}/transfer",

@@ -156,7 +156,7 @@ def xlsx(rows, headers=None):
 def sheet_row(person, **changes):
     values = dict(GOOD, **changes)
     return [person.file_number, person.full_name,
-            *[values[f] if f != "norm_met" else "да" for f in wages.FIELDS]]
+            *[values.get(f, "") if f != "norm_met" else "да" for f in wages.FIELDS]]
 
 
 def upload(client, line, data, name="wages.xlsx"):

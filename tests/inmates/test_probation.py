@@ -116,6 +116,7 @@ def test_matching_takes_both_groups_and_reads_the_court(app, world, workshop):
 
 def test_probation_figure_kept_apart_from_custody(app, world, workshop):
     person = factories.client(factories.probation_service("KZ-71"))
+    factories.consents([person, world.person_a], [workshop])
     db.session.commit()
     before = employment.counts(ON)
     start_placement(person.id, workshop.id, date(2021, 6, 1))
@@ -135,6 +136,7 @@ def test_officer_places_a_client_and_owner_sees_them_pseudonymously(client, worl
     person = factories.client(factories.probation_service("KZ-71"), last_name="Клиентов",
                               ends_on=date(2030, 1, 15))
     owner = factories.user("owner", login="owner_ws", enterprise_id=workshop.enterprise_id)
+    factories.consent(person, workshop)  # an outside line: consent comes first
     db.session.commit()
     factories_owner = owner.login
     _login(client, factories_owner)

@@ -141,6 +141,7 @@ def test_places_taken_follows_every_write_of_a_placement(world, line):
 
 def test_the_services_keep_places_taken_too(world, line, in_russian):
     first, second = factories.person(world.facility_a), factories.person(world.facility_a)
+    factories.consent_all()
     db.session.commit()
     placed = start_placement(first.id, line.id, START)
     start_placement(second.id, line.id, START)
@@ -150,6 +151,7 @@ def test_the_services_keep_places_taken_too(world, line, in_russian):
     db.session.commit()
     assert taken(line.id) == 1
     moved_to = factories.line(world.sme_a, world.facility_a, headcount=2)
+    factories.consent_all()
     start_placement(second.id, moved_to.id, START, transfer=True)
     db.session.commit()
     assert (taken(line.id), taken(moved_to.id)) == (0, 1)
@@ -176,6 +178,7 @@ def test_placement_refused_by_the_database_is_a_conflict(world, line, monkeypatc
 def test_place_view_answers_the_databases_refusal_with_409(client, auth, world, line,
                                                           monkeypatch):
     person_id = factories.person(world.facility_a).id
+    factories.consent_all()
     db.session.commit()
     monkeypatch.setattr(placements, "_free_slot", lambda line: line.headcount + 1)
     auth.login("inspector_a")
@@ -255,6 +258,7 @@ def test_a_placement_waits_for_the_lock_and_sees_the_committed_places(app, world
 
     full = factories.line(world.sme_a, world.facility_a, headcount=1)
     first, second = factories.person(world.facility_a).id, factories.person(world.facility_a).id
+    factories.consent_all()
     db.session.commit()
     other_app = race_app(database_url, 2)
     holding, results = threading.Event(), {}

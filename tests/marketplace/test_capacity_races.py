@@ -71,6 +71,7 @@ def test_lowering_the_headcount_while_placing_never_overfills(app, world, race):
     keep = {factories.placement(factories.person(world.facility_a), line, slot=slot).id: slot
             for slot in (5, 6)}
     people = [factories.person(world.facility_a).id for _ in range(4)]
+    factories.consent_all()
     db.session.commit()
     line_id = line.id
     site = {"facility_id": world.facility_a.id, "lease_id": world.lease_a.id}
@@ -109,6 +110,7 @@ def test_lowering_the_headcount_while_placing_through_the_pages(app, world, race
     keep = {factories.placement(factories.person(world.facility_a), line, slot=slot).id: slot
             for slot in (5, 6)}
     people = [factories.person(world.facility_a).id for _ in range(2)]
+    factories.consent_all()
     db.session.commit()
     line_id = line.id
     runner = race(3, connections=7)  # each thread's request context and its client's request
@@ -157,6 +159,7 @@ def test_twenty_placements_of_one_person_yield_one(app, world, race):
     """The same person placed on four lines by twenty calls at once: one placement."""
     lines = [factories.line(world.sme_a, world.facility_a, headcount=20).id for _ in range(4)]
     person_id = world.person_a.id
+    factories.consent_all()
     db.session.commit()
     runner = race(20)
     for _ in range(TRIES):
@@ -177,6 +180,7 @@ def test_k_plus_ten_placements_on_k_free_places_yield_k(app, world, race):
     keep = {factories.placement(factories.person(world.facility_a), line, slot=slot).id: slot
             for slot in (2, 4, 5)}
     people = [factories.person(world.facility_a).id for _ in range(13)]
+    factories.consent_all()
     db.session.commit()
     line_id = line.id
     runner = race(13)
@@ -198,6 +202,7 @@ def test_crossing_transfers_both_go_through(app, world, race):
     people = [factories.person(world.facility_a) for _ in range(2)]
     old = [factories.placement(person, line, started_on=date(2024, 1, 1)).id
            for person, line in zip(people, lines)]
+    factories.consent_all()
     db.session.commit()
     moves = [(people[0].id, lines[1].id), (people[1].id, lines[0].id)]
     runner = race(2)

@@ -56,11 +56,14 @@ def test_a_line_below_the_minimum_takes_no_placement_and_says_by_how_much(world,
     assert placements() == 0
     low_line = db.session.get(type(low_line), low_line.id)
     low_line.wage_kzt = MINIMUM
+    factories.consent_all()
     db.session.commit()
     assert start_placement(world.person_a.id, low_line.id, today()).wage_kzt == MINIMUM
 
 
 def test_an_agreed_wage_below_the_minimum_of_the_start_year_is_refused(world, this_year):
+    factories.consent_all()
+    db.session.commit()
     with pytest.raises(PlacementConflict) as refused:
         start_placement(world.person_a.id, world.line_a.id, date(this_year, 2, 1),
                         wage_kzt=80_000)

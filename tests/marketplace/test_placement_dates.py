@@ -41,6 +41,7 @@ def error_near(page, element_id):
 def newcomer(world):
     """A person admitted to FA after line_a opened (2021-01-10)."""
     person = factories.person(world.facility_a, admitted_on=date(2022, 3, 1))
+    factories.consent_all()
     db.session.commit()
     return person
 
@@ -66,6 +67,8 @@ def test_placing_refuses_a_start_that_cannot_be_next_to_the_date(
 
 
 def test_a_start_before_the_line_opened_is_refused(world, client, auth):
+    factories.consent_all()
+    db.session.commit()
     auth.login("inspector_a")
     response = client.post(f"/market/lines/{world.line_a.id}/place",
                            data={"person_id": world.person_a.id, "started_on": "2020-12-01"})
@@ -85,6 +88,8 @@ def test_a_date_the_form_cannot_read_is_shown_next_to_the_field(world, client, a
 
 
 def test_the_window_ahead_is_configured(app, world, client, auth):
+    factories.consent_all()
+    db.session.commit()
     app.config["PLACEMENT_START_AHEAD_DAYS"] = 3
     auth.login("inspector_a")
     refused = client.post(f"/market/lines/{world.line_a.id}/place",
@@ -101,6 +106,7 @@ def test_accepting_a_request_refuses_a_start_that_cannot_be(
     asked = CandidateRequest(line_id=world.line_a.id, person_id=newcomer.id,
                              requested_by_id=world.users.owner_a.id)
     db.session.add(asked)
+    factories.consent_all()
     db.session.commit()
     auth.login("inspector_a")
     response = client.post(f"/market/requests/{asked.id}/decide",
@@ -122,6 +128,7 @@ def test_a_transfer_between_lines_refuses_a_date_that_cannot_be(
         world, client, auth, started_on, text):
     other = factories.line(world.sme_a, world.facility_a, title="Второй цех")
     placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 3, 1))
+    factories.consent_all()
     db.session.commit()
     auth.login("inspector_a")
     response = client.post(f"/market/placements/{placement.id}/transfer",
@@ -135,6 +142,7 @@ def test_a_transfer_between_lines_refuses_a_date_that_cannot_be(
 def test_the_fill_reports_a_start_that_cannot_be_on_its_row(world, client, auth):
     """Someone admitted after today (entered directly) is proposed, but cannot start today."""
     later = factories.person(world.facility_a, admitted_on=TODAY + timedelta(days=2))
+    factories.consent_all()
     db.session.commit()
     auth.login("inspector_a")
     response = client.post("/market/fill", data={

@@ -55,6 +55,7 @@ def test_a_write_through_the_app_refreshes_every_dashboard(app, world, client, a
     app.config["STATISTICS_CACHE_SECONDS"] = 600
     auth.login("admin")
     assert employed_shown(client) == 0
+    factories.consent_all()
     start_placement(world.person_a.id, world.line_a.id, DAY)
     db.session.commit()
     assert employed_shown(client) == 1
@@ -81,6 +82,8 @@ def _redis_url():
 
 
 def test_two_workers_share_one_cache_through_redis(database_url, world):
+    factories.consent_all()
+    db.session.commit()
     url, prefix = _redis_url(), f"test-{uuid.uuid4().hex[:8]}:"
     workers = [make_test_app(database_url, REDIS_URL=url, CACHE_KEY_PREFIX=prefix,
                              STATISTICS_CACHE_SECONDS=600) for _ in range(2)]
