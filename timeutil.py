@@ -80,6 +80,12 @@ def covers(start, end, day):
     return and_(start <= day, or_(end.is_(None), end > day))
 
 
+def covers_day_before(start, end, day):
+    """SQL: the period [start, end) contains the day before ``day`` (``day`` a column, so no
+    date arithmetic is needed in SQL): start < day and (end is open or end >= day)."""
+    return and_(start < day, or_(end.is_(None), end >= day))
+
+
 def overlaps(start, end, first, last):
     """SQL: the period [start, end) shares at least one day with [first, last] (inclusive)."""
     return and_(start <= last, or_(end.is_(None), end > first))

@@ -26,7 +26,7 @@ never at their current facility, so a person transferred since counts where they
   (``reports.signals.report_sections``).
 
 Analysts see counts of 1 to 4 people as "<5", and the rate of such a row blank
-(``reports.services.suppress_rows``, primary suppression only).
+(``reports.services.suppress_rows``: small counts and the cells that would give them away).
 """
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, literal_column, select

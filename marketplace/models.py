@@ -178,7 +178,7 @@ class WageRecord(db.Model):
     norm_met: Mapped[bool] = mapped_column(Boolean)
     accrued_kzt: Mapped[int] = mapped_column(Integer)
     # Pay for days lost to an injury at work (part of accrued).
-    lost_time_kzt: Mapped[int] = mapped_column(Integer, default=0)
+    lost_time_kzt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     deduction_upkeep_kzt: Mapped[int] = mapped_column(Integer, default=0)
     deduction_alimony_kzt: Mapped[int] = mapped_column(Integer, default=0)
     deduction_damages_kzt: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,7 +9,10 @@ One home each, as SQL (Python mirrors for a record not saved yet sit beside them
 - a full-norm month: a full month with the norm met;
 - paid below the minimum wage: a full-norm month whose accrued pay (before deductions) is
   under the minimum wage of the month's year. It is flagged wherever it appears, and the
-  statistics count it.
+  statistics count it. A part month is never a full-norm month, whatever its hours: it is
+  neither flagged nor cleared (reports/definitions.py);
+- where a record belongs (``record_facilities``): the facility that held the person on the
+  record's reference day, the last day of the month the placement covered.
 
 Wages are entered as the figures arrive: a row of the grid or of an import that is left
 blank (nothing but the pre-filled values, and no answer to "norm met") is "not entered yet"
@@ -23,15 +26,16 @@ from collections import namedtuple
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, and_, case, cast, extract, func, select, text, true
+from sqlalchemy import Date, and_, case, cast, extract, func, or_, select, text, true
 
 from enterprises.models import ProductionLine
 from extensions import db
-from inmates.models import Person
+from inmates.models import Person, Stay
 from reference.models import MinimumWage
 from reference.norms import cap_errors
 from tabular import parse_bool, parse_int
-from timeutil import EARLIEST_ON, clamp, covers, month_end, month_start, overlaps, today, utcnow
+from timeutil import (EARLIEST_ON, clamp, covers, covers_day_before, month_end, month_start,
+                      overlaps, today, utcnow)
 from web.errors import InputError
 
 from .models import Placement, WageRecord
@@ -292,6 +296,36 @@ def below_minimum_clause():
     The query must join Placement and outer-join MinimumWage on ``wage_year()``.
     """
     return and_(full_norm_month(), WageRecord.accrued_kzt < MinimumWage.amount_kzt)
+
+
+def held_on_reference_day():
+    """SQL: the Stay (in the query) held the record's person on the record's reference day,
+    the last day of the record's month on which its placement was active: the month's last
+    day, or the day before the placement ended if it ended within the month.
+
+    The query must join Placement to the WageRecord.
+    """
+    last = _last_day_of_month()
+    return and_(Stay.person_id == Placement.person_id,
+                or_(and_(Placement.active_on(last), Stay.active_on(last)),
+                    and_(Placement.ended_on <= last,
+                         covers_day_before(Stay.started_on, Stay.ended_on, Placement.ended_on))))
+
+
+def record_facilities(first_month, last_month):
+    """Return a subquery: record_id, facility_id for each wage record of the months, the
+    facility being the one that held the person on the reference day
+    (``held_on_reference_day``); NULL for a person not in custody then (on probation).
+
+    This is the one rule that places wages in a scope: an outside line's pay goes with its
+    workers' facilities, so facilities add up to regions and regions to the country.
+    """
+    facility = (select(func.max(Stay.facility_id)).where(held_on_reference_day())
+                .correlate(WageRecord, Placement).scalar_subquery())
+    return (select(WageRecord.id.label("record_id"), facility.label("facility_id"))
+            .join(Placement, Placement.id == WageRecord.placement_id)
+            .where(WageRecord.month >= first_month, WageRecord.month <= last_month)
+            .subquery("record_facility"))
 
 
 def wage_year():

@@ -13,8 +13,9 @@ from xlsxwriter.exceptions import XlsxFileError
 
 from tabular import neutralise
 
+from . import definitions
 from .statistics import BREAKDOWNS
-from .tables import summary, table, table_titles
+from .tables import Column, summary, table, table_titles
 
 SHEET_TABLES = BREAKDOWNS + ("wages", "probation")
 
@@ -62,12 +63,12 @@ class _Writer:
 
     def table(self, sheet, columns, rows, first_row=0):
         """Write a header row and the data rows, with column widths; return the last row."""
-        for col, (key, header, kind) in enumerate(columns):
+        for col, (key, header, kind, _definition) in enumerate(columns):
             width = (10 if key == "code" else 40) if kind == "text" else 16
             sheet.set_column(col, col, width)
             sheet.write_string(first_row, col, neutralise(str(header)), self.formats["header"])
         for index, row in enumerate(rows, start=first_row + 1):
-            for col, (key, _header, kind) in enumerate(columns):
+            for col, (key, _header, kind, _definition) in enumerate(columns):
                 self.cell(sheet, index, col, row.get(key), kind)
         return first_row + len(rows)
 
@@ -114,9 +115,9 @@ def write_xlsx(report, output, language="ru"):
         sheet.write_string(0, 0, neutralise(_("Employment of convicts")), writer.formats["title"])
         sheet.write_string(1, 0, neutralise(_scope_text(report)))
         row = 3
-        for label, value, kind in summary(report):
-            writer.cell(sheet, row, 0, str(label))
-            writer.cell(sheet, row, 1, value, kind)
+        for line in summary(report):
+            writer.cell(sheet, row, 0, str(line.label))
+            writer.cell(sheet, row, 1, line.value, line.kind)
             row += 1
         row += 1
         for lang, header in (("ru", _("Paragraph in Russian")), ("kk", _("Paragraph in Kazakh"))):
@@ -129,6 +130,7 @@ def write_xlsx(report, output, language="ru"):
         _series_sheet(workbook, writer, report, language, titles["series"][:31])
         for section in report.sections:
             _section_sheet(workbook, writer, section)
+        _definitions_sheet(workbook, writer)
 
 
 def _section_sheet(workbook, writer, section):
@@ -137,9 +139,26 @@ def _section_sheet(workbook, writer, section):
     sheet = workbook.add_worksheet(str(section["title"])[:31])
     rows = [{key: str(value) if key == "label" else value for key, value in row.items()}
             for row in section["rows"]]
-    last = writer.table(sheet, section["columns"], rows)
+    columns = [Column(key, header, kind, None) for key, header, kind in section["columns"]]
+    last = writer.table(sheet, columns, rows)
     for offset, text in enumerate(section["definitions"], start=2):
         sheet.write_string(last + offset, 0, neutralise(str(text)), writer.formats["wrap"])
+
+
+
+def _definitions_sheet(workbook, writer):
+    """Every figure's definition, one row each: what it counts, when, includes, excludes,
+    boundary days (reports/definitions.py)."""
+    sheet = workbook.add_worksheet(_("Definitions")[:31])
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, len(definitions.PARTS), 45)
+    sheet.write_string(0, 0, neutralise(_("Figure")), writer.formats["header"])
+    for col, (_part, label) in enumerate(definitions.PARTS, start=1):
+        sheet.write_string(0, col, neutralise(str(label)), writer.formats["header"])
+    for row, (_key, title, parts) in enumerate(definitions.rows(), start=1):
+        sheet.write_string(row, 0, neutralise(title), writer.formats["wrap"])
+        for col, (_label, text) in enumerate(parts, start=1):
+            sheet.write_string(row, col, neutralise(text), writer.formats["wrap"])
 
 
 def _series_sheet(workbook, writer, report, language, title):
@@ -162,9 +181,9 @@ def write_csv(report, name, language="ru"):
         columns, rows = table(report, name, language)
         buffer = io.StringIO()
         out = csv.writer(buffer)
-        out.writerow([neutralise(str(header)) for _key, header, _kind in columns])
+        out.writerow([neutralise(str(column.header)) for column in columns])
         for row in rows:
-            out.writerow([_csv_value(row.get(key), kind) for key, _header, kind in columns])
+            out.writerow([_csv_value(row.get(column.key), column.kind) for column in columns])
     return "\ufeff" + buffer.getvalue()
 
 

@@ -7,13 +7,18 @@ through the catalogue's plural rule (ngettext). Rounding follows the letter: the
 "свыше 11 тыс." / "11 мыңнан астам", the rate in whole percent, other counts exact ("3 970"),
 floor space in whole square metres ("75 874 кв.м.").
 
-With suppression (a region or facility shown to an analyst, DESIGN.md section 6) a count of
-1 to 4 people reads "менее пяти" / "бестен аз", and the rate that would reveal the employed is
-left out. Counts of enterprises and areas are not personal and are always written out.
+With disclosure control (reports/disclosure.py) the paragraph states the figures as the
+tables show them: a count of 1 to 4 people reads "менее пяти" / "бестен аз", a count hidden
+to protect another (5 or more) reads "нераскрываемое число" / "жарияланбайтын сан", the noun
+and verb agreeing with five; the rate is left out when either of its counts is hidden. A
+hidden value is never written next to its true value. Counts of enterprises and areas are
+not personal and are always written out.
 """
 from babel.numbers import get_group_symbol
 from flask_babel import (force_locale, format_date, format_decimal, format_percent, get_locale,
                          npgettext, pgettext)
+
+from .disclosure import COMPLEMENTARY, SUPPRESSED
 
 SMALL = 5  # counts of people under this are not written out when suppression applies
 
@@ -50,7 +55,9 @@ def _percent(rate):
 
 def _people(count, suppress):
     """Return (text, the number the text states) for a count of people."""
-    if suppress and 0 < count < SMALL:
+    if count == COMPLEMENTARY:
+        return pgettext("letter paragraph", "an undisclosed number of"), SMALL
+    if count == SUPPRESSED or (suppress and 0 < count < SMALL):
         # The noun and the verb then agree with the numeral written: five.
         return pgettext("letter paragraph", "fewer than five"), SMALL
     return grouped(count), count
@@ -77,14 +84,17 @@ def _convicts_employed(count, suppress):
 def _employment(f, date, place, suppress):
     in_custody = _people(f["in_custody"], suppress)[0]
     able_bodied = _people(f["able_bodied"], suppress)[0]
-    if suppress and 0 < f["employed"] < SMALL:
+    hidden = [value for value in (f["employed"], f["able_bodied"])
+              if value in (SUPPRESSED, COMPLEMENTARY) or (suppress and 0 < value < SMALL)]
+    if hidden:
         # The rate would give the hidden count away: the sentence goes without it.
         return pgettext(
             "letter paragraph",
-            "As of %(date)s, fewer than five convicts in the penal system's facilities%(place)s "
+            "As of %(date)s, %(employed)s convicts in the penal system's facilities%(place)s "
             "are in paid work (in custody: %(in_custody)s, of them able-bodied: "
             "%(able_bodied)s).",
-            date=date, place=place, in_custody=in_custody, able_bodied=able_bodied)
+            date=date, place=place, employed=_people(f["employed"], suppress)[0],
+            in_custody=in_custody, able_bodied=able_bodied)
     employed, n = _employed(f["employed"])
     return npgettext(
         "letter paragraph",
@@ -173,7 +183,13 @@ def paragraph_figures(stats, place_kk=None, place_ru=None):
             "facility_service": by_kind.get("facility_service", 0)}
 
 
-def paragraphs(stats, place_kk=None, place_ru=None, suppress=False):
-    """Return {'kk': text, 'ru': text} for the statistics of one date and scope."""
+def paragraphs(stats, place_kk=None, place_ru=None, suppress=False, shown=None):
+    """Return {'kk': text, 'ru': text} for the statistics of one date and scope; ``shown``
+    (headline, breakdowns, enterprises as disclosure.protect gives them) states the figures
+    as the tables show them."""
     figures = paragraph_figures(stats, place_kk, place_ru)
+    if shown is not None:
+        headline, breakdowns, enterprises = shown
+        by_kind = {row["key"]: row["employed"] for row in breakdowns["employer_kind"]}
+        figures.update(headline, **enterprises, **by_kind)
     return {"kk": kazakh(figures, suppress), "ru": russian(figures, suppress)}

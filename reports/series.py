@@ -1,4 +1,10 @@
-"""Monthly figures: employment on each month's last day, and wages by month (statistics.py)."""
+"""Monthly figures: employment on each month's last day, and wages by month (statistics.py).
+
+A series for a date D ends on D (``series_days``); the wage table for D ends with the last
+complete month on or before D (``wage_months``); wages belong to the facility that held the
+person on the record's reference day (``marketplace.wages.record_facilities``). See
+reports/definitions.py.
+"""
 from calendar import monthrange
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -10,11 +16,12 @@ from extensions import db
 from facilities.models import Facility
 from inmates.models import Person, Stay
 from marketplace.models import Placement, WageRecord
-from marketplace.wages import below_minimum_clause, full_norm_month, wage_year
+from marketplace.wages import (below_minimum_clause, full_norm_month, record_facilities,
+                               wage_year)
 from reference.models import MinimumWage
 from timeutil import overlaps
 
-from .scope import Scope, as_date, facility_scope, line_in_scope, with_rate
+from .scope import Scope, as_date, facility_scope, with_rate
 
 
 def month_ends(first, last):
@@ -32,6 +39,21 @@ def last_months(on, count=12):
     for _ in range(count - 1):
         start = (start - timedelta(days=1)).replace(day=1)
     return month_ends(start, on)
+
+def series_days(on, count=12):
+    """Return the days of the series for ``on``: the last days of the ``count - 1`` months
+    before ``on``'s month, then ``on`` itself, so the series ends on the date."""
+    return last_months(on, count)[:-1] + [on]
+
+
+def wage_months(on, count=12):
+    """Return the first days of the ``count`` months ending with the last complete month on
+    or before ``on`` (the month whose last day is ``on`` or earlier)."""
+    last = date(on.year, on.month, 1)
+    if month_ends(on, on)[0] != on:
+        last = (last - timedelta(days=1)).replace(day=1)
+    return [date(d.year, d.month, 1) for d in last_months(last, count)]
+
 
 def _month_number(column):
     """SQL: the month of a date as one integer (year * 12 + month)."""
@@ -98,9 +120,16 @@ def series(days, scope=Scope()):
             for i, day in enumerate(days)]
 
 def wages(first_month, last_month, scope=Scope()):
-    """Return the wage figures of each month from ``first_month`` to ``last_month``."""
+    """Return the wage figures of each month from ``first_month`` to ``last_month``.
+
+    A record is in scope when the facility that held its person on its reference day is
+    (``record_facilities``), and, with an employer-kind scope, when its line's enterprise is of
+    that kind. Mean = total accrued / persons paid; below the minimum wage is held against
+    pay accrued, on full-norm months only (reports/definitions.py).
+    """
     months = [date(d.year, d.month, 1) for d in month_ends(first_month, last_month)]
     below = below_minimum_clause()
+    located = record_facilities(months[0], months[-1])
     query = (select(WageRecord.month,
                     func.coalesce(func.sum(WageRecord.accrued_kzt), 0).label("accrued_kzt"),
                     func.count(func.distinct(Placement.person_id)).label("persons"),
@@ -109,12 +138,16 @@ def wages(first_month, last_month, scope=Scope()):
                     .label("full_norm"),
                     func.coalesce(func.sum(case((below, 1), else_=0)), 0).label("below_minimum"))
              .join(Placement, Placement.id == WageRecord.placement_id)
+             .join(located, located.c.record_id == WageRecord.id)
+             .join(Facility, Facility.id == located.c.facility_id)
              .outerjoin(MinimumWage, MinimumWage.year == wage_year())
-             .where(WageRecord.month >= months[0], WageRecord.month <= months[-1])
+             .where(WageRecord.month >= months[0], WageRecord.month <= months[-1],
+                    *facility_scope(scope, Facility))
              .group_by(WageRecord.month))
-    line_scope = line_in_scope(scope)
-    if line_scope:  # the line is only read when the scope needs it
-        query = query.join(ProductionLine, ProductionLine.id == Placement.line_id).where(*line_scope)
+    if scope.employer_kind:
+        query = query.where(Placement.line_id.in_(
+            select(ProductionLine.id).join(Enterprise)
+            .where(Enterprise.kind == scope.employer_kind)))
     found = {as_date(row.month): row for row in db.session.execute(query)}
     result = []
     for month in months:

@@ -1,10 +1,9 @@
 """Reports for a user: the scope they may see, the figures, and small-cell suppression.
 
-Suppression (DESIGN.md section 6): statistics shown to analysts, and every export whoever
-makes it, show "<5" instead of a count of 1 to 4 people (and hide the rate or share that
-would reveal it) in the breakdowns that could identify someone: by facility, gender and age
-band, and every figure about people when the scope is one region or one facility.
-Administrators and inspectors see real values on the dashboard.
+Disclosure control (DESIGN.md section 6, reports/disclosure.py): statistics shown to
+analysts, and every export whoever makes it, hide counts of 1 to 4 people and the further
+cells that would give them away by subtraction. Administrators and inspectors see real values
+on the dashboard.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,15 +18,13 @@ from reference.models import Region
 from timeutil import today
 from web.cache import remembered
 
+from . import disclosure
 from . import statistics as st
 from .paragraph import paragraphs
 from .probation import probation_figures
 from .signals import report_sections
 
-SUPPRESSED = "<5"
-SMALL = 5
-IDENTIFYING = {"facility", "gender", "age_band"}
-PEOPLE_COUNTS = ("in_custody", "able_bodied", "employed")
+SUPPRESSED = disclosure.SUPPRESSED
 
 
 def scope_for(user, region_id=None, facility_id=None, security_level=None, employer_kind=None):
@@ -69,35 +66,6 @@ def suppresses(user, exporting=False):
     return exporting or user.role == "analyst"
 
 
-def _hide(value):
-    return SUPPRESSED if isinstance(value, int) and 0 < value < SMALL else value
-
-
-def suppress_rows(rows, keys=PEOPLE_COUNTS, derived=("rate",)):
-    """Replace counts of 1 to 4 by "<5" and blank the derived shares of such rows."""
-    result = []
-    for row in rows:  # grouped result rows, never people
-        shown = dict(row)
-        hidden = False
-        for key in keys:
-            if key in shown and shown[key] != _hide(shown[key]):
-                shown[key] = SUPPRESSED
-                hidden = True
-        if hidden:
-            shown.update({key: None for key in derived if key in shown})
-        result.append(shown)
-    return result
-
-
-def _suppress_wages(rows):
-    shown = []
-    for row in rows:
-        if 0 < row["persons"] < SMALL:
-            row = dict(row, persons=SUPPRESSED, accrued_kzt=None, mean_kzt=None)
-        shown.append(suppress_rows([row], keys=("below_minimum",), derived=("below_share",))[0])
-    return shown
-
-
 @dataclass
 class Report:
     """The figures of one date and scope, as a user may see them."""
@@ -122,9 +90,9 @@ class Report:
 
     @property
     def latest_wages(self):
-        """Return the last month of the wage table that has records, or the last month."""
-        paid = [row for row in self.wages if row["persons"] not in (0, None)]
-        return (paid or self.wages or [None])[-1]
+        """Return the wage month shown for the date: the last complete month on or before it,
+        the wage table's last row (reports/definitions.py, "Wages: month")."""
+        return (self.wages or [None])[-1]
 
     def change(self, key):
         """Return the change of a headline figure since the earlier date (None if hidden)."""
@@ -160,33 +128,35 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
     previous = st.headline(since, scope) if since else None
     region = db.session.get(Region, scope.region_id) if scope.region_id else None
     facility = db.session.get(Facility, scope.facility_id) if scope.facility_id else None
-    local = scope.is_local and suppress
-    breakdowns = {}
-    for by, rows in stats.breakdowns.items():
-        if suppress and (by in IDENTIFYING or scope.is_local):
-            keys = ("employed", "enterprises") if by == "employer_kind" else PEOPLE_COUNTS
-            derived = ("share",) if by == "employer_kind" else ("rate",)
-            rows = suppress_rows(rows, keys, derived)
-        breakdowns[by] = rows
+    if suppress:
+        headline, breakdowns, enterprises, wages, series = disclosure.protect(stats)
+    else:
+        headline, breakdowns, enterprises = stats.headline, stats.breakdowns, stats.enterprises
+        wages, series = stats.wages, stats.series
     place = facility or region
     texts = paragraphs(stats, place_kk=place.name_kk if place else None,
-                       place_ru=place.name_ru if place else None, suppress=local)
-    headline = suppress_rows([stats.headline])[0] if local else stats.headline
-    previous_shown = suppress_rows([previous])[0] if local and previous else previous
-    enterprises = (suppress_rows([stats.enterprises], keys=("new_employed",), derived=())[0]
-                   if local else stats.enterprises)
+                       place_ru=place.name_ru if place else None,
+                       shown=(headline, breakdowns, enterprises) if suppress else None)
+    previous_shown = previous
+    if suppress and previous:
+        previous_shown = disclosure.protect(st.Statistics(on=since, scope=scope,
+                                                          headline=previous))[0]
     report = Report(
         on=on, since=since, scope=scope, stats=stats, previous=previous_shown, suppressed=suppress,
         headline=headline, breakdowns=breakdowns, enterprises=enterprises,
         new_this_year={"enterprises": enterprises["new_enterprises"],
                        "employed": enterprises["new_employed"]},
-        wages=_suppress_wages(stats.wages) if local else stats.wages,
-        series=suppress_rows(stats.series) if local else stats.series,
-        paragraphs=texts, region=region, facility=facility,
+        wages=wages, series=series, paragraphs=texts, region=region, facility=facility,
         probation=_probation(on, scope, suppress))
     # Figures of the packages built on reports (reasons for not working, compliance/).
     report.sections = [section for _receiver, section in report_sections.send(report) if section]
     return report
+
+
+def suppress_rows(rows, keys=disclosure.PEOPLE, derived=("rate",)):
+    """Return the rows of a table of counts of persons as they may be shown
+    (disclosure.protect_rows: small counts and the cells that would give them away)."""
+    return disclosure.protect_rows(rows, keys, derived)
 
 
 def _probation(on, scope, suppress):
@@ -196,7 +166,7 @@ def _probation(on, scope, suppress):
     if not suppress:
         return figures
     keys = ("on_probation", "employed")
-    totals = (suppress_rows([figures], keys, ())[0] if scope.is_local else dict(figures))
+    totals = suppress_rows([figures], keys, ())[0] if scope.is_local else dict(figures)
     totals["regions"] = suppress_rows(figures["regions"], keys, ())
     totals["lines"] = suppress_rows(figures["lines"], ("employed",), ())
     return totals
@@ -208,9 +178,10 @@ def home_figures(user, on=None):
     if user.role not in ("admin", "analyst", "inspector"):
         return None
     scope = scope_for(user)
-    figures = st.headline(on or today(), scope)
-    if suppresses(user) and scope.is_local:
-        figures = suppress_rows([figures])[0]
+    on = on or today()
+    figures = st.headline(on, scope)
+    if suppresses(user):
+        figures = disclosure.protect(st.Statistics(on=on, scope=scope, headline=figures))[0]
     return figures
 
 

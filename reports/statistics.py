@@ -1,46 +1,38 @@
 """Employment against the able-bodied population, for any date and scope (DESIGN.md section 7).
 
-Boundary conventions, the same in every figure:
+Every figure is defined, with its boundary rules, in reports/definitions.py; this module
+computes them. In short:
 
-- A stay is active on D when ``started_on <= D`` and (``ended_on`` is NULL or ``ended_on > D``):
-  a person released or transferred on D is not at that facility on D (and is on D - 1).
-- A placement is active on D by the same rule on its ``started_on`` / ``ended_on``.
-- A lease is active on D when its status is 'active' or 'ended' (it was approved), ``starts_on
-  <= D`` and (``ends_on`` is NULL or ``ends_on > D``).
-- in custody = distinct persons with a stay active on D; the stay's facility (not the person's
-  current one) gives the facility, region and security level of the scope. A person's stays
-  do not overlap (admission, transfer and release in inmates/services.py are their only
-  writers), so that facility is unique; the one-date figures still take the highest facility
-  id should two stays ever overlap.
-- able-bodied = of those, persons with ``able_bodied`` set.
-- employed = of the able-bodied in custody, distinct persons with a placement active on D; a
-  person with two overlapping placements counts once, under the placement with the highest id.
-  With an employer-kind scope, only placements on lines of that kind count as employed, while
-  the population (in custody, able-bodied) stays that of the place.
-- rate = employed / able-bodied (None when nobody is able-bodied).
-- SMEs engaged = SMEs with an active lease of a space in scope, or with a person in custody in
-  scope on an active placement on one of their lines.
-- area leased = sum of the active leases' area of spaces in scope (of enterprises of the kind
-  in scope, if one is chosen).
-- new productions = enterprises whose first line (min ``opened_on``) opened in D's year on or
-  before D and which have a line in scope, with the persons employed (as above) on their lines.
-- wages of a month (``WageRecord.month`` is its first day): records of placements on lines in
-  scope (an outside line belongs to its region only); mean = total accrued / distinct persons
-  paid; below minimum = records with ``norm_met`` whose accrued pay is under the minimum wage of
-  the month's year.
-- monthly series use the last day of each month.
+- A stay, placement or lease is active on D when it started on or before D and has not ended
+  by D (``timeutil.covers``): one starting on D counts on D, one ending on D does not, so a
+  person transferred on D counts at the new facility.
+- in custody, able-bodied, employed: ``marketplace.employment.population`` (persons, not
+  placements); the stay's facility gives the facility, region and security level. With an
+  employer-kind scope only work for that kind counts as employed, while in custody and
+  able-bodied stay those of the place.
+- enterprises engaged: an enterprise with a lease of a space in scope, or a placement of a
+  person in custody in scope, active on D; counted once per scope and split by its kind. The
+  same count is the summary's "SMEs engaged" / "branches engaged" and the employer-kind
+  table's enterprises column, and an employer-kind scope keeps only that kind.
+- area leased: sum of the active leases' area of spaces in scope (of the kind in scope).
+- new productions: enterprises whose first line opened in D's year on or before D and which
+  have a line in scope, with the persons employed on their lines.
+- wages: series.wages (records placed by the person's facility on the reference day).
+- the series ends on D (series.series_days); the wage table with the last complete month on
+  or before D (series.wage_months).
 - reasons for not working on D (added to the dashboard and the export by compliance/ through
   ``reports.signals.report_sections``) = the able-bodied in custody in scope on D who are not
   employed on D, by their latest reason dated on or before D ("none recorded" when they have
-  none), at the facility of their stay on D; share = of all of them. Counts of 1 to 4 show as
-  "<5" wherever small cells are suppressed (analysts, every export), whatever the breakdown.
+  none), at the facility of their stay on D; share = of all of them.
 - age bands use the age on D.
 
-Everything is set-based SQL that compiles alike on SQLite and PostgreSQL.
+People, wages and area add up across facilities, regions, security levels and employer
+kinds; enterprise counts add up across kinds (each enterprise has one) and are unions across
+places. Everything is set-based SQL that compiles alike on SQLite and PostgreSQL.
 """
 from datetime import date
 
-from sqlalchemy import String, case, cast, func, literal, select, union_all
+from sqlalchemy import String, and_, case, cast, func, literal, select, union_all
 
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
@@ -51,11 +43,11 @@ from timeutil import add_years
 
 from .scope import (AGE_BANDS, BREAKDOWNS, EMPLOYER_KINDS, Scope, Statistics, facility_scope,
                     line_in_scope, with_rate)
-from .series import last_months, month_ends, series, wages
+from .series import last_months, month_ends, series, series_days, wage_months, wages
 
 __all__ = ["AGE_BANDS", "BREAKDOWNS", "EMPLOYER_KINDS", "Scope", "Statistics", "breakdown",
            "enterprise_figures", "headline", "last_months", "month_ends", "population",
-           "series", "statistics", "wages"]
+           "series", "series_days", "series_to", "statistics", "wage_months", "wages"]
 
 
 def _age_band(on, birth_on):
@@ -129,18 +121,25 @@ def _named(model, rows):
     result = []
     for row in rows:
         obj = names[int(row.key)]
+        # A facility's region and level: the margins its row adds up to (reports/disclosure.py).
+        place = ({"region_id": obj.region_id, "security_level": obj.security_level}
+                 if model is Facility else {})
         result.append(with_rate(row, key=obj.id, code=obj.code, name_kk=obj.name_kk,
-                                 name_ru=obj.name_ru, name_en=obj.name_en))
+                                 name_ru=obj.name_ru, name_en=obj.name_en, **place))
     return sorted(result, key=lambda item: item["code"])
 
-def _breakdown_rows(by, rows):
-    """Shape the grouped rows of one dimension as the breakdown table."""
+ENGAGED = {"state_branch": "branches", "sme": "smes", "facility_service": "services"}
+
+
+def _breakdown_rows(by, rows, engaged=None):
+    """Shape the grouped rows of one dimension as the breakdown table; the employer-kind
+    table's enterprises are the enterprises engaged (``_enterprise_counts``)."""
     if by == "employer_kind":
         found = {row.key: row for row in rows}
         total = sum(int(row.employed) for row in rows)
         return [{"key": kind,
                  "employed": int(found[kind].employed) if kind in found else 0,
-                 "enterprises": int(found[kind].enterprises) if kind in found else 0,
+                 "enterprises": int(getattr(engaged, ENGAGED[kind])) if engaged else 0,
                  "share": int(found[kind].employed) / total if kind in found and total else None}
                 for kind in EMPLOYER_KINDS]
     if by == "region":
@@ -166,7 +165,8 @@ def breakdown(on, scope, by):
     """Return the counts grouped by one of BREAKDOWNS, as a list of dicts with ``key``."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by}")
-    return _breakdown_rows(by, _grouped(on, scope, [by])[by])
+    engaged = _enterprise_counts(on, scope) if by == "employer_kind" else None
+    return _breakdown_rows(by, _grouped(on, scope, [by])[by], engaged)
 
 def _enterprise_counts(on, scope):
     """SMEs, branches and services engaged, area leased and new productions, in one statement."""
@@ -185,6 +185,8 @@ def _enterprise_counts(on, scope):
               .join(Facility, Facility.id == custody.c.facility_id)
               .where(*facility_scope(scope, Facility)))
     engaged = Enterprise.id.in_(union_all(select(leases.c.enterprise_id), placed))
+    if scope.employer_kind:
+        engaged = and_(engaged, Enterprise.kind == scope.employer_kind)
     kind_count = lambda kind: func.count(case((Enterprise.kind == kind, 1)))  # noqa: E731
     engaged_query = select(kind_count("sme").label("smes"),
                            kind_count("state_branch").label("branches"),
@@ -197,20 +199,26 @@ def _enterprise_counts(on, scope):
         .scalar_subquery().label("new_enterprises"))
     return db.session.execute(statement).one()
 
-def enterprise_figures(on, scope=Scope(), new_employed=None):
+def enterprise_figures(on, scope=Scope(), new_employed=None, row=None):
     """Return SMEs engaged, area leased, branches engaged and new productions on ``on``."""
-    row = _enterprise_counts(on, scope)
+    row = row if row is not None else _enterprise_counts(on, scope)
     if new_employed is None:
         new_rows = _grouped(on, scope, ["new"])["new"]
         new_employed = int(new_rows[0].employed) if new_rows else 0
     return {
-        "smes_engaged": int(row.smes) if scope.employer_kind in (None, "sme") else 0,
+        "smes_engaged": int(row.smes),
         "branches_engaged": int(row.branches),
         "services_engaged": int(row.services),
         "area_leased_m2": float(row.area or 0),
         "new_enterprises": int(row.new_enterprises or 0),
         "new_employed": new_employed,
     }
+
+def series_to(on, scope=Scope(), months=12, last=None):
+    """Return the series for ``on``: the month ends of series_days, then ``on`` itself (its
+    figures ``last``, the headline, when the caller has them)."""
+    rows = series(series_days(on, months)[:-1], scope)
+    return rows + [dict(last if last is not None else headline(on, scope), on=on)]
 
 def statistics(on, scope=Scope(), months=12, monthly=True):
     """Return every figure of the dashboard for ``on`` and ``scope``.
@@ -220,13 +228,14 @@ def statistics(on, scope=Scope(), months=12, monthly=True):
     """
     grouped = _grouped(on, scope, ["total", "new", *BREAKDOWNS])
     new_rows = grouped["new"]
+    engaged = _enterprise_counts(on, scope)
     stats = Statistics(on=on, scope=scope, headline=_total(grouped["total"]))
     for by in BREAKDOWNS:
-        stats.breakdowns[by] = _breakdown_rows(by, grouped[by])
+        stats.breakdowns[by] = _breakdown_rows(by, grouped[by], engaged)
     stats.enterprises = enterprise_figures(
-        on, scope, new_employed=int(new_rows[0].employed) if new_rows else 0)
+        on, scope, new_employed=int(new_rows[0].employed) if new_rows else 0, row=engaged)
     if monthly:
-        days = last_months(on, months)
-        stats.wages = wages(days[0], days[-1], scope)
-        stats.series = series(days, scope)
+        months_paid = wage_months(on, months)
+        stats.wages = wages(months_paid[0], months_paid[-1], scope)
+        stats.series = series_to(on, scope, months, last=stats.headline)
     return stats

@@ -1,9 +1,18 @@
-"""The report's tables as columns and rows, shared by the dashboard, XLSX and CSV exports."""
+"""The report's tables as columns and rows, shared by the dashboard, XLSX and CSV exports.
+
+Each column and summary line names the definition of its figure (reports/definitions.py).
+"""
+from collections import namedtuple
+
 from flask_babel import gettext as _
 
 from reference.codes import ENTERPRISE_KINDS, GENDERS, SECURITY_LEVELS
 
+from .definitions import COLUMN_DEFINITIONS
 from .probation import DEFINITION as PROBATION_DEFINITION
+
+Column = namedtuple("Column", "key header kind definition")
+Line = namedtuple("Line", "key label value kind definition")
 
 AGE_BAND_LABELS = {"under_18": "<18", "18_24": "18–24", "25_34": "25–34", "35_44": "35–44",
                    "45_54": "45–54", "55_plus": "55+"}
@@ -24,9 +33,14 @@ def table_titles():
     }
 
 
+def _column(key, header, kind, definition=None):
+    return Column(key, header, kind, definition or COLUMN_DEFINITIONS.get(key))
+
+
 def _people_columns():
-    return [("in_custody", _("In custody"), "int"), ("able_bodied", _("Able-bodied"), "int"),
-            ("employed", _("Employed"), "int"), ("rate", _("Employment rate"), "pct")]
+    return [_column("in_custody", _("In custody"), "int"),
+            _column("able_bodied", _("Able-bodied"), "int"),
+            _column("employed", _("Employed"), "int"), _column("rate", _("Employment rate"), "pct")]
 
 
 def _label_of(by, row, language):
@@ -47,17 +61,18 @@ def _label_of(by, row, language):
 
 
 def table(report, name, language):
-    """Return (columns, rows) of one table; columns are (key, header, kind) triples."""
+    """Return (columns, rows) of one table; columns are Column(key, header, kind, definition)."""
     if name == "series":
-        columns = [("on", _("Month end"), "date")] + _people_columns()
+        columns = [_column("on", _("Day"), "date")] + _people_columns()
         return columns, report.series
     if name == "wages":
-        columns = [("month", _("Month"), "month"), ("accrued_kzt", _("Total accrued, ₸"), "int"),
-                   ("persons", _("Persons paid"), "int"),
-                   ("mean_kzt", _("Mean per employed person, ₸"), "int"),
-                   ("full_norm", _("Full-norm months"), "int"),
-                   ("below_minimum", _("Full-norm months below the minimum wage"), "int"),
-                   ("below_share", _("Share below the minimum wage"), "pct")]
+        columns = [_column("month", _("Month"), "month"),
+                   _column("accrued_kzt", _("Total accrued, ₸"), "int"),
+                   _column("persons", _("Persons paid"), "int"),
+                   _column("mean_kzt", _("Mean per person paid, ₸"), "int"),
+                   _column("full_norm", _("Full-norm months"), "int"),
+                   _column("below_minimum", _("Full-norm months below the minimum wage"), "int"),
+                   _column("below_share", _("Share below the minimum wage"), "pct")]
         return columns, report.wages
     if name == "probation":
         return _probation_table(report, language)
@@ -70,49 +85,62 @@ def table(report, name, language):
     if name in ("region", "facility"):
         # Code and name in cells of their own, so a spreadsheet can sort and filter them.
         rows = [dict(row, name=row.get(f"name_{language}") or row.get("name_ru")) for row in rows]
-        columns = [("code", _("Code"), "text"), ("name", headers[name], "text")]
+        columns = [_column("code", _("Code"), "text"), _column("name", headers[name], "text")]
         return columns + _people_columns(), rows
     if name == "employer_kind":
-        columns = [("label", headers[name], "text"), ("employed", _("Employed"), "int"),
-                   ("enterprises", _("Enterprises"), "int"), ("share", _("Share"), "pct")]
+        columns = [_column("label", headers[name], "text"),
+                   _column("employed", _("Employed"), "int", "employed_by_kind"),
+                   _column("enterprises", _("Enterprises engaged"), "int"),
+                   _column("share", _("Share"), "pct")]
     else:
-        columns = [("label", headers[name], "text")] + _people_columns()
+        label = _column("label", headers[name], "text", COLUMN_DEFINITIONS.get(f"label_{name}"))
+        columns = [label] + _people_columns()
     return columns, rows
 
 
 def summary(report):
-    """Return (label, value, kind) lines of the summary, in the order of the letter."""
+    """Return the summary's Line(key, label, value, kind, definition)s, in the letter's order."""
     h, e = report.headline, report.enterprises
     kinds = {row["key"]: row for row in report.breakdowns["employer_kind"]}
     wages = report.latest_wages or {}
-    return [
-        (_("In custody"), h["in_custody"], "int"),
-        (_("Able-bodied"), h["able_bodied"], "int"),
-        (_("Employed"), h["employed"], "int"),
-        (_("Employment rate"), h["rate"], "pct"),
-        (_("State enterprise branches engaged"), e["branches_engaged"], "int"),
-        (_("Employed in state enterprise branches"), kinds["state_branch"]["employed"], "int"),
-        (_("SMEs engaged"), e["smes_engaged"], "int"),
-        (_("Floor space leased, m²"), e["area_leased_m2"], "area"),
-        (_("Employed in SMEs"), kinds["sme"]["employed"], "int"),
-        (_("New productions this year"), e["new_enterprises"], "int"),
-        (_("Employed in new productions"), e["new_employed"], "int"),
-        (_("Employed in facility services"), kinds["facility_service"]["employed"], "int"),
-        (_("Wages: month"), wages.get("month"), "month"),
-        (_("Wages: total accrued, ₸"), wages.get("accrued_kzt"), "int"),
-        (_("Wages: mean per employed person, ₸"), wages.get("mean_kzt"), "int"),
-        (_("Wages: full-norm months below the minimum wage"), wages.get("below_minimum"), "int"),
-    ]
+    return [Line(*values) for values in (
+        ("in_custody", _("In custody"), h["in_custody"], "int", "in_custody"),
+        ("able_bodied", _("Able-bodied"), h["able_bodied"], "int", "able_bodied"),
+        ("employed", _("Employed"), h["employed"], "int", "employed"),
+        ("rate", _("Employment rate"), h["rate"], "pct", "rate"),
+        ("branches_engaged", _("State enterprise branches engaged"), e["branches_engaged"],
+         "int", "branches_engaged"),
+        ("state_branch", _("Employed in state enterprise branches"),
+         kinds["state_branch"]["employed"], "int", "employed_by_kind"),
+        ("smes_engaged", _("SMEs engaged"), e["smes_engaged"], "int", "smes_engaged"),
+        ("area_leased_m2", _("Floor space leased, m²"), e["area_leased_m2"], "area",
+         "area_leased_m2"),
+        ("sme", _("Employed in SMEs"), kinds["sme"]["employed"], "int", "employed_by_kind"),
+        ("new_enterprises", _("New productions this year"), e["new_enterprises"], "int",
+         "new_enterprises"),
+        ("new_employed", _("Employed in new productions"), e["new_employed"], "int",
+         "new_employed"),
+        ("facility_service", _("Employed in facility services"),
+         kinds["facility_service"]["employed"], "int", "employed_by_kind"),
+        ("wage_month", _("Wages: month"), wages.get("month"), "month", "wage_month"),
+        ("wage_accrued_kzt", _("Wages: total accrued, ₸"), wages.get("accrued_kzt"), "int",
+         "accrued_kzt"),
+        ("wage_mean_kzt", _("Wages: mean per person paid, ₸"), wages.get("mean_kzt"), "int",
+         "mean_kzt"),
+        ("wage_below_minimum", _("Wages: full-norm months below the minimum wage"),
+         wages.get("below_minimum"), "int", "below_minimum"),
+    )]
 
 
 def _probation_table(report, language):
     """People on probation and those employed, by region then by line, with the definition
     (reports/probation.py) on the last row so it travels with the figures."""
     figures = report.probation
-    columns = [("kind", _("Breakdown"), "text"), ("code", _("Code"), "text"),
-               ("name", _("Region or line"), "text"),
-               ("on_probation", _("On probation"), "int"),
-               ("employed", _("Employed through the system"), "int")]
+    # Not the custody figures' definitions: this one travels on the table's last row.
+    columns = [Column(key, header, kind, None) for key, header, kind in (
+        ("kind", _("Breakdown"), "text"), ("code", _("Code"), "text"),
+        ("name", _("Region or line"), "text"), ("on_probation", _("On probation"), "int"),
+        ("employed", _("Employed through the system"), "int"))]
     rows = [{"kind": _("Region"), "code": row["code"],
              "name": row.get(f"name_{language}") or row["name_ru"],
              "on_probation": row["on_probation"], "employed": row["employed"]}

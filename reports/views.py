@@ -12,14 +12,15 @@ from i18n import current_language
 from jobs import services as jobs
 from timeutil import add_months, month_start, today
 
+from . import definitions as defs
 from . import raw_export as _raw_export  # noqa: F401  (registers the raw export job)
 from . import services
 from .blueprint import bp
-from .probation import DEFINITION as PROBATION_DEFINITION
 from .exports import write_csv, write_xlsx
 from .forms import LANGUAGES, TABLES, ReportFilterForm
+from .probation import DEFINITION as PROBATION_DEFINITION
 from .statistics import BREAKDOWNS
-from .tables import table, table_titles
+from .tables import summary, table, table_titles
 
 READERS = ("admin", "analyst", "inspector")
 EXPORT_LANGUAGES = {code for code, _name in LANGUAGES}
@@ -62,11 +63,22 @@ def dashboard():
     """Show employment against the able-bodied population for a date and scope."""
     form, report = _report_from_request()
     language = current_language()
-    rows = {name: table(report, name, language)[1] for name in BREAKDOWNS}
+    tables = {name: table(report, name, language) for name in TABLES}
+    rows = {name: tables[name][1] for name in BREAKDOWNS}
     return render_template("reports/dashboard.html", form=form, report=report, rows=rows,
+                           tables=tables, summary=summary(report),
                            chart_data=chart_data(report, rows), languages=LANGUAGES,
-                           tables=TABLES, titles=table_titles(),
+                           table_names=TABLES, titles=table_titles(),
+                           definition_text=defs.text,
+                           definition_title=lambda key: defs.definition(key).title,
                            definition=PROBATION_DEFINITION)
+
+
+@bp.route("/definitions")
+@roles(*READERS)
+def definitions():
+    """List the definition of every figure of the dashboard and the export."""
+    return render_template("reports/definitions.html", definitions=defs.rows())
 
 
 def chart_data(report, rows):

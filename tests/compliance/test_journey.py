@@ -4,7 +4,6 @@ import io
 import zipfile
 from datetime import date, timedelta
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -12,7 +11,6 @@ from compliance.models import Consent, Injury, Pause, WageCheck
 from extensions import db
 from marketplace.models import Placement, WageRecord
 from tests import factories
-from tests.conftest import make_test_app
 from timeutil import month_start, today
 
 START = month_start(month_start(today()) - timedelta(days=40))  # a month before last

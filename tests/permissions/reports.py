@@ -5,5 +5,6 @@ ROUTES = {
     "reports.dashboard": READERS,
     "reports.export_xlsx": READERS,
     "reports.export_csv": READERS,
+    "reports.definitions": READERS,
 }
 ROUTES["reports.raw_export"] = {"admin"}
