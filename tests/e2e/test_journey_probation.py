@@ -12,6 +12,7 @@ from tests.e2e.test_journey_inspector import login_in, row_of
 from tests.e2e.test_journey_owner import new_context_page
 
 WORKSHOP = "Тігін шеберханасы"  # the seed's outside line in Astana, open to probation
+COMPANY = "ТОО Шебер тігін"     # and the SME running it
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -40,6 +41,16 @@ def test_probation_officer_journey(page, browser, live_server, lang):
     page.wait_for_url(re.compile(r"/people/probation/\d+$"))
     expect(page.locator(".alert-success")).to_have_count(1)
     expect(page.locator("main")).to_contain_text(surname)
+    client_id = re.search(r"/people/probation/(\d+)$", page.url).group(1)
+
+    # The workshop is outside the facilities: the client's consent to its work comes first.
+    page.click(f"main a[href$='/compliance/people/{client_id}']")
+    page.wait_for_url(re.compile(rf"/compliance/people/{client_id}$"))
+    page.select_option("#consent-form select[name=line_id]", label=f"{WORKSHOP} — {COMPANY}")
+    page.fill("#consent-form input[name=taken_by]", "Пробация қызметі / служба пробации")
+    page.locator("#consent-form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_have_count(1)
+    expect(page.locator("#consents")).to_contain_text(WORKSHOP)
 
     # Find the workshop among the open lines of the region, open to the service's clients.
     page.goto("/people/probation")

@@ -39,6 +39,7 @@ def clients(world):
     people = [factories.client(service, last_name=f"Клиент{n}", ends_on=date(2030, 1, 1),
                                skills=(("7533", "expert" if n == 0 else "qualified", 9 - n),))
               for n in range(3)]
+    factories.consent_all()  # the workshop is outside: consent comes before placing
     db.session.commit()
     return people
 

@@ -26,6 +26,7 @@ def test_officer_home_counts_its_clients_and_lists_the_lines_open_to_them(client
         Supervision.person_id == former.id)).one().ended_on = date(2022, 1, 15)
     former.custody_status = "released"
     factories.client(factories.probation_service("KZ-35"))  # another region's service
+    factories.consent(working, workshop)
     db.session.commit()
     start_placement(working.id, workshop.id, date.today())
     db.session.add(CandidateRequest(line_id=workshop.id, person_id=idle.id,

@@ -30,6 +30,7 @@ def workshop(world):
                    probation_service_id=factories.probation_service("KZ-35").id)
     person = factories.client(factories.probation_service("KZ-71"), last_name="Сұраулы",
                               ends_on=date(2030, 1, 1))
+    factories.consent(person, line)  # an outside line: the officer took the consent first
     db.session.commit()
     return line, person
 
@@ -108,3 +109,24 @@ def test_a_start_the_client_cannot_have_is_shown_beside_the_request(client, worl
     db.session.expire_all()
     assert db.session.get(CandidateRequest, asked.id).status == "requested"
     assert db.session.scalar(select(Placement.id).where(Placement.person_id == person.id)) is None
+
+
+def test_officer_records_a_clients_consent_and_only_for_its_lines(client, world, workshop):
+    line, person = workshop
+    other = factories.client(factories.probation_service("KZ-71"), last_name="Келісім",
+                             ends_on=date(2030, 1, 1))
+    db.session.commit()
+    _login(client, "probation_a")
+    page = client.get(f"/compliance/people/{other.id}").get_data(as_text=True)
+    assert "Тігін шеберханасы" in page and "Record consent" in page
+    assert "Record the payment" not in page  # pay and safety stay with the facility's staff
+    assert client.post(f"/compliance/people/{other.id}/consents", data={
+        "line_id": world.line_a.id, "taken_on": date.today().isoformat(),
+        "taken_by": "Пробация"}).status_code == 404  # a line outside its scope
+    response = client.post(f"/compliance/people/{other.id}/consents", data={
+        "line_id": line.id, "taken_on": date.today().isoformat(), "taken_by": "Пробация"})
+    assert response.status_code == 302
+    response = client.post(f"/market/lines/{line.id}/place", data={
+        "person_id": other.id, "started_on": date.today().isoformat()})
+    assert response.status_code == 302
+    assert client.get(f"/compliance/people/{world.person_a.id}").status_code == 404
