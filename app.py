@@ -24,6 +24,7 @@ import inmates.probation_views
 import inmates.views
 import jobs.views
 import marketplace.document_views
+import marketplace.line_fill_views
 import marketplace.placement_views
 import marketplace.roster_views
 import marketplace.subscribers  # noqa: F401  (connects the marketplace to other packages' signals)

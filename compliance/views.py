@@ -26,6 +26,8 @@ from .forms import (BriefingForm, ConsentForm, InjuryForm, PauseForm, PaymentFor
 from .models import Consent, Pause
 
 ROLES = ("admin", "inspector")
+# A probation officer takes its clients' consent to work (every line open to them is outside).
+CONSENT_ROLES = (*ROLES, "probation_officer")
 FORMS = {"consent": ConsentForm, "briefing": BriefingForm, "injury": InjuryForm,
          "pause": PauseForm, "resume": ResumeForm, "withdraw": WithdrawForm,
          "reason": ReasonForm, "payment": PaymentForm}
@@ -56,7 +58,7 @@ def _page(person, posted=None, form=None, status=200):
 
 
 @bp.route("/people/<int:person_id>")
-@roles(*ROLES)
+@roles(*CONSENT_ROLES)
 def person(person_id):
     """Show a person's consents, briefings, pauses, injuries, reasons and account."""
     obj = get_or_404(Person, person_id)
@@ -94,7 +96,7 @@ def _line(form):
 
 
 @bp.route("/people/<int:person_id>/consents", methods=["POST"])
-@roles(*ROLES)
+@roles(*CONSENT_ROLES)
 def consent_new(person_id):
     """Record a person's consent to a line's work, with an optional scanned document."""
     obj = get_or_404(Person, person_id)
@@ -118,7 +120,7 @@ def _consent(consent_id):
 
 
 @bp.route("/consents/<int:consent_id>/withdraw", methods=["POST"])
-@roles(*ROLES)
+@roles(*CONSENT_ROLES)
 def consent_withdraw(consent_id):
     """Withdraw a consent; the placement on its line ends that day, "consent withdrawn"."""
     consent = _consent(consent_id)
@@ -135,7 +137,7 @@ def consent_withdraw(consent_id):
 
 
 @bp.route("/consents/<int:consent_id>/document")
-@roles(*ROLES)
+@roles(*CONSENT_ROLES)
 def consent_document(consent_id):
     """Send a consent's scanned document to those who may see the person."""
     consent = _consent(consent_id)

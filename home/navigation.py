@@ -34,6 +34,7 @@ MENUS = {
     "probation_officer": [
         ("inmates.clients", _l("Clients on probation")),
         ("enterprises.lines", lazy_pgettext("menu", "Lines")),
+        ("marketplace.requests", lazy_pgettext("menu", "Requests")),
     ],
     "admin": [
         ("reports.dashboard", _l("Statistics")),

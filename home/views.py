@@ -19,12 +19,16 @@ from .blueprint import bp
 
 def marketplace_panel(user):
     """Return the marketplace figures of the user's home panel: requests, vacancies and wages
-    for inspectors and owners, and for everyone the lines and placements in scope paying
+    for inspectors and owners, clients and clients working for probation officers, and for
+    everyone the lines and placements in scope paying
     below this year's minimum wage."""
     if user.role == "inspector":
         panel = marketplace.inspector_panel(user.facility, visible(CandidateRequest))
     elif user.role == "owner":
         panel = marketplace.owner_panel(user.enterprise_id, today())
+    elif user.role == "probation_officer":
+        panel = marketplace.probation_panel(user.probation_service_id,
+                                            visible(CandidateRequest), today())
     else:
         panel = {}
     panel["below_minimum"] = marketplace.below_minimum_counts(

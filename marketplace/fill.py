@@ -27,7 +27,9 @@ from .placements import PlacementConflict, start_placement
 
 Vacancy = namedtuple("Vacancy", "line_id title enterprise_id headcount active missing_kzt vacant")
 Outcome = namedtuple("Outcome", "full_name line_title ok message placement_id")
-Proposal = namedtuple("Proposal", "person_id file_number full_name line_id line_title score reasons")
+# ``group`` says where the person comes from (matching.GROUPS): custody for a facility's fill.
+Proposal = namedtuple("Proposal", "person_id file_number full_name line_id line_title score reasons "
+                                  "group", defaults=("custody",))
 
 # Eligible pairs gain a hair more than their score so a zero-score eligible pair still
 # beats an empty place.
@@ -202,9 +204,10 @@ def line_proposals(line, on, person_filter=None):
         return []
     ranked = matching.candidates(line, on, person_filter=person_filter)
     gains = np.array([[EPSILON + c.score] for c in ranked]).reshape(len(ranked), 1)
-    return [Proposal(ranked[r].person_id, ranked[r].file_number, ranked[r].full_name, line.id,
-                     line.label, ranked[r].score, ranked[r].reasons)
-            for r, _c in assign(gains, [line.free_places])]
+    chosen = [ranked[r] for r, _c in assign(gains, [line.free_places])]
+    chosen.sort(key=lambda c: (-c.score, c.person_id))
+    return [Proposal(c.person_id, c.file_number, c.full_name, line.id, line.label, c.score,
+                     c.reasons, c.group) for c in chosen]
 
 
 def place_proposals(facility, pairs, started_on):
@@ -218,16 +221,31 @@ def place_proposals(facility, pairs, started_on):
     results = []
     for person_id, line_id in pairs:
         person, line = people.get(person_id), lines.get(line_id)
-        if person is None or line is None:
-            continue
-        try:
-            placement = start_placement(person_id, line_id, started_on)
-        except PlacementConflict as error:
-            results.append(Outcome(person.full_name, line.label, False, error.message, None))
-            continue
-        except InputError as error:  # a start date this person or line cannot have
-            results.append(Outcome(person.full_name, line.label, False,
-                                   " ".join(map(str, error.errors.values())), None))
-            continue
-        results.append(Outcome(person.full_name, line.label, True, _l("Placed."), placement.id))
+        if person is not None and line is not None:
+            results.append(_place_one(person, line, started_on))
     return results
+
+
+def place_line_proposals(line, person_ids, started_on, person_filter=None):
+    """Place accepted proposals of one line (``line_proposals``), in whole or in part; return
+    an Outcome per row. People outside ``person_filter`` (the user's scope) are skipped;
+    each of the others goes through ``start_placement`` like a facility's fill."""
+    query = select(Person).where(Person.id.in_(person_ids))
+    if person_filter is not None:
+        query = query.where(person_filter)
+    people = {p.id: p for p in db.session.scalars(query)}
+    return [_place_one(people[person_id], line, started_on)
+            for person_id in dict.fromkeys(person_ids) if person_id in people]
+
+
+def _place_one(person, line, started_on):
+    """Place one accepted proposal through the safe placement service (its own savepoint);
+    a conflict since the proposal was made is reported on its row."""
+    try:
+        placement = start_placement(person.id, line.id, started_on)
+    except PlacementConflict as error:
+        return Outcome(person.full_name, line.label, False, error.message, None)
+    except InputError as error:  # a start date this person or line cannot have
+        return Outcome(person.full_name, line.label, False,
+                       " ".join(map(str, error.errors.values())), None)
+    return Outcome(person.full_name, line.label, True, _l("Placed."), placement.id)

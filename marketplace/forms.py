@@ -24,6 +24,12 @@ class PlaceForm(CleanForm):
     mode = HiddenField()
 
 
+class LineFillForm(CleanForm):
+    """The start date of the proposals accepted for one line's free places."""
+
+    started_on = DateField(_l("Start date"), default=today, validators=[DataRequired()])
+
+
 class EndForm(CleanForm):
     """End a placement with a reason and date."""
 

@@ -138,7 +138,9 @@ class PlacementChange(db.Model):
 
 
 class CandidateRequest(db.Model):
-    """A business owner's request for a candidate, decided by the facility's inspector."""
+    """A business owner's request for a candidate, decided by the facility's inspector (a
+    person in custody) or the probation officer of the person's service (a person on
+    probation): each sees the requests of the people in its scope (accounts/scopes.py)."""
 
     __tablename__ = "candidate_request"
     id: Mapped[int] = mapped_column(primary_key=True)

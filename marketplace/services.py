@@ -10,12 +10,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
-from inmates.models import Person
+from inmates.models import Person, Supervision
 from inmates.services import pseudonymous_profile
 from reference.models import MinimumWage
 from timeutil import month_start, today, utcnow
 
 from . import matching
+from .employment import employment_on
 from .fill import vacancy_count
 from .models import CandidateRequest, Placement, WageRecord
 from .placements import PlacementConflict, start_placement
@@ -118,6 +119,22 @@ def inspector_panel(facility, requests_clause):
     pending = db.session.scalar(select(func.count(CandidateRequest.id)).where(
         requests_clause, CandidateRequest.status == "requested"))
     return {"pending": pending, "vacancies": vacancy_count(facility)}
+
+
+def probation_panel(service_id, requests_clause, on):
+    """Return the probation officer's home figures on ``on``: the service's clients (under
+    its supervision that day), those of them working (a placement active that day, the
+    definition of employment.py) and the candidate requests waiting for a decision."""
+    working = employment_on(on)
+    clients, employed = db.session.execute(
+        select(func.count(func.distinct(Supervision.person_id)),
+               func.count(func.distinct(working.c.person_id)))
+        .select_from(Supervision)
+        .outerjoin(working, working.c.person_id == Supervision.person_id)
+        .where(Supervision.service_id == service_id, Supervision.active_on(on))).one()
+    pending = db.session.scalar(select(func.count(CandidateRequest.id)).where(
+        requests_clause, CandidateRequest.status == "requested"))
+    return {"clients": clients, "working": employed, "pending": pending}
 
 
 def owner_panel(enterprise_id, on):

@@ -118,7 +118,8 @@ def place(line_id):
 @bp.route("/lines/<int:line_id>/request", methods=["POST"])
 @roles("owner")
 def request_candidate(line_id):
-    """Ask the facility's inspector for a pseudonymous candidate of one's own line."""
+    """Ask for a pseudonymous candidate of one's own line: the facility's inspector decides for
+    a person in custody, the region's probation officer for a person on probation."""
     line = get_or_404(ProductionLine, line_id)
     form = RequestForm()
     person_id = (services.resolve_token(line, form.token.data, today())
@@ -133,14 +134,18 @@ def request_candidate(line_id):
         return redirect(url_for("marketplace.candidates", line_id=line.id))
     audit.record("create", entity="candidate_request", entity_id=asked.id)
     db.session.commit()
-    flash(_("Your request was sent to the facility's inspector."), "success")
+    if db.session.get(Person, person_id).custody_status == "on_probation":
+        flash(_("Your request was sent to the probation service."), "success")
+    else:
+        flash(_("Your request was sent to the facility's inspector."), "success")
     return redirect(url_for("marketplace.candidates", line_id=line.id))
 
 
 @bp.route("/requests")
-@roles("admin", "inspector", "owner")
+@roles("admin", "inspector", "owner", "probation_officer")
 def requests():
-    """List candidate requests: the inspector's queue, or an owner's requests and outcomes."""
+    """List candidate requests: the queue of the inspector (people in custody at the facility)
+    or of the probation officer (the service's clients), or an owner's requests and outcomes."""
     return _requests_page(DecideForm(formdata=None))
 
 
@@ -166,7 +171,7 @@ def _requests_page(form, refused=None):
 
 
 @bp.route("/requests/<int:request_id>/decide", methods=["POST"])
-@roles("admin", "inspector")
+@roles("admin", "inspector", "probation_officer")
 def request_decide(request_id):
     """Accept a candidate request (placing the person) or decline it with a reason."""
     asked = get_or_404(CandidateRequest, request_id)

@@ -27,6 +27,12 @@ def seed():
                          skills=(("7533", "qualified", 2 + n % 5), ("8153", "trainee", 1)),
                          admitted_on=today - timedelta(days=400 + n),
                          expected_release_on=today + timedelta(days=700 + 30 * n))
+    # A sewing workshop outside the facilities, in Astana, open to people on probation
+    # (the probation journey), with its own owner.
+    workshop = factories.enterprise("sme", region_code="KZ-71", name="ТОО Шебер тігін")
+    factories.line(workshop, None, headcount=10, title="Тігін шеберханасы",
+                   open_to_probation=True, leavers_within_months=12)
+    factories.user("owner", login="owner_ws", enterprise_id=workshop.id)
     db.session.commit()
     return world
 

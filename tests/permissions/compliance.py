@@ -10,10 +10,10 @@ from tests.permissions.marketplace import _placement_id
 STAFF = {"admin", "inspector"}
 
 ROUTES = {
-    "compliance.person": STAFF,
-    "compliance.consent_new": STAFF,
-    "compliance.consent_withdraw": STAFF,
-    "compliance.consent_document": STAFF,
+    "compliance.person": STAFF | {"probation_officer"},
+    "compliance.consent_new": STAFF | {"probation_officer"},
+    "compliance.consent_withdraw": STAFF | {"probation_officer"},
+    "compliance.consent_document": STAFF | {"probation_officer"},
     "compliance.briefing_new": STAFF,
     "compliance.injury_new": STAFF,
     "compliance.pause_new": STAFF,
