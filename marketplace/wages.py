@@ -320,11 +320,13 @@ def record_facilities(first_month, last_month):
     This is the one rule that places wages in a scope: an outside line's pay goes with its
     workers' facilities, so facilities add up to regions and regions to the country.
     """
-    facility = (select(func.max(Stay.facility_id)).where(held_on_reference_day())
-                .correlate(WageRecord, Placement).scalar_subquery())
-    return (select(WageRecord.id.label("record_id"), facility.label("facility_id"))
+    # A join on the person (not a subquery per record), so both databases hash it.
+    return (select(WageRecord.id.label("record_id"),
+                   func.max(Stay.facility_id).label("facility_id"))
             .join(Placement, Placement.id == WageRecord.placement_id)
+            .outerjoin(Stay, held_on_reference_day())
             .where(WageRecord.month >= first_month, WageRecord.month <= last_month)
+            .group_by(WageRecord.id)
             .subquery("record_facility"))
 
 

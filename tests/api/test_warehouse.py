@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 
 from accounts.services import create_user
 from api.models import IdempotentRequest
+from compliance.models import WageCheck
 from enterprises.models import ProductionLine
 from extensions import db
 from marketplace.models import Placement, WageRecord
@@ -73,6 +74,9 @@ def test_a_warehouse_script(demo_app):
             WageRecord.placement_id == placement_id, WageRecord.month == month)) == version
     finally:  # the demo database is shared: take away the record, key and token written here
         db.session.rollback()
+        written = select(WageRecord.id).where(WageRecord.placement_id == placement_id,
+                                              WageRecord.month == month)
+        db.session.execute(delete(WageCheck).where(WageCheck.wage_record_id.in_(written)))
         db.session.execute(delete(WageRecord).where(WageRecord.placement_id == placement_id,
                                                     WageRecord.month == month))
         db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.key == key["Idempotency-Key"]))
