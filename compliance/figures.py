@@ -170,7 +170,8 @@ def shown(rows, suppress):
 def reasons_on(day, region_id=None, facility_id=None, security_level=None):
     """Return {reason or "none": persons} of the able-bodied in custody without work on a
     day, at the facility of their stay that day, for the country, a region or a facility."""
-    people = population(day).subquery("population")
+    # Materialized, as the statistics do: computed once, then joined to the reasons.
+    people = population(day).cte("population").prefix_with("MATERIALIZED")
     latest = (select(NotWorkingReason.person_id,
                      func.max(NotWorkingReason.since_on).label("since_on"))
               .where(NotWorkingReason.since_on <= day)
