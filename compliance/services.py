@@ -180,8 +180,7 @@ def record_briefing(person, line, briefed_on, briefed_by, kind_of_work, user):
 
 def within_placement(placement, day):
     """Say whether ``day`` lies within the placement (from its start, before its end)."""
-    return placement.started_on <= day and (placement.ended_on is None
-                                            or day < placement.ended_on)
+    return placement.active_on(day)
 
 
 def record_injury(placement, occurred_on, severity, days_lost, cause, measures, user):

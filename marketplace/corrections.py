@@ -55,7 +55,7 @@ def _left_site_on(placement):
 def correct_end(placement, ended_on, end_reason, reason, user_id):
     """Change the end date or end reason of an ended placement; raise InputError by field."""
     why = clean_reason(reason)
-    if placement.ended_on is None:
+    if placement.holds_place():
         raise InputError({"action": gettext("This placement has not ended.")})
     errors = end_date_errors(placement, ended_on) if ended_on is not None else {
         "ended_on": gettext("Give the end date.")}
@@ -82,7 +82,7 @@ def reopen(placement, reason, user_id):
     """Reopen an ended placement (it did not end), under the line's lock; raise InputError
     (field "action") saying why when it cannot hold a place again."""
     why = clean_reason(reason)
-    if placement.ended_on is None:
+    if placement.holds_place():
         raise InputError({"action": gettext("This placement has not ended.")})
     try:
         changes = reopen_placement(placement)

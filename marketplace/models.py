@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (DDL, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
                         SmallInteger, String, Text, UniqueConstraint, and_, event, text)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from enterprises.models import ProductionLine
@@ -66,14 +67,24 @@ class Placement(db.Model):
         Index("ix_placement_dates", "started_on", "ended_on", "person_id", "line_id"),
     )
 
-    @classmethod
+    @hybrid_method
+    def holds_place(self):
+        """The placement has not ended, so it holds its place and its person (SQL on the
+        class, a truth value on a placement)."""
+        return self.ended_on is None
+
+    @holds_place.expression
     def holds_place(cls):
-        """SQL: the placement has not ended, so it holds its place and its person."""
         return cls.ended_on.is_(None)
 
-    @classmethod
+    @hybrid_method
+    def active_on(self, day):
+        """The person works on this placement on ``day``: from its start, before its end
+        (SQL on the class, a truth value on a placement)."""
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+    @active_on.expression
     def active_on(cls, day):
-        """SQL: the person works on this placement on ``day``."""
         return covers(cls.started_on, cls.ended_on, day)
 
     @classmethod

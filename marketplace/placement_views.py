@@ -122,7 +122,7 @@ def placement_correct(placement_id):
     reopen it, with a reason (inspectors of the person's facility and administrators)."""
     placement = get_or_404(Placement, placement_id)
     person = get_or_404(Person, placement.person_id)
-    if placement.ended_on is None:
+    if placement.holds_place():
         flash(_("This placement has not ended."), "warning")
         return redirect(url_for("marketplace.person_history", person_id=person.id))
     form = PlacementCorrectionForm(ended_on=placement.ended_on, end_reason=placement.end_reason)
@@ -159,7 +159,7 @@ def _person_history_page(person, end_form=None, transfer_form=None):
     history = placements_of(person_id=person.id)
     if export.wanted():
         return export.respond("placements", list_exports.PLACEMENTS, history)
-    active = next((p for p in history if p.ended_on is None), None)
+    active = next((p for p in history if p.holds_place()), None)
     transfer = transfer_form or TransferForm(formdata=None)
     if active is not None and transfer_form is None:
         transfer.line_id.choices = transfer_choices(active)
@@ -187,7 +187,7 @@ def _line_history_page(line, refused=None):
     """Render a line's placements; ``refused`` is (placement id, end form) of an end sent
     back, whose errors show next to that row's fields."""
     history = placements_of(line_id=line.id, scope=visible(Placement))
-    history.sort(key=lambda p: (p.ended_on is not None, p.slot if p.ended_on is None else 0))
+    history.sort(key=lambda p: (not p.holds_place(), p.slot if p.holds_place() else 0))
     if export.wanted():
         return export.respond(f"line{line.id}-workers", list_exports.PLACEMENTS, history)
     # Only people the user may see can have their placements corrected from here.

@@ -258,8 +258,7 @@ def active_in_month(month):
 
 def full_month(placement, month):
     """Say whether a placement was active every day of the month (``covers_month`` in SQL)."""
-    return placement.started_on <= month and (
-        placement.ended_on is None or placement.ended_on > month_end(month))
+    return placement.started_on <= month and placement.active_on(month_end(month))
 
 
 def below_minimum(values, placement, month, minimum):
