@@ -10,7 +10,7 @@ transaction, and anything still missing is computed live.
 import logging
 from types import SimpleNamespace
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import String, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -41,7 +41,14 @@ def fresh_days(days):
 
 
 def _build(days=(), months=()):
-    """Store the facts of some days and wage months in a transaction of their own."""
+    """Store the facts of some days and wage months in a transaction of their own.
+
+    Not inside a request: a second connection writing while the request's own transaction is
+    open waits on SQLite's lock (and on the rebuild's lock on PostgreSQL), so a page computes
+    such days live and ``flask --app app facts rebuild`` stores them.
+    """
+    if has_request_context():
+        return
     try:
         with db.engine.begin() as connection:
             lock(connection)
