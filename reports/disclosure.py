@@ -59,11 +59,21 @@ class Cells:
             for margin, parts in self.sums:
                 if sum(1 for key in (margin, *parts) if key in hidden) != 1:
                     continue
-                shown = sorted((self.values[k], str(k), k) for k in parts
-                               if k not in hidden and self.values[k] > 0)
-                hidden.add(shown[0][2] if shown else margin)
-                changed = True
+                further = _further_cell(self.values, hidden, margin, parts)
+                if further is not None:
+                    hidden.add(further)
+                    changed = True
         return {key: SUPPRESSED if key in primary else COMPLEMENTARY for key in hidden}
+
+
+def _further_cell(values, hidden, margin, parts):
+    """Return the cell to hide so that a sum's one hidden cell cannot be worked out: the
+    smallest non-zero part shown, else the margin; None when every cell that could help is
+    hidden already (a sum of zeros under a hidden margin gives nothing away)."""
+    shown = sorted((values[k], str(k), k) for k in parts if k not in hidden and values[k] > 0)
+    if shown:
+        return shown[0][2]
+    return None if margin in hidden else margin
 
 
 def _cells(stats):
@@ -74,7 +84,8 @@ def _cells(stats):
         rows = stats.breakdowns.get(by, [])
         for c in PEOPLE:
             parts = [cells.add((by, str(row["key"]), c), row[c]) for row in rows]
-            cells.sums.append((total[c], parts))
+            if parts:
+                cells.sums.append((total[c], parts))
     facilities = stats.breakdowns.get("facility", [])
     for by, attribute in (("region", "region_id"), ("security_level", "security_level")):
         for row in stats.breakdowns.get(by, []):
