@@ -25,7 +25,7 @@ PLACEMENTS = [(_l("File number"), "person.file_number", "text"),
 
 WORKERS = [(_l("File number"), "file_number", "text"),
            (_l("Full name"), full_name(), "text"),
-           (_l("Line"), "title", "text"),
+           (_l("Line"), "line_title", "text"),
            (_l("Start"), "Placement.started_on", "date"),
            (_l("Wage, ₸"), "Placement.wage_kzt", "int")]
 

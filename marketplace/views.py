@@ -108,7 +108,11 @@ def place(line_id):
         return _inspector_candidates(line, today(), transfer, form,
                                      (person.id, [error.errors["started_on"]])), 422
     except PlacementConflict as error:
-        conflict(error.message)
+        # A rule of the line or the person refused it (full, consent, wage): say which,
+        # beside the person's row, as for a refused date.
+        db.session.rollback()
+        return _inspector_candidates(line, today(), transfer, form,
+                                     (person.id, [error.message])), 409
     audit.record("create", entity="placement", entity_id=placement.id)
     db.session.commit()
     flash(_("%(person)s placed on %(line)s.", person=person.full_name, line=line.label), "success")

@@ -84,7 +84,9 @@ def test_inspector_day(page, lang, device):
     # Logout from the account menu; the login page is still in the language picked.
     if device == "phone":
         page.click(".navbar-toggler")
-        page.wait_for_selector("#account-menu", state="visible")
+        # Wait for the menu to finish opening: a click during the slide misses the toggle.
+        page.wait_for_selector(".navbar-collapse.show", state="visible")
+        page.wait_for_function("!document.querySelector('.collapsing')")
     page.click("#account-menu")
     page.wait_for_selector("#logout", state="visible")
     page.click("#logout")

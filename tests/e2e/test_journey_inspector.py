@@ -142,6 +142,25 @@ def test_inspector_journey(page, lang):
     assert first.locator(".small.text-muted").first.inner_text().strip()
     assert_accessible(page)
     placed = new[:2]
+    # The sewing shop is a business's: without the person's consent the place is refused,
+    # and the reason shows beside the row.
+    row = row_of(page, placed[0][0])
+    row.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".alert-success").count() == 0
+    assert row_of(page, placed[0][0]).locator(".invalid-feedback").inner_text().strip()
+    # The inspector records each person's consent to the line on their compliance page.
+    for number, surname, *_ in placed:
+        href = row_of(page, number).locator("a[href*='/people/']").first.get_attribute("href")
+        person_id = re.search(r"/(\d+)$", href).group(1)
+        page.goto(f"/compliance/people/{person_id}")
+        option = page.locator("#consent-form select[name=line_id] option", has_text="Швейный цех")
+        page.select_option("#consent-form select[name=line_id]", option.first.get_attribute("value"))
+        page.fill("#consent-form input[name=taken_by]", "Еңбек инспекторы / инспектор")
+        page.locator("#consent-form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator(".alert-success").count() == 1
+        page.goto(f"/market/lines/{LINE_A}/candidates")
     for number, surname, *_ in placed:
         row = row_of(page, number)
         assert row.count() == 1, number

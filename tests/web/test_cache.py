@@ -48,7 +48,8 @@ def test_dashboard_keeps_its_figures_and_exports_compute_afresh(app, world, clie
     assert employed_shown(client) == 0 and employed_exported(client) == 0
     place_behind_the_apps_back(world)
     assert employed_shown(client) == 0  # still the cached figures
-    assert employed_exported(client) == 1  # the export counted the new placement
+    # The export counted the new placement: one person, so hidden as a small count (<5).
+    assert employed_exported(client) == "<5"
 
 
 def test_a_write_through_the_app_refreshes_every_dashboard(app, world, client, auth):

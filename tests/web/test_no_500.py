@@ -47,8 +47,10 @@ ALLOWED_EXAMPLES = 2
 REFUSED_EXAMPLES = 1
 UNWATCHED = {"audit_event", "login_attempt"}  # written on purpose, refusals included
 # Answers that are pages, not redirects, after writing on purpose: the fill page places the
-# accepted proposals and shows each one's outcome.
-WRITING_PAGES = {("marketplace.fill", "POST")}
+# accepted proposals and shows each one's outcome; a new API token's page shows its secret
+# this once (a redirect would have to carry the secret in the session).
+WRITING_PAGES = {("marketplace.fill", "POST"), ("accounts.token_new", "POST"),
+                 ("accounts.user_tokens", "POST")}
 SKIPPED_PAGES = {"static", "bootstrap.static", "reports.export_xlsx", "reports.export_csv",
                  "accounts.audit_csv", "inmates.import_template", "marketplace.wage_template"}
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", ALLOWED_EXAMPLES))  # more for a deep run
