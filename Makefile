@@ -50,10 +50,10 @@ services:
 	@scripts/redis-up.sh || [ "$$CI" != "true" ]
 
 test: venv compile-translations browser office services
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider --timeout=900 tests
 	@if scripts/postgres-up.sh; then \
 		echo "== PostgreSQL pass =="; \
-		TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests; \
+		TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider --timeout=900 tests; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not available: the PostgreSQL pass is required under CI" >&2; exit 1; \
 	else \
