@@ -1,30 +1,61 @@
-"""Fixtures: one schema per test run (SQLite or PostgreSQL), a clean database per test.
+"""Fixtures: one app and one schema per test run (SQLite or PostgreSQL), and a fresh copy of
+a clean database for every test.
 
 Set TEST_DATABASE_URL to a PostgreSQL URL to run the suite there; each xdist worker
 gets its own database. Without it, each worker uses a SQLite file in a temp folder.
+
+The schema and the reference data are built once, then kept as a template: on SQLite a file
+copied over the test database, on PostgreSQL a database the test database is created from
+(``CREATE DATABASE ... TEMPLATE``). A test that asks for the small ``world`` starts from a
+second template that holds it, built once too.
 """
 import os
+import shutil
 import uuid
+import weakref
+from types import SimpleNamespace
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from extensions import db
+from demo.generator import build as build_demo
+from extensions import cache, db, limiter
+from jobs.services import finish_threads
+from reference.services import load_reference
 from tests import factories
 
-REFERENCE_TABLES = {"region", "occupation", "minimum_wage", "probation_service"}
+# Every app the tests made in this process: their engines let go of the database before it
+# is replaced by a template.
+_APPS = weakref.WeakSet()
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes more than a few seconds (LibreOffice, "
-                                       "big files)")
+                                       "big files, the demo data, migrations, benchmarks)")
+
+
+SLOW_FILES = ("test_benchmarks_smoke.py", "test_migrations.py", "test_migration_")
+
+
+def pytest_collection_modifyitems(items):
+    """Mark as slow the tests of the demo data (one build of the national set), of the
+    migrations (every step up and down) and of the benchmark harness: `make test-slow`."""
+    for item in items:
+        name = os.path.basename(str(item.fspath))
+        uses_demo = "demo_app" in getattr(item, "fixturenames", ())
+        if uses_demo or name.startswith(SLOW_FILES):
+            item.add_marker(pytest.mark.slow)
 
 
 def _worker():
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _admin(url):
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
 def _postgres_url(base):
@@ -32,7 +63,7 @@ def _postgres_url(base):
     url = make_url(base)
     # Unique per run, so several runs on one server never share or drop each other's data.
     name = f"{url.database}_{_worker()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = _admin(base)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -42,33 +73,101 @@ def _postgres_url(base):
 
 def _drop_postgres(url_string):
     url = make_url(url_string)
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = _admin(url_string)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
     admin.dispose()
 
 
+def _let_go():
+    """Close every pooled connection of every test app (jobs in threads finished first)."""
+    finish_threads()
+    for app in list(_APPS):
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+class TestDatabase:
+    """The test database of this worker and its templates (named states to start from)."""
+
+    def __init__(self, url):
+        self.url = url
+        self.postgres = url.startswith("postgresql")
+        self.templates = set()
+
+    def _template(self, name):
+        if self.postgres:
+            return f"{make_url(self.url).database}_{name}"
+        return f"{make_url(self.url).database}.{name}"
+
+    def save(self, name):
+        """Keep the database as it is now as the template ``name``."""
+        _let_go()
+        if self.postgres:
+            self._postgres(f'DROP DATABASE IF EXISTS "{self._template(name)}"',
+                           f'CREATE DATABASE "{self._template(name)}" '
+                           f'TEMPLATE "{make_url(self.url).database}"')
+        else:
+            shutil.copyfile(make_url(self.url).database, self._template(name))
+        self.templates.add(name)
+
+    def restore(self, name):
+        """Replace the database by a fresh copy of the template ``name``."""
+        _let_go()
+        database = make_url(self.url).database
+        if self.postgres:
+            self._postgres(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+                           f'CREATE DATABASE "{database}" TEMPLATE "{self._template(name)}"')
+            return
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(database + suffix):
+                os.remove(database + suffix)
+        copy = database + ".copy"
+        shutil.copyfile(self._template(name), copy)
+        os.replace(copy, database)
+
+    def drop(self):
+        """Drop the database and its templates (PostgreSQL; SQLite's go with the temp folder)."""
+        _let_go()
+        if self.postgres:
+            names = [make_url(self.url).database, *map(self._template, self.templates)]
+            self._postgres(*(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names))
+
+    def _postgres(self, *statements):
+        admin = _admin(self.url)
+        with admin.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """Build the schema and reference data once for the whole run."""
+def test_database(tmp_path_factory):
+    """Build the schema and reference data once for the whole run, kept as the template
+    'clean'."""
     base = os.environ.get("TEST_DATABASE_URL")
     if base:
         url = _postgres_url(base)
     else:
         url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    database = TestDatabase(url)
+    app = make_test_app(url)
     with app.app_context():
         # The models build the test schema; tests/test_migrations.py proves the
         # migrations build the same one.
         db.create_all()
-        from reference.services import load_reference
-
         load_reference()
         db.session.commit()
-        db.engine.dispose()
-    yield url
-    if base:
-        _drop_postgres(url)
+    database.save("clean")
+    yield database
+    database.drop()
+
+
+@pytest.fixture(scope="session")
+def session_app(test_database):
+    """The one app of the run, bound to the test database."""
+    return make_test_app(test_database.url)
 
 
 class FreshContextClient(FlaskClient):
@@ -96,40 +195,34 @@ def make_test_app(database_url, **overrides):
     settings.update(overrides)
     app = create_app(settings)
     app.test_client_class = FreshContextClient
+    _APPS.add(app)
     return app
 
 
-def _wipe(app):
-    """Delete every non-reference row so the next test starts clean."""
-    with app.app_context():
+@pytest.fixture
+def app(session_app, test_database, request):
+    """The run's app with its context pushed, over a fresh copy of the clean database (or of
+    the small world's, for a test that asks for ``world``); settings a test changes are put
+    back afterwards, and the cache and the rate limits start empty."""
+    template = "world" if "world" in request.fixturenames else "clean"
+    if template == "world" and "world" not in test_database.templates:
+        _build_world(session_app, test_database)
+    test_database.restore(template)
+    settings = session_app.config.copy()
+    with session_app.app_context():
+        cache.clear()
+        limiter.reset()
+        yield session_app
         db.session.remove()
-        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(table.delete())
-        # Tests may edit reference data too: put it back as shipped.
-        from reference.models import MinimumWage
-        from reference.services import load_reference
-
-        db.session.execute(db.delete(MinimumWage))
-        load_reference()
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    finish_threads()
+    session_app.config.clear()
+    session_app.config.update(settings)
 
 
 @pytest.fixture
-def app(database_url):
-    """An app with its context pushed for the test, and a clean database afterwards."""
-    app = make_test_app(database_url)
-    with app.app_context():
-        yield app
-        db.session.remove()
-    _wipe(app)
+def database_url(app, test_database):
+    """The URL of the test database, fresh for this test (for apps a test makes itself)."""
+    return test_database.url
 
 
 @pytest.fixture
@@ -165,10 +258,36 @@ def auth(client):
     return AuthActions(client)
 
 
+_WORLD = {}
+
+
+def _build_world(app, database):
+    """Build the small world once, keep it as the template 'world', and note where each of
+    its rows is (class and primary key) to load it again in each test."""
+    database.restore("clean")
+    with app.app_context():
+        world = factories.small_world()
+        _WORLD.update(_addresses(world))
+        db.session.remove()
+    database.save("world")
+
+
+def _addresses(namespace):
+    return {name: _addresses(value) if isinstance(value, SimpleNamespace)
+            else (type(value), inspect(value).identity) for name, value in vars(namespace).items()}
+
+
+def _load(addresses):
+    return SimpleNamespace(**{
+        name: _load(value) if isinstance(value, dict) else db.session.get(value[0], value[1])
+        for name, value in addresses.items()})
+
+
 @pytest.fixture
 def world(app):
-    """A small world: two facilities, an enterprise of each kind, users of each role."""
-    return factories.small_world()
+    """A small world: two facilities, an enterprise of each kind, users of each role
+    (tests/factories.small_world), from its template."""
+    return _load(_WORLD)
 
 
 @pytest.fixture(scope="session")
@@ -185,25 +304,32 @@ def demo_database_url(tmp_path_factory):
     app = make_test_app(url)
     with app.app_context():
         db.create_all()
-        from demo.generator import build
-        from reference.services import load_reference
-
         load_reference()
         db.session.commit()
-        build(scale=1, seed=2021)
+        build_demo(scale=1, seed=2021)
         db.session.commit()
         db.engine.dispose()
     yield url
     if base:
+        _let_go()
         _drop_postgres(url)
 
 
+@pytest.fixture(scope="session")
+def demo_session_app(demo_database_url):
+    """The run's app bound to the demo database."""
+    return make_test_app(demo_database_url)
+
+
 @pytest.fixture
-def demo_app(demo_database_url):
-    """An app bound to the demo database; tests must not change its data."""
-    app = make_test_app(demo_database_url)
-    with app.app_context():
-        yield app
+def demo_app(demo_session_app):
+    """The demo database's app with its context pushed; tests must not change its data."""
+    settings = demo_session_app.config.copy()
+    with demo_session_app.app_context():
+        cache.clear()
+        limiter.reset()
+        yield demo_session_app
         db.session.rollback()
         db.session.remove()
-        db.engine.dispose()
+    demo_session_app.config.clear()
+    demo_session_app.config.update(settings)

@@ -11,9 +11,9 @@ STRONG = "Quiet-Harbour-Lantern-58"
 
 
 @pytest.fixture(autouse=True)
-def english(app):
+def english(app, monkeypatch):
     """Serve every page in English: the assertions quote the English messages."""
-    app.extensions["babel"].locale_selector = lambda: "en"
+    monkeypatch.setattr(app.extensions["babel"], "locale_selector", lambda: "en")
 
 
 def registration(**overrides):
