@@ -9,6 +9,7 @@ copied over the test database, on PostgreSQL a database the test database is cre
 (``CREATE DATABASE ... TEMPLATE``). A test that asks for the small ``world`` starts from a
 second template that holds it, built once too.
 """
+import fcntl
 import os
 import shutil
 import uuid
@@ -135,11 +136,16 @@ class TestDatabase:
             self._postgres(*(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names))
 
     def _postgres(self, *statements):
-        admin = _admin(self.url)
-        with admin.connect() as connection:
-            for statement in statements:
-                connection.execute(text(statement))
-        admin.dispose()
+        _postgres(self.url, *statements)
+
+
+def _postgres(url, *statements):
+    """Run statements on the server's maintenance database (outside any transaction)."""
+    admin = _admin(url)
+    with admin.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -290,17 +296,64 @@ def world(app):
     return _load(_WORLD)
 
 
-@pytest.fixture(scope="session")
-def demo_database_url(tmp_path_factory):
-    """A separate database holding the national demo data at scale 1, seed 2021; read-only.
+def _run_id(config):
+    """The id of this run, the same in every xdist worker and in the controller."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        return workerinput["testrunuid"]
+    if not getattr(config.option, "testrunuid", None):
+        config.option.testrunuid = uuid.uuid4().hex  # handed to the workers
+    return config.option.testrunuid
 
-    Mark tests that use it with ``@pytest.mark.xdist_group("demo")`` so one worker builds it.
-    """
+
+def _demo_name(config):
+    return f"demo_{_run_id(config)[:12]}"
+
+
+def pytest_sessionstart(session):
+    """Fix the run's id in the controller before the workers start."""
+    _run_id(session.config)
+
+
+def pytest_unconfigure(config):
+    """The controller (or a run without workers) drops the run's shared demo database."""
     base = os.environ.get("TEST_DATABASE_URL")
+    if base and getattr(config, "workerinput", None) is None and \
+            getattr(config.option, "testrunuid", None):
+        name = f"{make_url(base).database}_{_demo_name(config)}"
+        _drop_postgres(make_url(base).set(database=name).render_as_string(hide_password=False))
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory, request):
+    """A database holding the national demo data at scale 1, seed 2021, built once for the
+    whole run: the first worker to need it builds it under a file lock, the others wait and
+    share it. Read-only: a test that writes takes its writes away again."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    name = _demo_name(request.config)
+    shared = tmp_path_factory.getbasetemp()
+    if getattr(request.config, "workerinput", None) is not None:
+        shared = shared.parent  # the run's folder, above each worker's own
     if base:
-        url = _postgres_url(base)
+        url = make_url(base).set(database=f"{make_url(base).database}_{name}").render_as_string(
+            hide_password=False)
     else:
-        url = "sqlite:///" + str(tmp_path_factory.mktemp("demo") / "demo.db")
+        url = f"sqlite:///{shared / (name + '.db')}"
+    with open(shared / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = shared / f"{name}.built"
+        if not built.exists():
+            _build_demo(url, base)
+            built.write_text(url)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    yield url
+    _let_go()
+
+
+def _build_demo(url, base):
+    if base:
+        _postgres(base, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)',
+                  f'CREATE DATABASE "{make_url(url).database}"')
     app = make_test_app(url)
     with app.app_context():
         db.create_all()
@@ -308,11 +361,8 @@ def demo_database_url(tmp_path_factory):
         db.session.commit()
         build_demo(scale=1, seed=2021)
         db.session.commit()
+        db.session.remove()
         db.engine.dispose()
-    yield url
-    if base:
-        _let_go()
-        _drop_postgres(url)
 
 
 @pytest.fixture(scope="session")
