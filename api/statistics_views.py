@@ -8,7 +8,7 @@ from reports.views import READERS
 from timeutil import today
 
 from .blueprint import bp
-from .schemas import SeriesQuery, SeriesSchema, StatisticsQuery, StatisticsSchema
+from .statistics_schemas import SeriesQuery, SeriesSchema, StatisticsQuery, StatisticsSchema
 
 
 def _report(on=None, region=None, facility=None, security_level=None, employer_kind=None,

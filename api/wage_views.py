@@ -1,6 +1,6 @@
 """Wage records: read them, and write a line's month in one idempotent request, by the same
 rules and services as the wage grid and the wage sheet import (marketplace/wages.py,
-marketplace/wage_import.py)."""
+marketplace/wage_entry.py, marketplace/wage_import.py)."""
 from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +12,7 @@ from accounts import audit
 from accounts.permissions import get_or_404, roles, scoped, visible
 from enterprises.models import ProductionLine
 from extensions import db
-from marketplace import wage_import, wages
+from marketplace import wage_entry, wage_import, wages
 from marketplace.models import Placement, WageRecord
 from marketplace.wage_views import WAGE_ROLES
 from reference.services import minimum_wage
@@ -28,7 +28,7 @@ from .tokens import require_writable
 
 
 def _month(value):
-    return wages.parse_month(value, today())
+    return wage_entry.parse_month(value, today())
 
 
 @bp.route("/wage-records", tags=["wages"])
@@ -51,7 +51,7 @@ def _grid_rows(line, month):
     minimum = minimum_wage(month.year)
     rows = []
     for row in wages.grid(line.id, month, visible(Placement)):
-        current = {f: getattr(row.record, f) for f in wages.FIELDS} if row.record else {}
+        current = {f: getattr(row.record, f) for f in wage_entry.FIELDS} if row.record else {}
         rows.append({"placement_id": row.placement.id, "file_number": row.file_number,
                      "full_name": row.full_name, "full_month": row.full_month,
                      "below_minimum": wages.below_minimum(current, row.placement, month, minimum),
@@ -66,7 +66,7 @@ def _grid_rows(line, month):
 def wage_month(line_id, month):
     """Show a line's wage grid of a month: one row per placement active in it."""
     line = get_or_404(ProductionLine, line_id)
-    first = wages.shown_month(_month(month))
+    first = wage_entry.shown_month(_month(month))
     minimum, rows = _grid_rows(line, first)
     return {"line_id": line.id, "month": f"{first:%Y-%m}", "minimum_wage_kzt": minimum,
             "rows": rows}
@@ -74,7 +74,7 @@ def wage_month(line_id, month):
 
 def _checked_rows(line, month, posted):
     """Check the posted rows as the grid does; return (rows to save, unchanged count)."""
-    problem = wages.month_problem(month)
+    problem = wage_entry.month_problem(month)
     if problem is not None:
         raise Problem(422, "month_not_open", detail=str(problem))
     grid = {row.placement.id: row for row in wages.grid(line.id, month, visible(Placement))}
@@ -89,10 +89,10 @@ def _checked_rows(line, month, posted):
             errors[str(index)] = {"placement_id": _("This placement appears twice.")}
             continue
         seen.add(row.placement.id)
-        if row.record is not None and wages.unchanged(raw, row.record):
+        if row.record is not None and wage_entry.unchanged(raw, row.record):
             unchanged += 1
             continue
-        clean, problems = wages.validate(raw, row.placement, month)
+        clean, problems = wage_entry.validate(raw, row.placement, month)
         if problems:
             errors[str(index)] = {field: str(message) for field, message in problems.items()}
             continue

@@ -18,7 +18,7 @@ from extensions import db
 from reports import services as reports
 
 from . import sqlcapture
-from .cases import _reset, _row
+from .context import _reset, _row
 from .timing import seconds_text
 
 STATISTICS_RATIO = 1.5  # the API within 1.5× of the dashboard's own computation

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from . import databases
 from .api_cases import API_CASES
-from .cases import CASES, Context
+from .cases import CASES
+from .context import Context
 from .timing import Row, Timing, table
 
 CASES = {**CASES, **API_CASES}

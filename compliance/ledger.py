@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from marketplace.models import Placement, WageRecord
-from marketplace.wages import days_covered
+from marketplace.wage_entry import days_covered
 from reference.norms import hours_norm, savings_percent_on
 from timeutil import month_end, month_start, today
 from web.errors import InputError

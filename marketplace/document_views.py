@@ -8,7 +8,7 @@ from extensions import db
 from inmates.models import Person
 from timeutil import today
 
-from . import documents, wages
+from . import documents, wage_entry
 from .blueprint import bp
 from .models import Placement
 from .wage_views import WAGE_ROLES
@@ -16,7 +16,7 @@ from .wage_views import WAGE_ROLES
 
 def _answer(kind, entity_id, template, filename, **context):
     lang = documents.language()
-    data = documents.render_pdf(template, lang, labels=wages.LABELS, **context)
+    data = documents.render_pdf(template, lang, labels=wage_entry.LABELS, **context)
     audit.record("export", entity=kind, entity_id=entity_id, detail=f"pdf {lang}")
     db.session.commit()
     return documents.pdf_response(data, f"{filename}-{lang}.pdf")
@@ -50,7 +50,7 @@ def work_record(person_id):
 def payroll_sheet(line_id):
     """A line's payroll sheet for a month, with a column to sign."""
     line = get_or_404(ProductionLine, line_id)
-    month = wages.shown_month(wages.parse_month(request.args.get("month"), today()))
+    month = wage_entry.shown_month(wage_entry.parse_month(request.args.get("month"), today()))
     context = documents.payroll(line, month, visible(Placement))
     facility = line.facility or (context["rows"][0].placement.person.facility
                                  if context["rows"] else None)

@@ -13,12 +13,13 @@ from extensions import db
 from i18n import current_language
 from timeutil import today
 
-from . import wages
+from . import wage_entry, wages
 from .models import WageRecord
 from .placements import placements_of
 
 LANGUAGES = ("kk", "ru")
-MONEY = ("accrued_kzt", *(f"deduction_{kind}_kzt" for kind in wages.DEDUCTIONS), "credited_kzt")
+MONEY = ("accrued_kzt", *(f"deduction_{kind}_kzt" for kind in wage_entry.DEDUCTIONS),
+         "credited_kzt")
 
 
 def language():

@@ -19,12 +19,13 @@ from openpyxl import load_workbook
 from tabular import Column, TableError, neutralise, read_table, template_xlsx
 from tabular.pending import forget, keep, take
 
-from . import wages
+from . import wage_entry, wages
 
 OPTIONAL = {"lost_time_kzt"}  # added later: sheets without the column still import
 COLUMNS = [Column("file_number", _l("File number"), required=True),
            Column("full_name", _l("Full name"), width=30),
-           *(Column(f, wages.LABELS[f], required=f not in OPTIONAL) for f in wages.FIELDS)]
+           *(Column(f, wage_entry.LABELS[f], required=f not in OPTIONAL)
+             for f in wage_entry.FIELDS)]
 
 ImportResult = namedtuple("ImportResult", "ok rows errors skipped table")
 ImportResult.__new__.__defaults__ = (None,)
@@ -36,7 +37,7 @@ UNCHANGED = _l("same as the saved record")
 def _sheet_row(row):
     values = {"file_number": row.file_number, "full_name": row.full_name}
     if row.record is not None:
-        values.update({f: getattr(row.record, f) for f in wages.FIELDS})
+        values.update({f: getattr(row.record, f) for f in wage_entry.FIELDS})
         values["norm_met"] = 1 if row.record.norm_met else 0
     else:
         values.update(row.prefill)
@@ -73,7 +74,7 @@ def check_upload(storage, line, month, scope=None):
 def check_rows(rows, line, month, scope=None):
     """Check tabular rows against the line's placements of the month and the wage rules;
     rows left blank or repeating a saved record are skipped."""
-    problem = wages.month_problem(month)
+    problem = wage_entry.month_problem(month)
     if problem is not None:
         return ImportResult(False, [], [(None, problem)], [])
     placements = {row.file_number.casefold(): row for row in wages.grid(line.id, month, scope)}
@@ -92,15 +93,15 @@ def check_rows(rows, line, month, scope=None):
             errors.append((row.number, _l("This file number appears twice.")))
             continue
         seen.add(key)
-        if worker.record is None and wages.not_entered(row.values, worker.prefill):
+        if worker.record is None and wage_entry.not_entered(row.values, worker.prefill):
             skipped.append(Skipped(row.number, worker.file_number, NOT_ENTERED))
             continue
-        if worker.record is not None and wages.unchanged(row.values, worker.record):
+        if worker.record is not None and wage_entry.unchanged(row.values, worker.record):
             skipped.append(Skipped(row.number, worker.file_number, UNCHANGED))
             continue
-        clean, problems = wages.validate(row.values, worker.placement, month)
+        clean, problems = wage_entry.validate(row.values, worker.placement, month)
         if problems:
-            errors.extend((row.number, f"{wages.LABELS[f]}: {m}") for f, m in problems.items())
+            errors.extend((row.number, f"{wage_entry.LABELS[f]}: {m}") for f, m in problems.items())
             continue
         good.append({"placement_id": worker.placement.id, "file_number": worker.file_number,
                      "full_name": worker.full_name, "replaces": worker.record is not None,
@@ -137,9 +138,9 @@ def save_all(rows, line, month, user, scope=None):
     problems = []
     for values in rows:
         row = placements.get(values.get("placement_id"))
-        clean, errors = (wages.validate(values, row.placement, month) if row is not None
+        clean, errors = (wage_entry.validate(values, row.placement, month) if row is not None
                          else ({}, {"placement_id": True}))
-        if errors or wages.record_problem(row.placement, month):
+        if errors or wage_entry.record_problem(row.placement, month):
             problems.append(_l("The line's workers changed since the check. Upload the file "
                                "again."))
             break

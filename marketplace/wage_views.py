@@ -18,7 +18,7 @@ from timeutil import today
 from web.pagination import paginate
 from web.query import page_number
 
-from . import list_exports, wage_import, wages
+from . import list_exports, wage_entry, wage_import, wages
 from .blueprint import bp
 from .forms import WageImportForm
 from .models import Placement
@@ -29,18 +29,18 @@ WAGE_ROLES = ("admin", "inspector", "owner")
 def _month():
     """Return the month a page shows: the one asked for, moved into the months wages are
     kept for (with a note saying so), so no ?month= can show or fetch a month to come."""
-    asked = wages.parse_month(request.values.get("month"), today())
-    shown = wages.shown_month(asked)
+    asked = wage_entry.parse_month(request.values.get("month"), today())
+    shown = wage_entry.shown_month(asked)
     if shown != asked:
-        flash(wages.month_problem(asked), "warning")
+        flash(wage_entry.month_problem(asked), "warning")
     return shown
 
 
 def _writable_month():
     """Return the month a write is for, or None (with a message) for a month wages cannot be
     kept for: a write is refused, never moved to another month."""
-    month = wages.parse_month(request.values.get("month"), today())
-    problem = wages.month_problem(month)
+    month = wage_entry.parse_month(request.values.get("month"), today())
+    problem = wage_entry.month_problem(month)
     if problem is not None:
         flash(problem, "danger")
         return None
@@ -49,7 +49,7 @@ def _writable_month():
 
 def _refused():
     """Send the user back to the wage grid of the month nearest to the one refused."""
-    month = wages.shown_month(wages.parse_month(request.values.get("month"), today()))
+    month = wage_entry.shown_month(wage_entry.parse_month(request.values.get("month"), today()))
     return redirect(url_for("marketplace.wage_grid", line_id=request.view_args["line_id"],
                             month=f"{month:%Y-%m}"))
 
@@ -65,7 +65,7 @@ def wages_index():
         return export.respond(f"wages-{month:%Y-%m}", list_exports.WAGE_MONTHS, summary)
     page = paginate(summary, page_number(), scalars=False)
     return render_template("marketplace/wages.html", page=page, month=month, floor=floor,
-                           months=wages.months_open())
+                           months=wage_entry.months_open())
 
 
 def _grid_context(line, month, values=None, errors=None):
@@ -75,16 +75,16 @@ def _grid_context(line, month, values=None, errors=None):
     for row in rows:
         posted = (values or {}).get(row.placement.id)
         if posted is not None:
-            current, problems = wages.validate(posted)
+            current, problems = wage_entry.validate(posted)
             current = {} if problems else current
         else:
-            current = {f: getattr(row.record, f) for f in wages.FIELDS} if row.record else {}
+            current = {f: getattr(row.record, f) for f in wage_entry.FIELDS} if row.record else {}
         flags[row.placement.id] = wages.below_minimum(current, row.placement, month, minimum)
     return {"line": line, "month": month, "rows": rows, "values": values or {},
             "errors": errors or {}, "flags": flags, "minimum": minimum,
             "entered": sum(1 for row in rows if row.record is not None),
-            "floor": wage_floor(), "fields": wages.FIELDS, "labels": wages.LABELS,
-            "import_form": WageImportForm(formdata=None), "months": wages.months_open()}
+            "floor": wage_floor(), "fields": wage_entry.FIELDS, "labels": wage_entry.LABELS,
+            "import_form": WageImportForm(formdata=None), "months": wage_entry.months_open()}
 
 
 def _posted_rows(rows, month):
@@ -93,18 +93,18 @@ def _posted_rows(rows, month):
     errors."""
     values, errors, clean = {}, {}, {}
     for row in rows:
-        raw = {f: request.form.get(f"{f}-{row.placement.id}", "") for f in wages.FIELDS}
-        if row.record is None and wages.not_entered(raw, row.prefill):
+        raw = {f: request.form.get(f"{f}-{row.placement.id}", "") for f in wage_entry.FIELDS}
+        if row.record is None and wage_entry.not_entered(raw, row.prefill):
             continue  # not entered yet: the month is completed on a later visit
-        if row.record is not None and wages.unchanged(raw, row.record):
+        if row.record is not None and wage_entry.unchanged(raw, row.record):
             continue  # kept as saved, with its review
         values[row.placement.id] = raw
-        if row.record is not None and wages.not_entered(raw, {}):
+        if row.record is not None and wage_entry.not_entered(raw, {}):
             errors[row.placement.id] = {"month": _(
                 "This month is already saved: correct its figures rather than empty them.")}
             continue
-        clean[row.placement.id], row_errors = wages.validate(raw, row.placement, month)
-        problem = wages.month_problem(month)
+        clean[row.placement.id], row_errors = wage_entry.validate(raw, row.placement, month)
+        problem = wage_entry.month_problem(month)
         if problem is not None:
             row_errors = {**row_errors, "days_worked": problem}
         if row_errors:

@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from extensions import db
-from marketplace import wages
+from marketplace import wage_entry, wages
 from marketplace.models import WageRecord
 from reference.services import minimum_wage
 from tests import factories
@@ -46,7 +46,7 @@ def records():
 
 
 def test_validate_accepts_a_balanced_row_and_counts_blanks_as_zero():
-    clean, errors = wages.validate(GOOD)
+    clean, errors = wage_entry.validate(GOOD)
     assert errors == {} and clean["deduction_other_kzt"] == 0 and clean["norm_met"] is True
 
 
@@ -60,7 +60,7 @@ def test_validate_accepts_a_balanced_row_and_counts_blanks_as_zero():
     ("deduction_tax_kzt", "abc", "whole number"),
 ])
 def test_validate_names_the_wrong_field(field, value, fragment):
-    _, errors = wages.validate(dict(GOOD, **{field: value}))
+    _, errors = wage_entry.validate(dict(GOOD, **{field: value}))
     assert field in errors and fragment in str(errors[field])
 
 
@@ -156,7 +156,7 @@ def xlsx(rows, headers=None):
 def sheet_row(person, **changes):
     values = dict(GOOD, **changes)
     return [person.file_number, person.full_name,
-            *[values.get(f, "") if f != "norm_met" else "да" for f in wages.FIELDS]]
+            *[values.get(f, "") if f != "norm_met" else "да" for f in wage_entry.FIELDS]]
 
 
 def upload(client, line, data, name="wages.xlsx"):
@@ -173,7 +173,7 @@ def test_template_has_headers_in_the_users_language_and_the_workers(client, auth
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.values)
     assert rows[1][0] == world.person_a.file_number
-    assert len(rows[0]) == 2 + len(wages.FIELDS)
+    assert len(rows[0]) == 2 + len(wage_entry.FIELDS)
 
 
 def test_import_preview_then_confirm_saves_all_rows(client, auth, world, placed):
@@ -198,7 +198,7 @@ def test_import_with_one_bad_row_lists_every_bad_row_and_saves_nothing(client, a
     db.session.commit()
     auth.login("inspector_a")
     rows = [sheet_row(world.person_a), sheet_row(other, credited_kzt="1"),
-            ["NO-SUCH", "x", *["1"] * len(wages.FIELDS)],
+            ["NO-SUCH", "x", *["1"] * len(wage_entry.FIELDS)],
             sheet_row(world.person_a)]
     page = upload(client, world.line_a, xlsx(rows)).get_data(as_text=True)
     assert "Nothing was imported" in page

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 import tabular
 from accounts.models import User
 from extensions import db
-from marketplace import wage_import, wages
+from marketplace import wage_entry, wage_import
 from marketplace.models import WageRecord
 from tests import factories
 from timeutil import add_months, month_start, today
@@ -85,7 +85,8 @@ def test_this_month_can_be_entered(world, client, auth, placed):
 def _sheet(placement):
     book = Workbook()
     book.active.append([str(column.label) for column in wage_import.COLUMNS])
-    book.active.append([placement.person.file_number, "", *(GOOD.get(f, "0") for f in wages.FIELDS)])
+    book.active.append([placement.person.file_number, "",
+                        *(GOOD.get(f, "0") for f in wage_entry.FIELDS)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -124,9 +125,9 @@ def test_a_record_lies_within_its_placement(app, world):
     placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 3, 15),
                                     ended_on=date(2024, 6, 1), end_reason="completed")
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert wages.record_problem(placement, date(2024, 3, 1)) is None
-        assert wages.record_problem(placement, date(2024, 5, 1)) is None
-        assert "not active" in str(wages.record_problem(placement, date(2024, 2, 1)))
-        assert "not active" in str(wages.record_problem(placement, date(2024, 6, 1)))
-        assert "still to come" in str(wages.record_problem(placement, NEXT_MONTH))
-        assert "kept from" in str(wages.record_problem(placement, date(1999, 12, 1)))
+        assert wage_entry.record_problem(placement, date(2024, 3, 1)) is None
+        assert wage_entry.record_problem(placement, date(2024, 5, 1)) is None
+        assert "not active" in str(wage_entry.record_problem(placement, date(2024, 2, 1)))
+        assert "not active" in str(wage_entry.record_problem(placement, date(2024, 6, 1)))
+        assert "still to come" in str(wage_entry.record_problem(placement, NEXT_MONTH))
+        assert "kept from" in str(wage_entry.record_problem(placement, date(1999, 12, 1)))

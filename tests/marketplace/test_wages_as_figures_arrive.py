@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from extensions import db
-from marketplace import wage_import, wages
+from marketplace import wage_entry, wage_import, wages
 from marketplace.models import PlacementWageChange, WageRecord
 from tests import factories
 from web.errors import InputError
@@ -92,7 +92,7 @@ def test_the_prefilled_wage_is_the_one_agreed_in_that_month(world, ten):
                                                                 date(2024, 6, 1))}
     assert may[placement.id] == {"norm_hours": NORM_MAY, "accrued_kzt": 90_000}
     assert june[placement.id] == {"norm_hours": 20 * 8, "accrued_kzt": 95_000}
-    assert wages.norm_hours_of(MAY, 36) == round(23 * 36 / 5)
+    assert wage_entry.norm_hours_of(MAY, 36) == round(23 * 36 / 5)
 
 
 def test_saving_two_of_ten_rows_keeps_them_and_leaves_eight_not_entered(client, auth, world,
@@ -149,7 +149,7 @@ def test_a_saved_month_cannot_be_emptied(client, auth, world, ten):
     data = rendered_form(client.get(grid_url(world)).get_data(as_text=True))
     client.post(grid_url(world), data=fill_row(data, ten[0]))
     data = rendered_form(client.get(grid_url(world)).get_data(as_text=True))
-    data.update({f"{field}-{ten[0].id}": "" for field in wages.FIELDS})
+    data.update({f"{field}-{ten[0].id}": "" for field in wage_entry.FIELDS})
     response = client.post(grid_url(world), data=data)
     assert response.status_code == 422
     assert "correct its figures rather than empty them" in response.get_data(as_text=True)
@@ -158,20 +158,20 @@ def test_a_saved_month_cannot_be_emptied(client, auth, world, ten):
 
 def test_the_service_skips_blank_rows_and_refuses_a_month_outside_the_placement(world, ten):
     row = wages.grid(world.line_a.id, MAY)[0]
-    assert wages.not_entered({"norm_hours": str(NORM_MAY), "accrued_kzt": "90000",
-                              "days_worked": " "}, row.prefill)
-    assert not wages.not_entered({"norm_hours": str(NORM_MAY), "accrued_kzt": "80000"},
-                                 row.prefill)
-    assert not wages.not_entered({"norm_met": "0"}, row.prefill)
+    assert wage_entry.not_entered({"norm_hours": str(NORM_MAY), "accrued_kzt": "90000",
+                                   "days_worked": " "}, row.prefill)
+    assert not wage_entry.not_entered({"norm_hours": str(NORM_MAY), "accrued_kzt": "80000"},
+                                      row.prefill)
+    assert not wage_entry.not_entered({"norm_met": "0"}, row.prefill)
     good = {"days_worked": "20", "hours_worked": "160", "norm_hours": "184", "norm_met": "1",
             "accrued_kzt": "90000"}
-    clean, errors = wages.validate(good, ten[0], MAY)
+    clean, errors = wage_entry.validate(good, ten[0], MAY)
     assert errors == {} and clean["credited_kzt"] == 90_000
-    _, errors = wages.validate(good, ten[0], date(2023, 12, 1))
+    _, errors = wage_entry.validate(good, ten[0], date(2023, 12, 1))
     assert "does not cover this month" in str(errors["month"])
     ended = factories.placement(factories.person(world.facility_a), world.line_a,
                                 started_on=date(2024, 4, 1), ended_on=date(2024, 5, 11))
-    _, errors = wages.validate(good, ended, MAY)
+    _, errors = wage_entry.validate(good, ended, MAY)
     assert "covers 10 days" in str(errors["days_worked"])
     with pytest.raises(InputError):
         wages.save_record(ten[0], date(2023, 12, 1), clean, world.users.owner_a)
@@ -221,7 +221,7 @@ def test_the_template_prefills_and_blank_import_rows_are_skipped_and_reported(cl
     rows[0][keys.index("hours_worked")] = 184
     rows[0][keys.index("norm_met")] = "да"
     untouched = rows[1]
-    bare = [rows[2][0], rows[2][1]] + [None] * len(wages.FIELDS)
+    bare = [rows[2][0], rows[2][1]] + [None] * len(wage_entry.FIELDS)
     page = upload(client, world, sheet([rows[0], untouched, bare])).get_data(as_text=True)
     assert "1 rows are ready" in page and 'id="skipped-rows"' in page
     skipped = page.split('id="skipped-rows"')[1]

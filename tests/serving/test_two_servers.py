@@ -196,6 +196,12 @@ def test_a_write_through_one_server_shows_at_once_through_the_other(stack):
     person_id = re.search(r'href="/people/(\d+)"', page).group(1)
     _status, lines = browser.get("/enterprises/lines", base=stack["a"])
     line_id = re.search(r'href="/enterprises/lines/(\d+)"', lines).group(1)
+    # The line is a business's: the person's consent to its work comes first.
+    status, _page = browser.post(f"/compliance/people/{person_id}/consents",
+                                 {"line_id": line_id, "taken_on": time.strftime("%Y-%m-%d"),
+                                  "taken_by": "Inspector"},
+                                 form_page=f"/compliance/people/{person_id}", base=stack["a"])
+    assert status == 200
     status, _page = browser.post(f"/market/lines/{line_id}/place",
                                  {"person_id": person_id, "mode": "", "started_on":
                                   time.strftime("%Y-%m-%d")},
