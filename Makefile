@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DB     := instance/marketplace.db
 
-.PHONY: services run test test-sqlite test-postgres bench venv translations compile-translations extract-translations demo-db postgres-up browser office clean
+.PHONY: services run test test-fast test-slow bench venv translations compile-translations extract-translations demo-db postgres-up browser office clean
 
 $(BIN)/activate: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,16 +49,28 @@ services:
 	@scripts/nginx-up.sh
 	@scripts/redis-up.sh || [ "$$CI" != "true" ]
 
+# One pytest run: two workers; a test that hangs fails after 15 minutes instead of holding CI.
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider --timeout=900
+
 test: venv compile-translations browser office services
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider --timeout=900 tests
+	$(PYTEST) tests
 	@if scripts/postgres-up.sh; then \
 		echo "== PostgreSQL pass =="; \
-		TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider --timeout=900 tests; \
+		TEST_DATABASE_URL=$(PG_URL) $(PYTEST) tests; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not available: the PostgreSQL pass is required under CI" >&2; exit 1; \
 	else \
 		echo "PostgreSQL is not available: SKIPPED the PostgreSQL pass"; \
 	fi
+
+# The same suite in two halves, on SQLite (set TEST_DATABASE_URL for PostgreSQL): the quick
+# tests while working, and the slow ones (demo data, migrations, benchmarks, LibreOffice,
+# the browser's layout run) before pushing. `make test` runs both, on both databases.
+test-fast: venv compile-translations services
+	$(PYTEST) -m "not slow" tests
+
+test-slow: venv compile-translations browser office services
+	$(PYTEST) -m slow tests
 
 bench: venv compile-translations
 	$(BIN)/python -m benchmarks.run

@@ -160,7 +160,7 @@ def test_database(tmp_path_factory):
     database = TestDatabase(url)
     app = make_test_app(url)
     with app.app_context():
-        # The models build the test schema; tests/test_migrations.py proves the
+        # The models build the test schema; tests/migrations/test_migrations.py proves the
         # migrations build the same one.
         db.create_all()
         load_reference()

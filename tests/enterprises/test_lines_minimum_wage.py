@@ -10,8 +10,8 @@ from extensions import db
 from marketplace.models import Placement, PlacementWageChange
 from reference.services import set_minimum_wage
 from tests import factories
-from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
-from tests.test_lines_posting import line_form, line_input
+from tests.enterprises.test_enterprises_registry import english  # noqa: F401  (autouse)
+from tests.enterprises.test_lines_posting import line_form, line_input
 from timeutil import today
 from web.errors import InputError
 

@@ -5,7 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from extensions import db
-from tests.test_migrations import empty_app  # noqa: F401  (fixture)
+from tests.migrations.test_migrations import empty_app  # noqa: F401  (fixture)
 
 
 def _tables():

@@ -8,7 +8,7 @@ Each module ``tests/permissions/<package>.py`` defines
 ROUTES says which roles may use each route ("public" for anonymous too). PARAMS tells the
 URL-map walker how to fill a route's URL parameters from the ``world`` fixture
 (tests/factories.small_world), using objects inside the scope of inspector_a / owner_a.
-A route registered in the app but missing here fails tests/test_url_map.py.
+A route registered in the app but missing here fails tests/web/test_url_map.py.
 """
 import importlib
 import pkgutil

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from extensions import db
 from inmates.models import Person
 from tests import factories
-from tests.test_import_roster import HEADERS, confirm, row, upload, xlsx
+from tests.inmates.test_import_roster import HEADERS, confirm, row, upload, xlsx
 
 
 @pytest.fixture(autouse=True)

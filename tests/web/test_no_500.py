@@ -42,7 +42,7 @@ ROLE_OF = {"admin": "admin", "analyst": "analyst", "analyst_kz71": "analyst",
 # Drawn examples per (route, method) for a role that may use it, besides the explicit ones.
 ALLOWED_EXAMPLES = 2
 # Routes a role may not use are refused by the gate before any input is read (the URL-map
-# walk of tests/test_url_map.py checks each); one request each shows hostile input does not
+# walk of tests/web/test_url_map.py checks each); one request each shows hostile input does not
 # change that.
 REFUSED_EXAMPLES = 1
 UNWATCHED = {"audit_event", "login_attempt"}  # written on purpose, refusals included
@@ -165,7 +165,7 @@ class Walker:
         for rule in self.app.url_map.iter_rules():
             table = self.routes.get(rule.endpoint)
             if table is None:
-                continue  # reported by tests/test_url_map.py
+                continue  # reported by tests/web/test_url_map.py
             for method in sorted({"GET", "POST"} & rule.methods):
                 inputs = forms.get((rule.endpoint, method), {})
                 extra = self.read_by(rule.endpoint, method) | {

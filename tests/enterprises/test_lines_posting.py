@@ -11,7 +11,7 @@ from extensions import db
 from marketplace.models import Placement
 from reference.services import minimum_wage
 from tests import factories
-from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
+from tests.enterprises.test_enterprises_registry import english  # noqa: F401  (autouse)
 from web.errors import InputError
 from web.formatting import money
 

@@ -13,7 +13,7 @@ import inmates.import_save
 from accounts.models import AuditEvent
 from extensions import db
 from inmates.models import Person, PersonChange, Skill, Stay
-from tests.test_inmates_people import english  # noqa: F401  (autouse fixture)
+from tests.inmates.test_inmates_people import english  # noqa: F401  (autouse fixture)
 
 HEADERS = ["Facility code", "File number", "Last name", "First name", "Patronymic", "IIN",
            "Birth date", "Gender", "Admitted on", "Expected release", "Able-bodied",

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
+from tests.enterprises.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 GARBAGE = [
     {},

@@ -12,7 +12,7 @@ from extensions import db
 from facilities import leases as lease_services
 from facilities.models import Lease
 from tests import factories
-from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
+from tests.enterprises.test_enterprises_registry import english  # noqa: F401  (autouse)
 from timeutil import today
 from web.errors import InputError
 

@@ -7,7 +7,7 @@ from extensions import db
 from inmates.models import Person, Skill, Stay
 from marketplace.models import Placement
 from tests import factories
-from tests.test_inmates_people import english  # noqa: F401  (autouse fixture)
+from tests.inmates.test_inmates_people import english  # noqa: F401  (autouse fixture)
 from timeutil import add_months
 
 

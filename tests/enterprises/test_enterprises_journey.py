@@ -4,7 +4,7 @@ from sqlalchemy import select
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
 from facilities.models import Lease
-from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
+from tests.enterprises.test_enterprises_registry import english  # noqa: F401  (autouse)
 from timeutil import today
 
 PASSWORD = "Quiet-Harbour-Lantern-58"

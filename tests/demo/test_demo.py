@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 from extensions import db
 
 D = "2021-07-01"
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.xdist_group("demo")
 
 STAY_ON_D = "s.started_on <= :d AND (s.ended_on IS NULL OR s.ended_on > :d)"
@@ -258,7 +260,7 @@ def test_demo_users(demo_app):
 def test_logins_table_prints_without_a_database():
     result = subprocess.run([sys.executable, "-m", "demo.logins"], capture_output=True,
                             text=True, check=True,
-                            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+                            cwd=ROOT)
     assert "http://127.0.0.1:5000" in result.stdout
     assert "Roster-Astana-2021!" in result.stdout and "analyst.kz35" in result.stdout
 

@@ -7,7 +7,7 @@ from accounts.models import AuditEvent
 from extensions import db
 from facilities.models import ProductionSpace
 from tests import factories
-from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
+from tests.enterprises.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 
 def login_in_english(client, auth, login):

@@ -7,7 +7,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
 LANGUAGES = ("kk", "ru", "en")
 # The same folders, config and extra keywords as `make extract-translations`.

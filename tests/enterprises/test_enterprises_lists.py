@@ -4,7 +4,7 @@ from sqlalchemy import event
 
 from extensions import db
 from tests import factories
-from tests.test_enterprises_registry import english  # noqa: F401  (autouse)
+from tests.enterprises.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 PAGES = ["/facilities/", "/facilities/spaces", "/enterprises/", "/enterprises/leases",
          "/enterprises/lines"]

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from tests.test_migrations import _counts, _triggers, empty_app  # noqa: F401  (fixture)
+from tests.migrations.test_migrations import _counts, _triggers, empty_app  # noqa: F401  (fixture)
 
 BEFORE, AFTER = "0009", "0010"  # the revision 0010 builds on, and 0010
 
