@@ -27,6 +27,7 @@ from extensions import cache, db, limiter
 from jobs.services import finish_threads
 from reference.services import load_reference
 from tests import factories
+from web.logging import configure_logging
 
 # Every app the tests made in this process: their engines let go of the database before it
 # is replaced by a template.
@@ -215,6 +216,7 @@ def app(session_app, test_database, request):
         _build_world(session_app, test_database)
     test_database.restore(template)
     settings = session_app.config.copy()
+    configure_logging(session_app)  # logging is process-wide: an app a test made may have changed it
     with session_app.app_context():
         cache.clear()
         limiter.reset()
