@@ -10,6 +10,7 @@ copied over the test database, on PostgreSQL a database the test database is cre
 second template that holds it, built once too.
 """
 import fcntl
+import logging.config
 import os
 import shutil
 import uuid
@@ -27,7 +28,7 @@ from extensions import cache, db, limiter
 from jobs.services import finish_threads
 from reference.services import load_reference
 from tests import factories
-from web.logging import configure_logging
+from web.logging import logging_config
 
 # Every app the tests made in this process: their engines let go of the database before it
 # is replaced by a template.
@@ -216,7 +217,8 @@ def app(session_app, test_database, request):
         _build_world(session_app, test_database)
     test_database.restore(template)
     settings = session_app.config.copy()
-    configure_logging(session_app)  # logging is process-wide: an app a test made may have changed it
+    # Logging is process-wide: an app a test made for production switched it to JSON lines.
+    logging.config.dictConfig(logging_config(level=session_app.config.get("LOG_LEVEL", "INFO")))
     with session_app.app_context():
         cache.clear()
         limiter.reset()
