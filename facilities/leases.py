@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from extensions import db
 from timeutil import today, utcnow
 from web.errors import InputError
+from web.formatting import area_figure
 from web.formatting import day as format_day
 
 from .models import Lease, ProductionSpace
@@ -38,7 +39,7 @@ def request_lease(enterprise_id, space, area_m2, starts_on, purpose):
     elif area <= 0:
         errors["area_m2"] = _("The area must be greater than zero.")
     elif area > free:
-        errors["area_m2"] = _("Only %(free)s m² of this space is free.", free=f"{free:g}")
+        errors["area_m2"] = _("Only %(free)s m² of this space is free.", free=area_figure(free))
     if starts_on < today():
         errors["starts_on"] = _("The start date cannot be in the past.")
     elif starts_on > today() + START_WINDOW:
@@ -65,7 +66,7 @@ def _reload_for_decision(lease):
 def _no_room(space, lease):
     return LeaseConflict({"decision": _(
         "Only %(free)s m² of the space is free now; the request for %(area)s m² cannot "
-        "be approved.", free=f"{Decimal(space.free_m2):g}", area=f"{Decimal(lease.area_m2):g}")})
+        "be approved.", free=area_figure(space.free_m2), area=area_figure(lease.area_m2))})
 
 
 def approve_lease(lease, user_id):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from extensions import db
 from web.errors import InputError
+from web.formatting import area_figure
 
 from .models import Facility, ProductionSpace
 
@@ -128,4 +129,4 @@ def save_space(space, facility_id, name, kind, area_m2, power_kw, is_active=True
 def _below_leases(space):
     return InputError({"area_m2": _(
         "The area cannot be smaller than the %(leased)s m² under active leases.",
-        leased=f"{Decimal(space.leased_m2):g}")})
+        leased=area_figure(space.leased_m2))})

@@ -45,7 +45,7 @@ def import_upload():
             return render_template("inmates/import_preview.html", result=result, token=token,
                                    confirm=ConfirmImportForm(token=token),
                                    filename=upload.filename, preview=imports.preview(result))
-    return render_template("inmates/import.html", form=form)
+    return render_template("inmates/import.html", form=form, example=imports.instructions())
 
 
 @bp.route("/import/confirm", methods=["POST"])

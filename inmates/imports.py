@@ -58,6 +58,9 @@ GENDER_ALIASES = {"m": "M", "f": "F", "м": "M", "ж": "F", "муж": "M", "же
                   "әйел": "F", "е": "M", "ә": "F", "male": "M", "female": "F"}
 
 
+EXAMPLE_SKILLS = [("7533", "qualified", 4, True), ("8153", "trainee", 0, False)]
+
+
 def example_row(facility_code):
     """Return the template's example row, coded values in the user's words."""
     return {"facility": facility_code, "file_number": "12-345678", "last_name": "Сейтқали",
@@ -66,7 +69,14 @@ def example_row(facility_code):
             "expected_release_on": "2027-09-01", "able_bodied": yes_no(True),
             "disability_group": "", "education_level": word(EDUCATION_LEVELS, "vocational"),
             "restrictions": word(RESTRICTIONS, "no_work_with_minors"),
-            "skills": skills_text([("7533", "qualified", 4, True), ("8153", "trainee", 0, False)])}
+            "skills": skills_text(EXAMPLE_SKILLS)}
+
+
+def instructions():
+    """Return the import page's example skills cell and restriction words, in the user's
+    words (the same the template's example row writes)."""
+    return {"skills": skills_text(EXAMPLE_SKILLS),
+            "restrictions": "; ".join(str(label) for label in RESTRICTIONS.values())}
 
 
 def template(facilities):

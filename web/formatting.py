@@ -37,11 +37,17 @@ def month(value):
     return "—" if value is None else format_skeleton("yMMMM", value, locale=get_locale())
 
 
+def area_figure(value):
+    """Format the number of a floor area for the locale: 394, 1 250 or 12,5 (no ".0"), for
+    messages that say the unit themselves."""
+    return format_decimal(value, format="#,##0.#")
+
+
 def area(value):
     """Format a floor area for the locale, e.g. 394 м² or 12,5 м² (no trailing ".0")."""
     if value is None:
         return "—"
-    return _("%(area)s m²", area=format_decimal(value, format="#,##0.#"))
+    return _("%(area)s m²", area=area_figure(value))
 
 
 def people(value):

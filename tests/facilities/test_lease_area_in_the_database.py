@@ -149,7 +149,7 @@ def test_lease_decision_page_shows_the_databases_refusal(client, auth, world, sp
     response = client.post(f"/enterprises/leases/{request.id}/decide",
                            data={"decision": "approve"}, follow_redirects=True)
     assert response.status_code == 200
-    assert "Only 10.0 m² of the space is free now" in response.get_data(as_text=True)
+    assert "Only 10 m² of the space is free now" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Lease, request.id).status == "requested"
 
@@ -162,6 +162,6 @@ def test_space_form_shows_the_databases_refusal_next_to_the_area(client, auth, w
         "name": "Цех", "kind": "workshop", "area_m2": "70", "power_kw": "", "is_active": "y"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[:2000]
-    assert 'id="area_m2-error"' in page and "90.0 m² under active leases" in page
+    assert 'id="area_m2-error"' in page and "90 m² under active leases" in page
     db.session.expire_all()
     assert db.session.get(ProductionSpace, space.id).area_m2 == Decimal(100)

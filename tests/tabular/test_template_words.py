@@ -37,6 +37,19 @@ def test_the_kazakh_template_and_codes_sheet_use_kazakh_words(world, client, aut
     assert {"Білікті", "иә", "жоқ", "Әйел", "Жоғары"} <= words
 
 
+@pytest.mark.parametrize("language,skills,restriction", [
+    ("kk", "7533:Білікті:4:иә; 8153:Шәкірт:0:жоқ", "Кәмелетке толмағандармен жұмысқа тыйым"),
+    ("ru", "7533:", "несовершеннолетн")])
+def test_the_import_page_gives_its_example_in_the_users_words(world, client, auth, language,
+                                                              skills, restriction):
+    auth.login("inspector_a")
+    client.post("/language", data={"lang": language})
+    page = client.get("/people/import").get_data(as_text=True)
+    assert skills in page and restriction in page
+    for code in ("qualified", "trainee", "minors", "outside", ":yes", ":no"):
+        assert code not in page, code
+
+
 def test_a_kazakh_template_filled_in_imports_for_a_russian_user(world, client, auth):
     auth.login("inspector_a")
     book = template(client, "kk")
