@@ -3,8 +3,9 @@
 National and person-level (file numbers), so administrators only. About 150,000 rows a
 year at the country's scale: it runs as a background job (jobs/), streaming rows from a
 server-side cursor into XlsxWriter in constant memory, a new sheet every 1,048,575 rows.
-The facility is the one where the person was on the first day of the month (their stay),
-the rule that puts wages in the scope of the person's facility.
+The facility is the one that held the person on the record's reference day
+(``marketplace.wages.held_on_reference_day``), the one rule that places wages in a scope:
+the export and the statistics put every record at the same facility.
 """
 import os
 import shutil
@@ -13,7 +14,7 @@ from datetime import date
 
 import xlsxwriter
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
@@ -21,6 +22,7 @@ from facilities.models import Facility
 from inmates.models import Person, Stay
 from jobs.services import handler
 from marketplace.models import Placement, WageRecord
+from marketplace.wages import held_on_reference_day
 from tabular import neutralise
 from timeutil import month_start
 
@@ -39,7 +41,6 @@ def headers():
 
 def records_query(first, last):
     """Return the select of the wage records of months ``first``..``last`` (first days)."""
-    stay = (Stay.person_id == Placement.person_id) & Stay.active_on(WageRecord.month)
     return (select(Placement.id, Person.file_number, Facility.code, Enterprise.name,
                    Enterprise.kind, ProductionLine.title, Placement.started_on,
                    Placement.ended_on, Placement.end_reason, WageRecord.month,
@@ -53,7 +54,7 @@ def records_query(first, last):
             .join(Person, Person.id == Placement.person_id)
             .join(ProductionLine, ProductionLine.id == Placement.line_id)
             .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
-            .outerjoin(Stay, and_(stay))
+            .outerjoin(Stay, held_on_reference_day())
             .outerjoin(Facility, Facility.id == Stay.facility_id)
             .where(WageRecord.month >= month_start(first), WageRecord.month <= month_start(last))
             .order_by(WageRecord.id))
