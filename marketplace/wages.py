@@ -101,20 +101,30 @@ def held_on_reference_day():
 
 
 def record_facilities(first_month, last_month):
-    """Return a subquery: record_id, facility_id for each wage record of the months, the
-    facility being the one that held the person on the reference day
+    """Return a subquery: record_id, facility_id and counts_person for each wage record of
+    the months, the facility being the one that held the person on the reference day
     (``held_on_reference_day``); NULL for a person not in custody then (on probation).
 
     This is the one rule that places wages in a scope: an outside line's pay goes with its
     workers' facilities, so facilities add up to regions and regions to the country.
+
+    ``counts_person`` is 1 on the one record of each person and month that counts the person
+    among the persons paid: their last record of the month (the placement active at the
+    month's end, else the one that ended last). A person paid at two facilities in one month
+    (a transfer) counts once, at the later, so persons paid add up across scopes too.
     """
+    at_end = case((Placement.active_on(_last_day_of_month()), 1), else_=0)
+    last_of_month = func.row_number().over(
+        partition_by=(Placement.person_id, WageRecord.month),
+        order_by=(at_end.desc(), Placement.ended_on.desc(), WageRecord.id.desc()))
     # A join on the person (not a subquery per record), so both databases hash it.
     return (select(WageRecord.id.label("record_id"),
-                   func.max(Stay.facility_id).label("facility_id"))
+                   func.max(Stay.facility_id).label("facility_id"),
+                   case((last_of_month == 1, 1), else_=0).label("counts_person"))
             .join(Placement, Placement.id == WageRecord.placement_id)
             .outerjoin(Stay, held_on_reference_day())
             .where(WageRecord.month >= first_month, WageRecord.month <= last_month)
-            .group_by(WageRecord.id)
+            .group_by(WageRecord.id, Placement.id)
             .subquery("record_facility"))
 
 

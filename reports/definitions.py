@@ -24,6 +24,12 @@ Choices that DESIGN.md leaves open, settled here:
 - **Mean wage.** Total accrued / persons paid (distinct persons with a record in the month in
   scope), not / persons employed on a day: a person who started on the month's last day has
   no pay yet, and one who left mid-month was paid.
+- **Persons paid across scopes.** Each person counts once a month, at the place of their last
+  record of the month (the placement active at the month's end, else the one that ended
+  last; ``marketplace.wages.record_facilities``), while each record's pay stays at its own
+  reference day's facility: so persons paid add up across facilities and employer kinds as
+  pay does. A facility a person left mid-month keeps their pay for the days there, not the
+  person.
 - **Below the minimum wage.** Held against pay accrued, before deductions: the minimum wage
   is a floor on pay, and upkeep, alimony or damages deducted do not lower it.
 - **Part months.** A month the placement did not cover from its first to its last day is not
@@ -126,7 +132,10 @@ DEFINITIONS = {definition.key: definition for definition in (
                _l("Records of people not in custody on the reference day (on probation)."),
                WAGE_PLACE),
     Definition("persons", _l("Persons paid"), PERSONS, PERIOD,
-               _l("Distinct persons with a wage record for the month in scope."),
+               _l("Persons with a wage record for the month in scope, each once: a person paid "
+                  "at two places in one month (a transfer) counts at the place of their last "
+                  "record, the placement active at the month's end or else the one that ended "
+                  "last."),
                _l("Employed persons with no record for the month yet."), WAGE_PLACE),
     Definition("mean_kzt", _l("Mean per person paid, ₸"), TENGE, PERIOD,
                _l("Total accrued divided by persons paid, rounded to whole tenge."),

@@ -132,7 +132,7 @@ def wages(first_month, last_month, scope=Scope()):
     located = record_facilities(months[0], months[-1])
     query = (select(WageRecord.month,
                     func.coalesce(func.sum(WageRecord.accrued_kzt), 0).label("accrued_kzt"),
-                    func.count(func.distinct(Placement.person_id)).label("persons"),
+                    func.coalesce(func.sum(located.c.counts_person), 0).label("persons"),
                     func.count().label("records"),
                     func.coalesce(func.sum(case((full_norm_month(), 1), else_=0)), 0)
                     .label("full_norm"),
