@@ -166,6 +166,7 @@ class _Scan:
             self.rows = None
 
     def _end_cell(self):
+        """Move past the cell; refuse its value beyond the caps and note it if a formula."""
         repeat, valued, formula = self.cell
         self.cell = None
         first = self.column

@@ -35,7 +35,8 @@ from .errors import TableError, formulas_refused, not_valid, too_many_columns, t
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 END_OF_CHAIN, FREE = 0xFFFFFFFE, 0xFFFFFFFF
-MINI_SECTOR, MINI_CUTOFF = 64, 4096  # calamine reads a stream under 4,096 bytes from the mini stream
+MINI_SECTOR = 64
+MINI_CUTOFF = 4096  # calamine reads a stream under 4,096 bytes out of the mini stream
 EOF, CONTINUE, BOUNDSHEET, SST = 0x000A, 0x003C, 0x0085, 0x00FC
 DIMENSIONS, FORMULA, MULRK = 0x0200, 0x0006, 0x00BD
 CELLS = frozenset({0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, FORMULA, MULRK})  # as calamine reads
@@ -82,6 +83,7 @@ def _workbook_stream(data):
         raise not_valid("xls")
 
     def sector(sid):
+        """Return a sector of the file; refuse one past its end."""
         if sid >= count:
             raise not_valid("xls")
         return data[(sid + 1) * size:(sid + 2) * size]
@@ -90,13 +92,14 @@ def _workbook_stream(data):
     for sid in _fat_sectors(data, difat_start, sector, size):
         fat.extend(unpack_from(f"<{size // 4}I", sector(sid)))
     entries = _directory(_chain(dir_start, fat, sector), size)
-    if not entries or any(entry.size > len(data) for entry in entries[:1]):
+    if not entries or entries[0].size > len(data):
         raise not_valid("xls")
     mini_stream = _chain(entries[0].start, fat, sector)[:entries[0].size]
     minifat_bytes = _chain(minifat_start, fat, sector)
     minifat = unpack_from(f"<{len(minifat_bytes) // 4}I", minifat_bytes)
 
     def mini_sector(sid):
+        """Return a sector of the mini stream; refuse one past its end."""
         if (sid + 1) * MINI_SECTOR > len(mini_stream):
             raise not_valid("xls")
         return mini_stream[sid * MINI_SECTOR:(sid + 1) * MINI_SECTOR]

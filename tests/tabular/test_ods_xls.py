@@ -37,8 +37,9 @@ MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:mani
             'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry'
             ' manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
             'spreadsheet"/></manifest:manifest>')
+# LibreOffice ends every sheet so:
 TRAILING = ('<table:table-row table:number-rows-repeated="1048553"><table:table-cell '
-            'table:number-columns-repeated="1024"/></table:table-row>')  # as LibreOffice ends a sheet
+            'table:number-columns-repeated="1024"/></table:table-row>')
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +94,8 @@ def ods(*tables, prolog="", parts=None):
     """A hand-made ODS: its mimetype first and stored, as the format asks, then its parts."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(zipfile.ZipInfo("mimetype"),
+                         "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("META-INF/manifest.xml", MANIFEST)
         archive.writestr("content.xml", CONTENT.format(prolog=prolog, tables="".join(tables)))
         for name, body in (parts or {}).items():
@@ -147,8 +149,8 @@ def test_sheets_within_the_caps_that_are_too_large_together_are_refused(never_lo
 
 @pytest.mark.parametrize("prolog, parts", [
     ('<!DOCTYPE office:document-content [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>', {}),
-    ("", {"styles.xml": '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-                        "<x>&e;</x>"}),
+    ("", {"styles.xml": '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
+                        '"file:///etc/passwd">]><x>&e;</x>'}),
 ])
 def test_an_ods_declaring_a_dtd_is_refused(never_loaded, prolog, parts):
     data = ods(table(HEADER, row(cell("1"), cell("A"))), prolog=prolog, parts=parts)
@@ -192,7 +194,8 @@ def test_a_zip_that_is_both_ods_and_xlsx_is_read_as_the_ods_that_was_checked():
     xlsx = zipfile.ZipFile(io.BytesIO(out.getvalue()))
     both = ods(table(HEADER, row(cell("from the ods"), cell("O"))),
                parts={n: xlsx.read(n) for n in xlsx.namelist()})
-    assert [r.values["file_number"] for r in read_table(both, "both.ods", COLUMNS)] == ["from the ods"]
+    rows = read_table(both, "both.ods", COLUMNS)
+    assert [r.values["file_number"] for r in rows] == ["from the ods"]
 
 
 def test_a_formula_cell_in_an_ods_refuses_its_row():
