@@ -6,6 +6,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
+from tabular import UPLOAD_ACCEPT
 from web.forms import CleanForm
 
 from .corrections import MAX_REASON
@@ -86,9 +87,10 @@ class LeavingCorrectionForm(CleanForm):
 
 
 class ImportForm(CleanForm):
-    """An XLSX or CSV file of people and skills."""
+    """An XLSX, XLS, ODS or CSV file of people and skills."""
 
-    file = FileField(_l("Spreadsheet (XLSX or CSV)"), validators=[FileRequired()])
+    file = FileField(_l("Spreadsheet (XLSX, XLS, ODS or CSV)"), validators=[FileRequired()],
+                     render_kw={"accept": UPLOAD_ACCEPT})
 
 
 class ConfirmImportForm(CleanForm):

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from inmates.corrections import MAX_REASON
 from reference.codes import END_REASONS, SPACE_KINDS
 from reference.services import search_occupations
+from tabular import UPLOAD_ACCEPT, UPLOAD_KINDS
 from timeutil import today
 from web.forms import CleanForm
 
@@ -122,6 +123,7 @@ class SitesForm(CleanForm):
 class WageImportForm(CleanForm):
     """Upload a wage sheet for one line and month."""
 
-    file = FileField(_l("File (XLSX or CSV)"),
-                     validators=[FileRequired(), FileAllowed(["xlsx", "csv"],
-                                                             _l("Upload an XLSX or CSV file."))])
+    file = FileField(_l("File (XLSX, XLS, ODS or CSV)"),
+                     validators=[FileRequired(), FileAllowed(
+                         UPLOAD_KINDS, _l("Upload an XLSX, XLS, ODS or CSV file."))],
+                     render_kw={"accept": UPLOAD_ACCEPT})

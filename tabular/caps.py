@@ -1,6 +1,8 @@
 """Everything that could make reading an upload expensive or unsafe, checked before parsing.
 
-An XLSX is a zip of XML parts. Before the reader sees it:
+An ODS (tabular/ods.py) and an XLS (tabular/xls.py) have their own checks, built on the
+helpers here; the reader (tabular/reader.py) then checks the opened sheet's extent once more
+before converting its cells. An XLSX is a zip of XML parts. Before the reader sees it:
 
 - its first bytes must be a zip's (a renamed program or PDF is refused by its magic bytes);
 - the zip directory must declare no part larger than IMPORT_MAX_UNCOMPRESSED, no total
@@ -13,6 +15,9 @@ An XLSX is a zip of XML parts. Before the reader sees it:
   and returned, so that their rows are refused with a reason and their values never read.
 
 A CSV must not start like a binary file and must not hold NUL bytes.
+
+The reader opens an ODS or XLS whole, every sheet, so for those the sheets' rectangles
+together may hold no more cells than one sheet of the caps (refuse_larger_workbook).
 """
 import io
 import posixpath
@@ -24,7 +29,8 @@ from defusedxml.ElementTree import fromstring
 from flask import current_app
 from flask_babel import gettext as _
 
-from .errors import TableError, too_many_rows
+from .errors import (TableError, declares_entities, formulas_refused, not_valid, sheets_too_large,
+                     too_many_columns, too_many_rows)
 
 ZIP_MAGIC = b"PK\x03\x04"
 BINARY_MAGICS = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x1f\x8b",
@@ -40,6 +46,8 @@ MAX_FORMULAS = 1000  # formula cells reported one by one; more refuse the file
 DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 OFFICE_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError, OSError,
+              NotImplementedError, DefusedXmlException, SyntaxError)
 
 
 def limits(**overrides):
@@ -74,35 +82,29 @@ def check_csv(data):
         raise TableError(_("The file is not a valid CSV file."))
 
 
-def not_xlsx():
-    return TableError(_("The file is not a valid XLSX workbook."))
-
-
 def check_xlsx(data, caps):
     """Run every XLSX check above; raise TableError on the first one that fails.
 
     Return the formula cells as a set of (row number, zero-based column).
     """
     if not data.startswith(ZIP_MAGIC):
-        raise not_xlsx()
+        raise not_valid("xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _check_directory(archive.infolist(), caps)
+            check_directory(archive.infolist(), caps)
             sheet = _first_sheet(archive)
-            for info in archive.infolist():
-                if info.filename.endswith((".xml", ".rels")) and info.filename != sheet:
-                    with archive.open(info) as part:
-                        _refuse_dtd(part.read(CHUNK))
+            refuse_dtd_in_parts(archive, sheet)
             with archive.open(sheet) as source:
                 return _scan_sheet(source, caps)
     except TableError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError, OSError,
-            NotImplementedError, DefusedXmlException, SyntaxError):
-        raise not_xlsx() from None
+    except ZIP_ERRORS:
+        raise not_valid("xlsx") from None
 
 
-def _check_directory(infos, caps):
+def check_directory(infos, caps):
+    """Refuse a zip whose directory declares more than IMPORT_MAX_UNCOMPRESSED, or a part
+    compressed more than IMPORT_MAX_RATIO times (a zip bomb)."""
     limit = caps["max_uncompressed"]
     too_big = TableError(_("The workbook expands to more than %(size)s MB when opened.",
                            size=_megabytes(limit)))
@@ -116,7 +118,7 @@ def _check_directory(infos, caps):
 def _part(archive, name):
     with archive.open(name) as part:
         data = part.read()
-    _refuse_dtd(data[:CHUNK])
+    refuse_dtd(data[:CHUNK])
     return fromstring(data, forbid_dtd=True)
 
 
@@ -133,10 +135,44 @@ def _first_sheet(archive):
     raise KeyError(relation)
 
 
-def _refuse_dtd(head):
+def refuse_dtd(head):
+    """Refuse an XML part whose head declares a DTD or an entity."""
     if DTD.search(head):
-        raise TableError(_("The workbook declares XML entities; save it again as a plain "
-                           "XLSX workbook."))
+        raise declares_entities()
+
+
+def refuse_dtd_in_parts(archive, scanned):
+    """Refuse a DTD at the head of any XML part of a zip but ``scanned`` (streamed whole)."""
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels")) and info.filename != scanned:
+            with archive.open(info) as part:
+                refuse_dtd(part.read(CHUNK))
+
+
+def note_formulas(formulas, cells):
+    """Add formula cells (row number, zero-based column) to ``formulas``; past MAX_FORMULAS
+    the file is refused, since each is refused on its row."""
+    for cell in cells:
+        formulas.add(cell)
+        if len(formulas) > MAX_FORMULAS:
+            raise formulas_refused()
+
+
+def refuse_larger_workbook(cells, caps):
+    """Refuse a workbook whose sheets together span more cells than one sheet of the caps:
+    the reader builds every sheet of an ODS or XLS as it opens the file."""
+    if cells > (caps["max_rows"] + 1) * caps["max_columns"]:
+        raise sheets_too_large()
+
+
+def check_extent(end, caps):
+    """Refuse an opened sheet whose last cell (zero-based row, column) is beyond the caps."""
+    if end is None:
+        return
+    if end[0] + 1 > caps["max_rows"] + 1:
+        raise too_many_rows(caps["max_rows"])
+    if end[1] + 1 > caps["max_columns"]:
+        raise too_many_columns(caps["max_columns"])
 
 
 def column_number(letters):
@@ -154,18 +190,17 @@ def _scan_sheet(source, caps):
     while chunk := source.read(CHUNK):
         window = tail + chunk
         if first:
-            _refuse_dtd(window)
+            refuse_dtd(window)
             first = False
         if FORMULA.search(window):
             found = FORMULA_CELL.findall(window)
-            if not found or len(formulas) > MAX_FORMULAS:
-                raise TableError(_("The sheet has formulas; paste the values instead (Paste "
-                                   "special, Values) and upload it again."))
-            formulas.update((int(row), column_number(letters) - 1) for letters, row in found)
+            if not found:
+                raise formulas_refused()
+            note_formulas(formulas, ((int(row), column_number(letters) - 1)
+                                     for letters, row in found))
         for letters, row in (*CELL_REF.findall(window), *DIMENSION.findall(window)):
             if column_number(letters) > max_column:
-                raise TableError(_("The sheet has cells beyond column %(columns)s; delete the "
-                                   "columns to the right of the data.", columns=max_column))
+                raise too_many_columns(max_column)
             if int(row) > max_row:
                 raise too_many_rows(caps["max_rows"])
         for row in ROW_REF.findall(window):

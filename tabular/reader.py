@@ -1,22 +1,29 @@
-"""Reading an XLSX (with python-calamine) or CSV upload into keyed rows (see the package docstring)."""
+"""Reading an XLSX, XLS or ODS (with python-calamine) or CSV upload into keyed rows (see the
+package docstring)."""
 import csv
 import io
 import itertools
 import re
+import tempfile
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-from .caps import check_csv, check_size, check_xlsx, limits, not_xlsx
-from .errors import TableError, too_many_rows
+from .caps import check_csv, check_extent, check_size, check_xlsx, limits
+from .errors import TableError, not_valid, too_many_rows
+from .ods import check_ods
+from .xls import check_xls
 
 CSV_DELIMITERS = (",", ";", "\t")
 HEADER_LANGUAGES = ("kk", "ru", "en")
 HEADER_SEARCH_ROWS = 10  # a title or merged cells may stand above the header row
 DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(?:[ \u00a0]\d{3})*,\d+$|^-?\d+,\d+$")
 Formula = object()  # a CSV cell written as a formula
+WORKBOOK_CHECKS = {"xlsx": check_xlsx, "xls": check_xls, "ods": check_ods}
+UPLOAD_KINDS = ("xlsx", "xls", "ods", "csv")
+UPLOAD_ACCEPT = ",".join("." + kind for kind in UPLOAD_KINDS)  # a file input's accept=
 
 
 @dataclass(frozen=True)
@@ -63,13 +70,14 @@ def header_names(column):
 
 
 def file_kind(filename):
-    """Return "xlsx" or "csv" from an upload's name, or None for anything else."""
+    """Return the upload's kind, one of UPLOAD_KINDS, from its name; None for anything else."""
     extension = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
-    return extension if extension in ("xlsx", "csv") else None
+    return extension if extension in UPLOAD_KINDS else None
 
 
 def read_table(data, filename, columns, max_bytes=None, max_rows=None, max_uncompressed=None):
-    """Read an XLSX or CSV upload into rows keyed by column; raise TableError if unreadable.
+    """Read an XLSX, XLS, ODS or CSV upload into rows keyed by column; raise TableError if
+    unreadable.
 
     Limits default to the configuration (tabular.caps.limits); every cap is checked before
     the file is parsed.
@@ -77,26 +85,46 @@ def read_table(data, filename, columns, max_bytes=None, max_rows=None, max_uncom
     caps = limits(max_bytes=max_bytes, max_rows=max_rows, max_uncompressed=max_uncompressed)
     check_size(data, caps)
     kind = file_kind(filename)
-    if kind == "xlsx":
-        raw = _xlsx_rows(data, check_xlsx(data, caps))
+    if kind in WORKBOOK_CHECKS:
+        raw = _workbook_rows(data, kind, WORKBOOK_CHECKS[kind](data, caps), caps)
     elif kind == "csv":
         check_csv(data)
         raw = _csv_rows(data, caps["max_rows"])
     else:
-        raise TableError(_("Upload an XLSX or CSV file."))
+        raise TableError(_("Upload an XLSX, XLS, ODS or CSV file."))
     return _keyed_rows(raw, columns, caps["max_rows"])
 
 
-def _xlsx_rows(data, formulas):
+def _is_panic(error):
+    """Say whether ``error`` is a panic of calamine's Rust code: pyo3 raises those as a
+    PanicException, a BaseException so that ``except Exception`` lets it through."""
+    return type(error).__name__ == "PanicException"
+
+
+def _workbook_rows(data, kind, formulas, caps):
     """Yield (row number, [value, ...]) from the first sheet, read by calamine; the cells
-    found to hold formulas read as Formula."""
+    found to hold formulas read as Formula.
+
+    calamine is given a file named like the upload, because it picks its reader from the
+    name: given bytes it would guess, and a zip that is both an ODS and an XLSX would be read
+    as the XLSX the ODS checks never saw. The opened sheet's extent is checked once more
+    before its cells become Python values.
+    """
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        top, left = sheet.start or (0, 0)
-        rows = sheet.to_python(skip_empty_area=True)
+        with tempfile.NamedTemporaryFile(suffix="." + kind) as copy:
+            copy.write(data)
+            copy.flush()
+            with CalamineWorkbook.from_path(copy.name) as workbook:
+                sheet = workbook.get_sheet_by_index(0)
+                check_extent(sheet.end, caps)
+                top, left = sheet.start or (0, 0)
+                rows = sheet.to_python(skip_empty_area=True)
     except (CalamineError, ValueError, OSError, IndexError):
-        raise not_xlsx() from None
+        raise not_valid(kind) from None
+    except BaseException as error:
+        if not _is_panic(error):
+            raise
+        raise not_valid(kind) from None
     for row, column in formulas:
         index = row - 1 - top
         if 0 <= index < len(rows) and 0 <= column - left < len(rows[index]):
