@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from marketplace.models import Placement, WageRecord
-from marketplace.wage_entry import days_covered
+from marketplace.wage_entry import days_covered, span_in_month
 from reference.norms import hours_norm, savings_percent_on
 from timeutil import month_end, month_start, today
 from web.errors import InputError
@@ -33,11 +33,7 @@ def _weekdays(first, last):
 
 def weekdays_covered(placement, month):
     """Return the weekdays (Monday to Friday) of the month the placement covers."""
-    first = max(placement.started_on, month)
-    last = month_end(month)
-    if placement.ended_on is not None:
-        last = min(last, placement.ended_on - timedelta(days=1))
-    return _weekdays(first, last)
+    return _weekdays(*span_in_month(placement, month))
 
 
 def statutory_hours(placement, month):

@@ -51,6 +51,7 @@ def _page(person, posted=None, form=None, status=200):
     missing = {p.id for p in placements if services.briefing_missing(p)}
     return render_template(
         "compliance/person.html", person=person, placements=placements,
+        current=next((p for p in placements if p.holds_place()), None),
         briefing_missing=missing, records=services.records_of(person.id),
         account=ledger.account_on(person.id), payments=ledger.payments_of(person.id),
         forms=_forms(posted, form), pause_kinds=PAUSE_KINDS, injury_severities=INJURY_SEVERITIES,

@@ -39,7 +39,7 @@ def placement_end(placement_id):
     placement = get_or_404(Placement, placement_id)
     form = EndForm()
     from_person = bool(request.form.get("next_person"))
-    if placement.ended_on is not None:
+    if not placement.holds_place():
         flash(_("This placement has already ended."), "warning")
         return redirect(_back(placement, from_person))
     if form.validate_on_submit():
@@ -87,7 +87,7 @@ def placement_transfer(placement_id):
     placement = get_or_404(Placement, placement_id)
     form = TransferForm()
     form.line_id.choices = transfer_choices(placement)
-    if placement.ended_on is not None:
+    if not placement.holds_place():
         flash(_("This placement has already ended."), "warning")
         return redirect(_back(placement, True))
     if not form.validate_on_submit():

@@ -57,7 +57,7 @@ def end_date_errors(placement, ended_on):
 def end_placement(placement, ended_on, reason):
     """End one active placement on a date with a reason from reference.codes.END_REASONS;
     raise InputError (by form field) for a date or reason it cannot have."""
-    if placement.ended_on is not None:
+    if not placement.holds_place():
         return placement
     errors = end_date_errors(placement, ended_on)
     if reason not in END_REASONS:

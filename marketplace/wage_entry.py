@@ -166,12 +166,18 @@ def validate(raw, placement=None, month=None):
     return clean, errors
 
 
-def days_covered(placement, month):
-    """Return how many days of the month the placement covers (0: none)."""
+def span_in_month(placement, month):
+    """Return (first, last) day of the month the placement covers; first > last: none."""
     first = max(placement.started_on, month)
     last = month_end(month)
-    if placement.ended_on is not None:
+    if not placement.holds_place():
         last = min(last, placement.ended_on - timedelta(days=1))
+    return first, last
+
+
+def days_covered(placement, month):
+    """Return how many days of the month the placement covers (0: none)."""
+    first, last = span_in_month(placement, month)
     return max((last - first).days + 1, 0)
 
 

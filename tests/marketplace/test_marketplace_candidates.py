@@ -118,6 +118,7 @@ def test_no_candidate_says_which_rule_excluded_how_many(client, auth, world):
 
 def test_sites_rank_facilities_by_space_and_people(client, auth, world):
     roomy = factories.facility(region_code="KZ-35", security_level="medium")
+    roomy.name_en = "Roomy facility"  # not "Facility 1x": the world's "Facility 1" is its prefix
     factories.space(roomy, area=900, name="Большой цех")
     for _ in range(3):
         factories.person(roomy, skills=(("7531", "qualified", 2),))
