@@ -49,8 +49,10 @@ services:
 	@scripts/nginx-up.sh
 	@scripts/redis-up.sh || [ "$$CI" != "true" ]
 
-# One pytest run: two workers; a test that hangs fails after 15 minutes instead of holding CI.
-PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider --timeout=900
+# One pytest run: two workers, and a worker that runs out of tests takes some of the other's
+# (the long tests do not all end up on one); a test that hangs fails after 15 minutes
+# instead of holding CI.
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist worksteal -p no:cacheprovider --timeout=900
 
 test: venv compile-translations browser office services
 	$(PYTEST) tests

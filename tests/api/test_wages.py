@@ -82,7 +82,6 @@ def test_the_grid_rules_hold(client, world, tokens, placed):
     assert read["rows"][0]["placement_id"] == placed.id and read["rows"][0]["record"] is None
 
 
-@pytest.mark.xdist_group("capacity_races")
 def test_ten_concurrent_requests_with_one_key_write_once(database_url, app, world, tokens, placed):
     """Ten threads, each with its own app context, client and database session, send the
     same write with the same key at once: one writes, nine replay its answer."""

@@ -3,7 +3,6 @@ command line, yesterday's changes, the national figures of 2021-07-01 (the lette
 month of wages for one line pushed twice with one key: the second push writes nothing."""
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import delete, func, select
 
 from accounts.models import ApiToken
@@ -15,7 +14,6 @@ from marketplace.models import Placement, WageRecord
 from marketplace.wages import active_in_month
 from tests.api.conftest import bearer
 
-pytestmark = pytest.mark.xdist_group("demo")
 
 
 def test_a_warehouse_script(demo_app):

@@ -5,12 +5,10 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.xdist_group("benchmarks")
 def test_benchmark_harness_prints_its_table(tmp_path):
     """Every case runs (or says it is missing) and the table has a row per case."""
     engine = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"

@@ -19,7 +19,6 @@ from extensions import db
 
 D = "2021-07-01"
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.xdist_group("demo")
 
 STAY_ON_D = "s.started_on <= :d AND (s.ended_on IS NULL OR s.ended_on > :d)"
 PLACEMENT_ON_D = "p.started_on <= :d AND (p.ended_on IS NULL OR p.ended_on > :d)"

@@ -2,7 +2,6 @@
 agree with the agreed wages, and only a few open lines are left below it on purpose."""
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select, text
 
 from enterprises.models import ProductionLine
@@ -11,7 +10,6 @@ from marketplace import services
 from marketplace.models import Placement
 from timeutil import today
 
-pytestmark = pytest.mark.xdist_group("demo")
 
 # The wage agreed in a wage record's month: the old wage of the placement's first change
 # after the month began, else its present wage.

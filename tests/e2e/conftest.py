@@ -1,6 +1,6 @@
 """Browser journeys: gunicorn serving a fresh database, driven by Debian's Chromium.
 
-Every test here shares one server (xdist group "e2e"). A failing test leaves a screenshot
+The browser tests of one worker share one server. A failing test leaves a screenshot
 and the page's HTML in tests/e2e/artifacts/.
 """
 import os
@@ -24,13 +24,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 def pytest_configure(config):
     """Name the marker of the long browser runs (select them with -m slow)."""
     config.addinivalue_line("markers", "slow: a long browser run (layout of every page)")
-
-
-def pytest_collection_modifyitems(items):
-    """Keep every browser test on one worker, sharing one server."""
-    for item in items:
-        if "tests/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 def _free_port():

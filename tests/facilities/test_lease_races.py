@@ -17,8 +17,6 @@ from tests import factories
 from tests.races import Race, kinds, race_app, space_invariants
 
 TRIES = 50
-# One worker runs the races one after another: each holds up to 21 connections at once.
-pytestmark = pytest.mark.xdist_group("capacity_races")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""A line's capacity holds under every interleaving: 50 tries of each race, on the database
+"""A line's capacity holds under every interleaving: 25 tries of each race, on the database
 the suite runs on, each call in its own thread, app context and session, released together.
 
 After every try the invariants are read back from the database (tests/races.py) and every
@@ -17,9 +17,7 @@ from marketplace.placements import start_placement
 from tests import factories
 from tests.races import Race, kinds, line_invariants, race_app
 
-TRIES = 50
-# One worker runs the races one after another: each holds up to 21 connections at once.
-pytestmark = pytest.mark.xdist_group("capacity_races")
+TRIES = 25
 START = date(2024, 6, 1)
 
 

@@ -22,7 +22,6 @@ from reports.facts.build import rebuild
 from reports.facts.models import FactDay
 from timeutil import today
 
-pytestmark = pytest.mark.xdist_group("facts")
 
 
 @pytest.fixture

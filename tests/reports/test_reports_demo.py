@@ -9,7 +9,6 @@ from reports.exports import write_xlsx
 from reports.services import build_report
 from reports.statistics import Scope, headline, last_months, series
 
-pytestmark = pytest.mark.xdist_group("demo")
 D = date(2021, 7, 1)
 
 

@@ -102,7 +102,6 @@ def test_outside_line_pay_is_in_its_workers_facility(app):
     assert country > 0
 
 
-@pytest.mark.xdist_group("demo")
 def test_demo_scopes_add_up(demo_app):
     regions = _regions()
     rng = random.Random(15)

@@ -26,7 +26,6 @@ from tests.conftest import _drop_postgres, _postgres_url
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.xdist_group("serving")
 
 NGINX_CONF = """
 worker_processes 1;
