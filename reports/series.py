@@ -119,36 +119,50 @@ def series(days, scope=Scope()):
                                       employed=row[3 * i + 2]), on=day)
             for i, day in enumerate(days)]
 
-def wages(first_month, last_month, scope=Scope()):
-    """Return the wage figures of each month from ``first_month`` to ``last_month``.
+def wage_records(first_month, last_month):
+    """SQL: one row per wage record of the months that lies in a facility: its month, the
+    facility (``record_facilities``: the person's on the record's reference day), its line's
+    employer kind, pay accrued, whether it counts its person among the persons paid, and
+    whether it is a full-norm month and, of those, below the year's minimum wage (0 or 1).
 
-    A record is in scope when the facility that held its person on its reference day is
-    (``record_facilities``), and, with an employer-kind scope, when its line's enterprise is of
-    that kind. Mean = total accrued / persons paid; below the minimum wage is held against
-    pay accrued, on full-norm months only (reports/definitions.py).
-    """
-    months = [date(d.year, d.month, 1) for d in month_ends(first_month, last_month)]
-    below = below_minimum_clause()
-    located = record_facilities(months[0], months[-1])
-    query = (select(WageRecord.month,
-                    func.coalesce(func.sum(WageRecord.accrued_kzt), 0).label("accrued_kzt"),
-                    func.coalesce(func.sum(located.c.counts_person), 0).label("persons"),
-                    func.count().label("records"),
-                    func.coalesce(func.sum(case((full_norm_month(), 1), else_=0)), 0)
-                    .label("full_norm"),
-                    func.coalesce(func.sum(case((below, 1), else_=0)), 0).label("below_minimum"))
-             .join(Placement, Placement.id == WageRecord.placement_id)
-             .join(located, located.c.record_id == WageRecord.id)
-             .join(Facility, Facility.id == located.c.facility_id)
-             .outerjoin(MinimumWage, MinimumWage.year == wage_year())
-             .where(WageRecord.month >= months[0], WageRecord.month <= months[-1],
-                    *facility_scope(scope, Facility))
-             .group_by(WageRecord.month))
+    The live wage figures (``wages``) and the stored ones (reports/facts/build.py) are sums of
+    these rows, so the two cannot differ in what they count."""
+    located = record_facilities(first_month, last_month)
+    return (select(WageRecord.month, located.c.facility_id, Enterprise.kind,
+                   WageRecord.accrued_kzt, located.c.counts_person,
+                   case((full_norm_month(), 1), else_=0).label("full_norm"),
+                   case((below_minimum_clause(), 1), else_=0).label("below_minimum"))
+            .join(Placement, Placement.id == WageRecord.placement_id)
+            .join(located, located.c.record_id == WageRecord.id)
+            .join(ProductionLine, ProductionLine.id == Placement.line_id)
+            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
+            .outerjoin(MinimumWage, MinimumWage.year == wage_year())
+            .where(WageRecord.month >= first_month, WageRecord.month <= last_month,
+                   located.c.facility_id.isnot(None)))
+
+
+def wage_sums(rows, persons, records):
+    """The sums of wage rows (``wage_records``, or the stored facts, a table with the same
+    columns): accrued_kzt, persons, records, full_norm, below_minimum; ``persons`` and
+    ``records`` are given as aggregates, since the facts store them as counts already."""
+    return (func.coalesce(func.sum(rows.c.accrued_kzt), 0).label("accrued_kzt"),
+            func.coalesce(persons, 0).label("persons"),
+            func.coalesce(records, 0).label("records"),
+            func.coalesce(func.sum(rows.c.full_norm), 0).label("full_norm"),
+            func.coalesce(func.sum(rows.c.below_minimum), 0).label("below_minimum"))
+
+
+def in_scope(rows, scope):
+    """Conditions placing wage rows (``wage_records`` or the stored facts) in a scope by
+    their facility and employer kind; the rows are joined to ``Facility`` on the facility."""
+    conditions = facility_scope(scope, Facility)
     if scope.employer_kind:
-        query = query.where(Placement.line_id.in_(
-            select(ProductionLine.id).join(Enterprise)
-            .where(Enterprise.kind == scope.employer_kind)))
-    found = {as_date(row.month): row for row in db.session.execute(query)}
+        conditions.append(rows.c.kind == scope.employer_kind)
+    return conditions
+
+
+def wage_figures(months, found):
+    """The rows of the wage table: one per month, from ``found`` (month -> sums)."""
     result = []
     for month in months:
         row = found.get(month)
@@ -161,3 +175,20 @@ def wages(first_month, last_month, scope=Scope()):
                        "full_norm": full_norm, "below_minimum": below_minimum,
                        "below_share": below_minimum / full_norm if full_norm else None})
     return result
+
+
+def wages(first_month, last_month, scope=Scope()):
+    """Return the wage figures of each month from ``first_month`` to ``last_month``.
+
+    A record is in scope when the facility that held its person on its reference day is
+    (``record_facilities``), and, with an employer-kind scope, when its line's enterprise is of
+    that kind. Mean = total accrued / persons paid; below the minimum wage is held against
+    pay accrued, on full-norm months only (reports/definitions.py).
+    """
+    months = [date(d.year, d.month, 1) for d in month_ends(first_month, last_month)]
+    rows = wage_records(months[0], months[-1]).subquery("records")
+    query = (select(rows.c.month, *wage_sums(rows, func.sum(rows.c.counts_person), func.count()))
+             .join(Facility, Facility.id == rows.c.facility_id)
+             .where(*in_scope(rows, scope)).group_by(rows.c.month))
+    found = {as_date(row.month): row for row in db.session.execute(query)}
+    return wage_figures(months, found)

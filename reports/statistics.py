@@ -214,10 +214,11 @@ def enterprise_figures(on, scope=Scope(), new_employed=None, row=None):
         "new_employed": new_employed,
     }
 
-def series_to(on, scope=Scope(), months=12, last=None):
+def series_to(on, scope=Scope(), months=12, last=None, read=series):
     """Return the series for ``on``: the month ends of series_days, then ``on`` itself (its
-    figures ``last``, the headline, when the caller has them)."""
-    rows = series(series_days(on, months)[:-1], scope)
+    figures ``last``, the headline, when the caller has them); ``read`` reads the month ends
+    (live, or from the stored facts)."""
+    rows = read(series_days(on, months)[:-1], scope)
     return rows + [dict(last if last is not None else headline(on, scope), on=on)]
 
 def statistics(on, scope=Scope(), months=12, monthly=True):

@@ -11,20 +11,18 @@ a back-dated change appends to ``fact_stale``; ``take_stale`` turns that log int
 """
 from datetime import timedelta
 
-from sqlalchemy import case, delete, func, insert, literal, select, union_all, update
+from sqlalchemy import delete, func, insert, literal, select, union_all, update
 
 from enterprises.models import Enterprise
 from facilities.models import Lease, ProductionSpace
 from marketplace import employment
 from marketplace.models import Placement, WageRecord
-from marketplace.wages import below_minimum_clause, full_norm_month, wage_year
-from reference.models import MinimumWage
 from timeutil import month_end, month_start, today, utcnow
 
 from .. import statistics as st
 from ..scope import as_date
-from .models import (FactDay, FactEnterprise, FactPeople, FactStale, FactWage, FactWageMonth,
-                     FactWagePerson)
+from ..series import wage_records, wage_sums
+from .models import FactDay, FactEnterprise, FactPeople, FactStale, FactWage, FactWageMonth
 
 REBUILD_LOCK = 160014  # the PostgreSQL advisory lock a rebuild holds
 
@@ -100,37 +98,19 @@ def take_stale(executor):
     return earliest
 
 
-def _wage_records(month):
-    """The wage records of one month with their placement and the year's minimum wage: the
-    rows and conditions of the live wage figures (reports/series.py, marketplace/wages.py)."""
-    return (select(WageRecord.accrued_kzt, Placement.person_id, Placement.line_id,
-                   case((full_norm_month(), 1), else_=0).label("full_norm"),
-                   case((below_minimum_clause(), 1), else_=0).label("below"))
-            .join(Placement, Placement.id == WageRecord.placement_id)
-            .outerjoin(MinimumWage, MinimumWage.year == wage_year())
-            .where(WageRecord.month == month))
-
-
 def build_wage_month(executor, month):
-    """Compute and store the wage facts of one month (its first day), marked fresh."""
-    for model in (FactWage, FactWagePerson, FactWageMonth):
+    """Compute and store the wage facts of one month (its first day), marked fresh: the
+    sums of ``reports.series.wage_records`` by facility and employer kind."""
+    for model in (FactWage, FactWageMonth):
         executor.execute(delete(model).where(model.month == month))
-    records = _wage_records(month).cte("records").prefix_with("MATERIALIZED")
+    rows = wage_records(month, month).subquery("records")
     wage = FactWage.__table__.c
     executor.execute(insert(FactWage).from_select(
-        [wage.month, wage.line_id, wage.accrued_kzt, wage.persons, wage.records, wage.full_norm,
-         wage.below_minimum],
-        select(literal(month), records.c.line_id, func.sum(records.c.accrued_kzt),
-               func.count(func.distinct(records.c.person_id)), func.count(),
-               func.sum(records.c.full_norm), func.sum(records.c.below))
-        .group_by(records.c.line_id)))
-    repeated = (select(records.c.person_id).group_by(records.c.person_id)
-                .having(func.count(func.distinct(records.c.line_id)) > 1))
-    person = FactWagePerson.__table__.c
-    executor.execute(insert(FactWagePerson).from_select(
-        [person.month, person.line_id, person.person_id],
-        select(literal(month), records.c.line_id, records.c.person_id)
-        .where(records.c.person_id.in_(repeated)).distinct()))
+        [wage.month, wage.facility_id, wage.kind, wage.accrued_kzt, wage.persons, wage.records,
+         wage.full_norm, wage.below_minimum],
+        select(literal(month), rows.c.facility_id, rows.c.kind,
+               *wage_sums(rows, func.sum(rows.c.counts_person), func.count()))
+        .group_by(rows.c.facility_id, rows.c.kind)))
     executor.execute(insert(FactWageMonth).values(month=month, fresh=True, built_at=utcnow()))
 
 

@@ -6,9 +6,9 @@
 - ``fact_enterprise``: per day, facility and enterprise: persons in custody there placed with
   it (able-bodied or not), of them employed, its active leases of the facility's spaces and
   their area.
-- ``fact_wage_month``, ``fact_wage``, ``fact_wage_person``: per wage month and line, the
-  wage figures' sums and distinct persons, and the persons paid on more than one line that
-  month (so a scope's distinct persons are exact).
+- ``fact_wage_month``, ``fact_wage``: per wage month, facility (the person's, on the
+  record's reference day) and employer kind, the wage figures' sums and the persons paid
+  (each person once a month, where their last record of the month lies).
 - ``fact_stale``: every write to what the facts count (stays, placements, leases, wage
   records, minimum wages, a person's
   able-bodied, gender or birth date, an enterprise's kind, a line's enterprise, a space's
@@ -83,32 +83,23 @@ class FactWageMonth(db.Model):
 
 
 class FactWage(db.Model):
-    """The wage figures of one month on one line (every scope's wages are lines in scope)."""
+    """The wage figures of one month at one facility, for one employer kind: the records
+    placed there by ``marketplace.wages.record_facilities`` (the person's facility on the
+    record's reference day), whose persons paid are the records that count their person, so
+    any scope's figures are the sums of its facilities' rows."""
 
     __tablename__ = "fact_wage"
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[date] = mapped_column(Date)
-    line_id: Mapped[int] = mapped_column(Integer)
+    facility_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
     accrued_kzt: Mapped[int] = mapped_column(BigInteger)
     persons: Mapped[int] = mapped_column(Integer)
     records: Mapped[int] = mapped_column(Integer)
     full_norm: Mapped[int] = mapped_column(Integer)
     below_minimum: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_fact_wage_month_line", "month", "line_id"),)
-
-
-class FactWagePerson(db.Model):
-    """A person paid on two or more lines in one month, once per line: the persons of a
-    scope are the lines' persons less these repeats."""
-
-    __tablename__ = "fact_wage_person"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[date] = mapped_column(Date)
-    line_id: Mapped[int] = mapped_column(Integer)
-    person_id: Mapped[int] = mapped_column(Integer)
-
-    __table_args__ = (Index("ix_fact_wage_person_month", "month", "person_id"),)
+    __table_args__ = (Index("ix_fact_wage_month_facility", "month", "facility_id"),)
 
 
 class FactStale(db.Model):

@@ -14,16 +14,16 @@ from flask import current_app, has_request_context
 from sqlalchemy import String, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.exc import SQLAlchemyError
 
-from enterprises.models import ProductionLine
 from extensions import db
 from facilities.models import Facility
 from timeutil import month_end, today
 
 from .. import statistics as st
-from ..scope import as_date, facility_scope, line_in_scope, with_rate
+from ..scope import as_date, facility_scope, with_rate
 from .build import build_day, build_wage_month, lock, take_stale
-from .models import FactDay, FactEnterprise, FactPeople, FactStale, FactWage, FactWageMonth, \
-    FactWagePerson
+from ..series import in_scope as wage_scope
+from ..series import wage_figures, wage_sums
+from .models import FactDay, FactEnterprise, FactPeople, FactStale, FactWage, FactWageMonth
 
 log = logging.getLogger(__name__)
 PERSON_KEYS = {"region": "region_id", "facility": "facility_id",
@@ -228,39 +228,19 @@ def series(days, scope=st.Scope()):
 
 def wages(first_month, last_month, scope=st.Scope()):
     """Return ``reports.statistics.wages(first_month, last_month, scope)``: the closed months
-    from the wage facts of the lines in scope, the rest live."""
+    summed from the wage facts of the facilities in scope, the rest live."""
     months = [day.replace(day=1) for day in st.month_ends(first_month, last_month)]
     fresh = available_months(months)
     closed = [month for month in months if month in fresh]
     if closed != [month for month in months if month_end(month) < today()] or not closed:
         return st.wages(first_month, last_month, scope)
-    fw, fp = FactWage, FactWagePerson
+    rows = FactWage.__table__
     found = {as_date(row.month): row for row in db.session.execute(
-        select(fw.month, func.sum(fw.accrued_kzt).label("accrued_kzt"),
-               func.sum(fw.persons).label("persons"), func.sum(fw.full_norm).label("full_norm"),
-               func.sum(fw.below_minimum).label("below_minimum"))
-        .join(ProductionLine, ProductionLine.id == fw.line_id)
-        .where(fw.month.in_(closed), *line_in_scope(scope)).group_by(fw.month))}
-    # A person paid on several lines in scope counts once: take off the repeats.
-    repeats = (select(fp.month, (func.count() - 1).label("extra"))
-               .join(ProductionLine, ProductionLine.id == fp.line_id)
-               .where(fp.month.in_(closed), *line_in_scope(scope))
-               .group_by(fp.month, fp.person_id).having(func.count() > 1).subquery("repeats"))
-    extra = {as_date(month): int(count) for month, count in db.session.execute(
-        select(repeats.c.month, func.sum(repeats.c.extra)).group_by(repeats.c.month))}
-    result = []
-    for month in closed:
-        row = found.get(month)
-        accrued = int(row.accrued_kzt) if row else 0
-        persons = int(row.persons) - extra.get(month, 0) if row else 0
-        full_norm = int(row.full_norm) if row else 0
-        below_minimum = int(row.below_minimum) if row else 0
-        result.append({"month": month, "accrued_kzt": accrued, "persons": persons,
-                       "mean_kzt": round(accrued / persons) if persons else None,
-                       "full_norm": full_norm, "below_minimum": below_minimum,
-                       "below_share": below_minimum / full_norm if full_norm else None})
+        select(rows.c.month, *wage_sums(rows, func.sum(rows.c.persons), func.sum(rows.c.records)))
+        .join(Facility, Facility.id == rows.c.facility_id)
+        .where(rows.c.month.in_(closed), *wage_scope(rows, scope)).group_by(rows.c.month))}
     tail = months[len(closed):]
-    return result + (st.wages(tail[0], tail[-1], scope) if tail else [])
+    return wage_figures(closed, found) + (st.wages(tail[0], tail[-1], scope) if tail else [])
 
 
 def statistics(on, scope=st.Scope(), months=12, monthly=True):
@@ -278,9 +258,7 @@ def statistics(on, scope=st.Scope(), months=12, monthly=True):
     for by in st.BREAKDOWNS:
         stats.breakdowns[by] = st._breakdown_rows(by, grouped[by], engaged)
     if monthly:
-        # Wages follow the person's facility and the series ends on D: both are read live
-        # until the facts store them by those rules (the wage facts are kept by line).
         months_paid = st.wage_months(on, months)
-        stats.wages = st.wages(months_paid[0], months_paid[-1], scope)
-        stats.series = st.series_to(on, scope, months, last=stats.headline)
+        stats.wages = wages(months_paid[0], months_paid[-1], scope)
+        stats.series = st.series_to(on, scope, months, last=stats.headline, read=series)
     return stats
