@@ -77,10 +77,10 @@ def iin_errors(iin, birth_on, gender):
     """Return a message if an IIN's check digit is wrong or it disagrees with birth and gender."""
     if not iin:
         return None
-    if not is_valid_number(iin):
-        return _("The IIN must be 12 digits with a correct check digit.")
-    encoded = iin_birth_and_gender(iin)
+    encoded = iin_birth_and_gender(iin)  # checks the digits too: one pass for a good IIN
     if encoded is None:
+        if not is_valid_number(iin):
+            return _("The IIN must be 12 digits with a correct check digit.")
         return _("The IIN does not encode a real birth date.")
     born, sex = encoded
     if birth_on is not None and born != birth_on:
