@@ -125,6 +125,7 @@ class _Context:
         self.levels = vocabulary(SKILL_LEVELS)
         self.education = vocabulary(EDUCATION_LEVELS)
         self.restrictions = vocabulary(RESTRICTIONS, RESTRICTION_ALIASES)
+        self.skill_cells = {}  # skills cell text: (skills, problems)
         numbers = {parse_text(r.values.get("file_number")) for r in rows} - {None}
         iins = {parse_text(r.values.get("iin")) for r in rows} - {None}
         self.people = {}
@@ -165,10 +166,21 @@ def _word(problems, key, words, value, message):
 
 
 def _skills(problems, context, value):
-    """Parse '7533:qualified:4:yes; 8153:trainee:0:no' into sorted (code, level, years, cert)."""
+    """Parse '7533:qualified:4:yes; 8153:trainee:0:no' into sorted (code, level, years, cert).
+
+    Each distinct cell is parsed once per upload (a roster repeats the same few skills)."""
     text = parse_text(value)
     if text is None:
         return []
+    known = context.skill_cells.get(text)
+    if known is None:
+        reasons = []
+        known = context.skill_cells[text] = (_parse_skills(reasons, context, text), reasons)
+    problems.extend(known[1])
+    return list(known[0])
+
+
+def _parse_skills(problems, context, text):
     found = {}
     for item in (part.strip() for part in re.split(r"[;\n]", text)):
         if not item:
