@@ -2,8 +2,8 @@
 import json
 from datetime import date
 
-from sqlalchemy import (JSON, String, Text, bindparam, cast, column, delete, func, insert, select,
-                        text, update)
+from sqlalchemy import (JSON, Date, String, Text, bindparam, cast, column, delete, func, insert,
+                        select, text, update)
 
 from accounts import audit
 from extensions import db
@@ -31,14 +31,11 @@ def bulk_insert(table, rows):
 
     On PostgreSQL each chunk is one ``INSERT ... SELECT ... FROM json_to_recordset(:rows)``:
     the rows go as one JSON text (written by json's C encoder) that the server turns back
-    into typed rows, where an executemany sends and runs a statement per row. Elsewhere one
-    executemany. Constraints and triggers act on every row either way; columns missing
+    into typed rows, where an executemany sends and runs a statement per row. On SQLite one
+    executemany of plain tuples on the driver. Constraints and triggers act on every row either way; columns missing
     from the rows get their scalar defaults.
     """
     if not rows:
-        return
-    if db.session.get_bind().dialect.name != "postgresql":
-        db.session.execute(insert(table), rows)
         return
     keys = list(rows[0])
     defaults = {}
@@ -47,6 +44,9 @@ def bulk_insert(table, rows):
             if not field.default.is_scalar:
                 raise ValueError(f"bulk_insert needs {table.name}.{field.key} in the rows")
             defaults[field.key] = field.default.arg
+    if db.session.get_bind().dialect.name != "postgresql":
+        _sqlite_insert(table, keys, defaults, rows)
+        return
     # Unbounded text: VARCHAR(n) in the record's definition would cut a longer value, where
     # the insert into the column refuses it as any INSERT does.
     columns = [column(key, String() if isinstance(table.c[key].type, String)
@@ -56,6 +56,27 @@ def bulk_insert(table, rows):
         data = json.dumps([{**row, **defaults} for row in chunk] if defaults else chunk,
                           default=_json_day)
         db.session.execute(statement, {"rows": data})
+
+
+def _sqlite_insert(table, keys, defaults, rows):
+    """One executemany of plain tuples on the driver: dates as the YYYY-MM-DD text SQLite
+    keeps them in (as SQLAlchemy's Date writes them), booleans as 1 and 0."""
+    connection = db.session.connection()
+    quote = connection.dialect.identifier_preparer.quote
+    names = [*keys, *defaults]
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
+           f"VALUES ({', '.join('?' * len(names))})")
+    days = [i for i, key in enumerate(names) if isinstance(table.c[key].type, Date)]
+    extra = tuple(defaults.values())
+
+    def values(row):
+        cells = [*map(row.get, keys), *extra]
+        for i in days:
+            if cells[i] is not None:
+                cells[i] = cells[i].isoformat()
+        return tuple(cells)
+
+    connection.exec_driver_sql(sql, [values(row) for row in rows])
 
 
 def _from_json(table, columns):
@@ -107,9 +128,9 @@ def _insert_people(rows):
         bulk_insert(people, [{**row, "id": pid} for pid, row in zip(ids, rows)])
         return ids
     # SQLite cannot keep the order of a multi-row RETURNING, so SQLAlchemy would send one
-    # INSERT per row: insert them all in one executemany, then read the ids back by their
-    # file numbers (unique, and every row has one).
-    db.session.execute(insert(people), rows)
+    # INSERT per row: insert them all at once, then read the ids back by their file numbers
+    # (unique, and every row has one).
+    bulk_insert(people, rows)
     ids = {}
     for chunk in chunks([row["file_number"] for row in rows]):
         ids.update(db.session.execute(select(people.c.file_number, people.c.id)
