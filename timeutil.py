@@ -45,8 +45,16 @@ def add_months(day, months):
 
 
 def add_years(day, years):
-    """Return the same day ``years`` later (28 February for 29 February in a common year)."""
-    return day + relativedelta(years=years)
+    """Return the same day ``years`` later (28 February for 29 February in a common year).
+
+    The same as ``day + relativedelta(years=years)``, without its cost: row checks call this
+    three times per imported row."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        if day.month == 2 and day.day == 29:
+            return day.replace(year=day.year + years, day=28)
+        raise
 
 
 def latest_on():

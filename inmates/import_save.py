@@ -1,5 +1,9 @@
 """Writing a checked roster upload: bulk inserts and updates, history rows, one audit event."""
-from sqlalchemy import bindparam, delete, insert, text, update
+import json
+from datetime import date
+
+from sqlalchemy import (JSON, Date, String, Text, bindparam, cast, column, delete, func, insert,
+                        select, text, update)
 
 from accounts import audit
 from extensions import db
@@ -22,6 +26,73 @@ def chunks(items):
         yield items[start:start + CHUNK]
 
 
+def bulk_insert(table, rows):
+    """Insert ``rows`` (dicts with the same keys) into ``table`` with a few statements.
+
+    On PostgreSQL each chunk is one ``INSERT ... SELECT ... FROM json_to_recordset(:rows)``:
+    the rows go as one JSON text (written by json's C encoder) that the server turns back
+    into typed rows, where an executemany sends and runs a statement per row. On SQLite one
+    executemany of plain tuples on the driver. Constraints and triggers act on every row either way; columns missing
+    from the rows get their scalar defaults.
+    """
+    if not rows:
+        return
+    keys = list(rows[0])
+    defaults = {}
+    for field in table.columns:
+        if field.key not in keys and field.default is not None:
+            if not field.default.is_scalar:
+                raise ValueError(f"bulk_insert needs {table.name}.{field.key} in the rows")
+            defaults[field.key] = field.default.arg
+    if db.session.get_bind().dialect.name != "postgresql":
+        _sqlite_insert(table, keys, defaults, rows)
+        return
+    # Unbounded text: VARCHAR(n) in the record's definition would cut a longer value, where
+    # the insert into the column refuses it as any INSERT does.
+    columns = [column(key, String() if isinstance(table.c[key].type, String)
+                      else table.c[key].type) for key in [*keys, *defaults]]
+    statement = _from_json(table, columns)
+    for chunk in chunks(rows):
+        data = json.dumps([{**row, **defaults} for row in chunk] if defaults else chunk,
+                          default=_json_day)
+        db.session.execute(statement, {"rows": data})
+
+
+def _sqlite_insert(table, keys, defaults, rows):
+    """One executemany of plain tuples on the driver: dates as the YYYY-MM-DD text SQLite
+    keeps them in (as SQLAlchemy's Date writes them), booleans as 1 and 0."""
+    connection = db.session.connection()
+    quote = connection.dialect.identifier_preparer.quote
+    names = [*keys, *defaults]
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
+           f"VALUES ({', '.join('?' * len(names))})")
+    days = [i for i, key in enumerate(names) if isinstance(table.c[key].type, Date)]
+    extra = tuple(defaults.values())
+
+    def values(row):
+        cells = [*map(row.get, keys), *extra]
+        for i in days:
+            if cells[i] is not None:
+                cells[i] = cells[i].isoformat()
+        return tuple(cells)
+
+    connection.exec_driver_sql(sql, [values(row) for row in rows])
+
+
+def _from_json(table, columns):
+    """INSERT INTO table (columns) SELECT them FROM json_to_recordset(:rows)."""
+    source = (func.json_to_recordset(cast(bindparam("rows", type_=Text), JSON))
+              .table_valued(*columns).render_derived(name="source", with_types=True))
+    return insert(table).from_select([c.key for c in columns],
+                                     select(*[source.c[c.key] for c in columns]))
+
+
+def _json_day(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
 def save(result, user_id):
     """Write a checked upload with bulk statements; the caller commits once."""
     now = utcnow()
@@ -29,7 +100,7 @@ def save(result, user_id):
         rows = [{**{k: r[k] for k in PERSON_KEYS}, "facility_id": r["facility_id"],
                  "custody_status": "in_custody", "version_id": 1} for r in result.creates]
         ids = _insert_people(rows)
-        db.session.execute(insert(Stay.__table__), [
+        bulk_insert(Stay.__table__, [
             {"person_id": pid, "facility_id": r["facility_id"], "started_on": r["admitted_on"]}
             for pid, r in zip(ids, result.creates)])
         _insert_skills([(pid, r["skills"]) for pid, r in zip(ids, result.creates)])
@@ -47,24 +118,31 @@ def _insert_people(rows):
 
     On PostgreSQL the ids are drawn from the sequence first, so the rows go in as one short
     prepared statement in a pipeline; a multi-row INSERT ... RETURNING costs psycopg seconds
-    of query rewriting per thousand rows. SQLite returns the ids from the insert itself.
+    of query rewriting per thousand rows.
     """
     people = Person.__table__
     if db.session.get_bind().dialect.name == "postgresql":
         ids = db.session.scalars(text(
             "SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, :n)"),
             {"n": len(rows)}).all()
-        db.session.execute(insert(people), [{**row, "id": pid} for pid, row in zip(ids, rows)])
+        bulk_insert(people, [{**row, "id": pid} for pid, row in zip(ids, rows)])
         return ids
-    return db.session.scalars(insert(people).returning(people.c.id, sort_by_parameter_order=True),
-                              rows).all()
+    # SQLite cannot keep the order of a multi-row RETURNING, so SQLAlchemy would send one
+    # INSERT per row: insert them all at once, then read the ids back by their file numbers
+    # (unique, and every row has one).
+    bulk_insert(people, rows)
+    ids = {}
+    for chunk in chunks([row["file_number"] for row in rows]):
+        ids.update(db.session.execute(select(people.c.file_number, people.c.id)
+                                      .where(people.c.file_number.in_(chunk))).all())
+    return [ids[row["file_number"]] for row in rows]
 
 
 def _insert_skills(pairs):
     rows = [{"person_id": pid, "occupation_code": c, "level": lvl, "years_experience": y,
              "certified": cert} for pid, skills in pairs for c, lvl, y, cert in skills]
     if rows:
-        db.session.execute(insert(Skill.__table__), rows)
+        bulk_insert(Skill.__table__, rows)
 
 
 def _update_people(result, user_id, now):

@@ -21,6 +21,7 @@ from tabular import (CellError, Column, TableError, parse_bool, parse_date, pars
                      read_table, template_xlsx)
 from tabular.pending import forget, keep, take  # noqa: F401  (the views' API)
 from tabular.words import YES_NO, codes_section, fold, vocabulary, word, yes_no
+from timeutil import today
 
 from .import_save import PERSON_KEYS, chunks, save  # noqa: F401  (save: the views' API)
 from .models import Person, Skill
@@ -54,6 +55,7 @@ RESTRICTION_ALIASES = {  # the codes of earlier templates and the letter's own w
     "не работает с несовершеннолетними": "no_work_with_minors",
     "мекемеден тыс жұмыс істемейді": "no_outside_work",
     "не работает за пределами учреждения": "no_outside_work"}
+UNKNOWN_GENDER, UNKNOWN_EDUCATION = _l("unknown gender"), _l("unknown education level")
 GENDER_ALIASES = {"m": "M", "f": "F", "м": "M", "ж": "F", "муж": "M", "жен": "F", "ер": "M",
                   "әйел": "F", "е": "M", "ә": "F", "male": "M", "female": "F"}
 
@@ -125,6 +127,8 @@ class _Context:
         self.levels = vocabulary(SKILL_LEVELS)
         self.education = vocabulary(EDUCATION_LEVELS)
         self.restrictions = vocabulary(RESTRICTIONS, RESTRICTION_ALIASES)
+        self.skill_cells = {}  # skills cell text: (skills, problems)
+        self.today = today()  # one date for every row's checks
         numbers = {parse_text(r.values.get("file_number")) for r in rows} - {None}
         iins = {parse_text(r.values.get("iin")) for r in rows} - {None}
         self.people = {}
@@ -165,10 +169,21 @@ def _word(problems, key, words, value, message):
 
 
 def _skills(problems, context, value):
-    """Parse '7533:qualified:4:yes; 8153:trainee:0:no' into sorted (code, level, years, cert)."""
+    """Parse '7533:qualified:4:yes; 8153:trainee:0:no' into sorted (code, level, years, cert).
+
+    Each distinct cell is parsed once per upload (a roster repeats the same few skills)."""
     text = parse_text(value)
     if text is None:
         return []
+    known = context.skill_cells.get(text)
+    if known is None:
+        reasons = []
+        known = context.skill_cells[text] = (_parse_skills(reasons, context, text), reasons)
+    problems.extend(known[1])
+    return list(known[0])
+
+
+def _parse_skills(problems, context, text):
     found = {}
     for item in (part.strip() for part in re.split(r"[;\n]", text)):
         if not item:
@@ -250,14 +265,14 @@ def check_row(row, context):
     for key in ("birth_on", "admitted_on", "expected_release_on"):
         record[key] = _cell(problems, key, parse_date, values.get(key))
     record["gender"] = _word(problems, "gender", context.genders, values.get("gender"),
-                             _l("unknown gender"))
+                             UNKNOWN_GENDER)
     able = _cell(problems, "able_bodied", parse_bool, values.get("able_bodied"))
     record["able_bodied"] = True if able is None else able
     record["disability_group"] = _cell(problems, "disability_group", parse_int,
                                        values.get("disability_group"))
     record["education_level"] = _word(problems, "education_level", context.education,
                                       values.get("education_level"),
-                                      _l("unknown education level")) or "general_secondary"
+                                      UNKNOWN_EDUCATION) or "general_secondary"
     record.update(_restrictions(problems, context, values.get("restrictions")))
     record["skills"] = _skills(problems, context, values.get("skills"))
     if isinstance(values.get("iin"), int) and record["iin"]:  # typed as a number: zeros lost
@@ -265,7 +280,8 @@ def check_row(row, context):
     if record["iin"] and not record["iin"].isdigit():
         problems.append(_("IIN: 12 digits expected."))
     else:
-        problems.extend(f"{LABELS[k]}: {m}" for k, m in value_errors(record).items())
+        problems.extend(f"{LABELS[k]}: {m}"
+                        for k, m in value_errors(record, context.today).items())
     return record, problems
 
 

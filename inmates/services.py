@@ -77,10 +77,10 @@ def iin_errors(iin, birth_on, gender):
     """Return a message if an IIN's check digit is wrong or it disagrees with birth and gender."""
     if not iin:
         return None
-    if not is_valid_number(iin):
-        return _("The IIN must be 12 digits with a correct check digit.")
-    encoded = iin_birth_and_gender(iin)
+    encoded = iin_birth_and_gender(iin)  # checks the digits too: one pass for a good IIN
     if encoded is None:
+        if not is_valid_number(iin):
+            return _("The IIN must be 12 digits with a correct check digit.")
         return _("The IIN does not encode a real birth date.")
     born, sex = encoded
     if birth_on is not None and born != birth_on:
@@ -100,10 +100,11 @@ AGE_AT_ADMISSION = (14, 100)
 LONGEST_STAY_YEARS = 30
 
 
-def date_errors(birth, admitted, release):
-    """Return {field: message} for a birth, admission or expected release that cannot be."""
+def date_errors(birth, admitted, release, now=None):
+    """Return {field: message} for a birth, admission or expected release that cannot be;
+    ``now`` is today's date (given once by a caller checking many rows)."""
     errors = {}
-    now = today()
+    now = now or today()
     youngest, oldest = AGE_AT_ADMISSION
     if birth and birth > now:
         errors["birth_on"] = _("The birth date cannot be in the future.")
@@ -136,14 +137,15 @@ def date_errors(birth, admitted, release):
     return errors
 
 
-def value_errors(values):
-    """Check a person's values among themselves (no database); return {field: message}."""
+def value_errors(values, now=None):
+    """Check a person's values among themselves (no database); return {field: message}.
+    ``now`` is today's date, given once by a caller checking many rows."""
     errors = {}
     message = iin_errors(values.get("iin"), values.get("birth_on"), values.get("gender"))
     if message:
         errors["iin"] = message
     errors.update(date_errors(values.get("birth_on"), values.get("admitted_on"),
-                              values.get("expected_release_on")))
+                              values.get("expected_release_on"), now))
     group = values.get("disability_group")
     if group is not None:
         if values.get("able_bodied", True):

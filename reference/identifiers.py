@@ -1,5 +1,6 @@
 """BIN and IIN check digits (DESIGN.md section 9) and what an IIN encodes."""
 from datetime import date
+from operator import mul
 
 FIRST_WEIGHTS = tuple(range(1, 12))
 SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -11,9 +12,9 @@ CENTURY_GENDER = {"1": (1800, "M"), "2": (1800, "F"), "3": (1900, "M"), "4": (19
 
 def check_digit(first_eleven):
     """Return the control digit for 11 digits, or None when no digit is valid."""
-    digits = [int(c) for c in first_eleven]
+    digits = [*map(int, first_eleven)]
     for weights in (FIRST_WEIGHTS, SECOND_WEIGHTS):
-        remainder = sum(d * w for d, w in zip(digits, weights)) % 11
+        remainder = sum(map(mul, digits, weights)) % 11
         if remainder != 10:
             return remainder
     return None

@@ -198,13 +198,19 @@ def _scan_sheet(source, caps):
                 raise formulas_refused()
             note_formulas(formulas, ((int(row), column_number(letters) - 1)
                                      for letters, row in found))
-        for letters, row in (*CELL_REF.findall(window), *DIMENSION.findall(window)):
-            if column_number(letters) > max_column:
-                raise too_many_columns(max_column)
-            if int(row) > max_row:
-                raise too_many_rows(caps["max_rows"])
-        for row in ROW_REF.findall(window):
-            if int(row) > max_row:
-                raise too_many_rows(caps["max_rows"])
+        references = (*CELL_REF.findall(window), *DIMENSION.findall(window))
+        # A window's few distinct columns and rows first; only a window with a cell beyond
+        # the caps is walked cell by cell, so the first such cell names the refusal.
+        if references and (
+                max(map(column_number, {letters for letters, _row in references})) > max_column
+                or max(map(int, {row for _letters, row in references})) > max_row):
+            for letters, row in references:
+                if column_number(letters) > max_column:
+                    raise too_many_columns(max_column)
+                if int(row) > max_row:
+                    raise too_many_rows(caps["max_rows"])
+        rows = ROW_REF.findall(window)
+        if rows and max(map(int, set(rows))) > max_row:
+            raise too_many_rows(caps["max_rows"])
         tail = window[-OVERLAP:]
     return formulas

@@ -27,11 +27,12 @@ def _folder():
 
 
 def _jsonable(value):
+    """Write a date or datetime cell as its day (json's hook for what it cannot write)."""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    raise TypeError(f"a kept cell cannot be {type(value).__name__}")
 
 
 def keep(rows, present, user_id, filename, context=None):
@@ -45,12 +46,14 @@ def keep(rows, present, user_id, filename, context=None):
         if time.time() - os.path.getmtime(path) > KEEP_SECONDS:
             os.remove(path)
     token = secrets.token_urlsafe(24)
+    keys = list(dict.fromkeys(k for r in rows for k in r.values))  # every row's, in order
     payload = {"user_id": user_id, "filename": filename, "present": sorted(present),
-               "context": context,
-               "rows": [[r.number, {k: _jsonable(v) for k, v in r.values.items()}, r.errors]
-                        for r in rows]}
+               "context": context, "keys": keys,
+               "rows": [[r.number, [r.values.get(k) for k in keys], r.errors] for r in rows]}
+    # One string from json's C encoder (json.dump writes piece by piece in Python).
+    text = json.dumps(payload, ensure_ascii=False, default=_jsonable)
     with open(os.path.join(folder, token + ".json"), "w", encoding="utf-8") as out:
-        json.dump(payload, out, ensure_ascii=False)
+        out.write(text)
     return token
 
 
@@ -76,5 +79,10 @@ def take(token, user_id, context=None):
     if (payload.get("user_id") != user_id or payload.get("context") != context
             or time.time() - os.path.getmtime(path) > KEEP_SECONDS):
         return None
-    rows = [Row(number, values, errors) for number, values, errors in payload["rows"]]
+    keys = payload.get("keys")
+    if keys is None:  # kept before the rows were written as lists
+        rows = [Row(number, values, errors) for number, values, errors in payload["rows"]]
+    else:
+        rows = [Row(number, dict(zip(keys, values)), errors)
+                for number, values, errors in payload["rows"]]
     return rows, frozenset(payload["present"]), payload["filename"]

@@ -290,3 +290,44 @@ def test_a_file_without_data_rows_is_refused(world, client, auth):
     auth.login("inspector_a")
     page = upload(client, xlsx([])).get_data(as_text=True)
     assert "no data rows" in page and 'name="token"' not in page
+
+
+def test_duplicate_iin_within_the_file(world, client, auth):
+    auth.login("inspector_a")
+    preview = upload(client, xlsx([row(), row(**{"File number": "IMP-2"})]))
+    page = preview.get_data(as_text=True)
+    assert "This IIN is also on row 2" in page
+    assert 'name="token"' not in page  # nothing to confirm
+
+
+def test_an_iin_taken_between_preview_and_confirmation_saves_nothing(world, client, auth):
+    auth.login("inspector_a")
+    before = counts()
+    preview = upload(client, xlsx([row(), row(**{"File number": "IMP-2", "IIN": ""})]))
+    world.person_b.iin = "791028302728"
+    db.session.commit()
+    page = confirm(client, preview).get_data(as_text=True)
+    assert "another person already has this IIN" in page
+    assert counts() == before
+
+
+def test_rows_saved_in_several_statements_keep_their_own_values(world, client, auth,
+                                                                 monkeypatch):
+    monkeypatch.setattr(inmates.import_save, "CHUNK", 2)  # 5 people: 3 statements each
+    auth.login("inspector_a")
+    skills = "Skills (code:level:years:certified; ...)"
+    written = {f"C-{i}": (f"Фамилия{i}", date(1980 + i, 1, 1 + i), f"7533:qualified:{i}:no")
+               for i in range(5)}
+    data = xlsx([row(**{"File number": number, "IIN": "", "Last name": name, "Birth date": born,
+                        skills: skill})
+                 for number, (name, born, skill) in written.items()])
+    assert confirm(client, upload(client, data)).status_code == 302
+    db.session.expire_all()
+    for number, (name, born, _skill) in written.items():
+        person = db.session.scalars(select(Person).where(Person.file_number == number)).one()
+        years = int(number[-1])
+        assert (person.last_name, person.birth_on) == (name, born)
+        assert [(s.occupation_code, s.years_experience) for s in person.skills] == [("7533", years)]
+        stays = db.session.scalars(select(Stay).where(Stay.person_id == person.id)).all()
+        assert [(s.facility_id, s.started_on) for s in stays] == [(world.facility_a.id,
+                                                                    date(2021, 3, 1))]
