@@ -23,6 +23,7 @@ section 6): no count of 1 to 4 persons can be read or worked out by subtraction.
 What this does not cover: combining workbooks of different scopes (a national workbook and
 a facility's own), and bounds from in custody >= able-bodied >= employed.
 """
+import heapq
 from dataclasses import dataclass, field
 
 SUPPRESSED = "<5"
@@ -49,31 +50,52 @@ class Cells:
         self.values[key] = int(value or 0)
         return key
 
-    def hidden(self):
-        """Return {key: SUPPRESSED or COMPLEMENTARY} of the cells to hide."""
-        primary = {k for k, v in self.values.items() if 0 < v < SMALL}
-        hidden = set(primary)
-        changed = True
-        while changed:
-            changed = False
-            for margin, parts in self.sums:
-                if sum(1 for key in (margin, *parts) if key in hidden) != 1:
-                    continue
-                further = _further_cell(self.values, hidden, margin, parts)
-                if further is not None:
-                    hidden.add(further)
-                    changed = True
+    def hidden(self, given=None, fixed=()):
+        """Return {key: SUPPRESSED or COMPLEMENTARY} of the cells to hide.
+
+        ``given`` are cells hidden already (another computation's marks, kept); ``fixed``
+        cells keep the state ``given`` gives them: none is chosen as a further cell.
+        Each sum is looked at again whenever one of its cells becomes hidden, so the run
+        costs about the size of the sums, however long the chains.
+        """
+        given = dict(given or {})
+        fixed = set(fixed)
+        primary = {k for k, v in self.values.items() if 0 < v < SMALL and k not in fixed}
+        primary |= {k for k, mark in given.items() if mark == SUPPRESSED}
+        hidden = set(primary) | set(given)
+        holding = {}
+        for index, (margin, parts) in enumerate(self.sums):
+            for key in (margin, *parts):
+                holding.setdefault(key, []).append(index)
+        waiting = list(range(len(self.sums)))
+        queued = set(waiting)
+        heapq.heapify(waiting)
+        while waiting:
+            index = heapq.heappop(waiting)
+            queued.discard(index)
+            margin, parts = self.sums[index]
+            if sum(1 for key in (margin, *parts) if key in hidden) != 1:
+                continue
+            further = _further_cell(self.values, hidden, margin, parts, fixed)
+            if further is None:
+                continue
+            hidden.add(further)
+            for other in holding.get(further, ()):
+                if other not in queued:
+                    queued.add(other)
+                    heapq.heappush(waiting, other)
         return {key: SUPPRESSED if key in primary else COMPLEMENTARY for key in hidden}
 
 
-def _further_cell(values, hidden, margin, parts):
+def _further_cell(values, hidden, margin, parts, fixed=()):
     """Return the cell to hide so that a sum's one hidden cell cannot be worked out: the
     smallest non-zero part shown, else the margin; None when every cell that could help is
-    hidden already (a sum of zeros under a hidden margin gives nothing away)."""
-    shown = sorted((values[k], str(k), k) for k in parts if k not in hidden and values[k] > 0)
+    hidden already (a sum of zeros under a hidden margin gives nothing away) or fixed."""
+    shown = sorted((values[k], str(k), k) for k in parts
+                   if k not in hidden and k not in fixed and values[k] > 0)
     if shown:
         return shown[0][2]
-    return None if margin in hidden else margin
+    return None if margin in hidden or margin in fixed else margin
 
 
 def _cells(stats):
@@ -151,13 +173,150 @@ def protect_rows(rows, counts, derived=()):
     return shown
 
 
+KINDS = ("state_branch", "sme", "facility_service")
+DIMENSIONS = ("gender", "age_band")
+
+
+def _key(places, c, dim=None, value=None, kind=None):
+    """The lattice's key of a count: (facilities, count, breakdown, its value, employer kind).
+
+    ``places`` is the sorted tuple of the facilities with persons in custody that the figure
+    covers, so every figure of the same persons has one key whichever workbook shows it
+    (the national region row and the region's own total; a one-facility region and its
+    facility). With an employer kind only the employed change; the employed of a kind are
+    the employer-kind table's row. None for the zero rows of the other kinds."""
+    if c != "employed":
+        kind = None
+    if kind and dim is None:
+        return (places, "employed", "employer_kind", kind, None)
+    if kind and dim == "employer_kind":
+        return (places, "employed", "employer_kind", value, None) if value == kind else None
+    return (places, c, dim, value, kind)
+
+
+@dataclass
+class Lattice:
+    """The person counts of day D of every standard scope, the sums tying them within and
+    across workbooks, and the cells to hide (one pattern for every workbook of the date)."""
+
+    places: dict = field(default_factory=dict)  # facility id -> (region id, security level)
+    values: dict = field(default_factory=dict)
+    hidden: dict = field(default_factory=dict)
+
+    def places_of(self, scope):
+        """The facilities with persons in custody that a scope covers, as a sorted tuple."""
+        return tuple(sorted(
+            f for f, (region, level) in self.places.items()
+            if (not scope.facility_id or f == str(scope.facility_id))
+            and (not scope.region_id or region == str(scope.region_id))
+            and (not scope.security_level or level == scope.security_level)))
+
+
+def lattice(rows):
+    """Build the Lattice of one date from ``reports.statistics.facility_cells`` (persons in
+    custody by facility, gender, age band and employer kind), and hide its cells.
+
+    The standard scopes are the country, each region, each security level, each region and
+    level together, and each facility; for each, the counts of every column (in custody,
+    able-bodied, employed, and the employed of each employer kind) in total, by gender and by
+    age band. The sums: within a workbook, a total and the rows of each table, and the
+    employed and their kinds; across workbooks, every count of a scope and the same count of
+    the parts of the scope by region, by security level and by facility.
+    """
+    built = Lattice()
+    for row in rows:
+        built.places[str(row.facility_id)] = (str(row.region_id), row.security_level)
+    by = {"region": lambda f: built.places[f][0], "level": lambda f: built.places[f][1],
+          "facility": lambda f: f}
+    everything = tuple(sorted(built.places))
+
+    def within(facility):
+        region, level = built.places[facility]
+        return {everything, (facility,)} | {
+            tuple(sorted(f for f, place in built.places.items() if test(place)))
+            for test in (lambda p: p[0] == region, lambda p: p[1] == level,
+                         lambda p: p == (region, level))}
+
+    scopes = {f: within(f) for f in built.places}
+    values = built.values
+    for row in rows:
+        for places in scopes[str(row.facility_id)]:
+            for c in PEOPLE:
+                for dim, value in ((None, None), *((d, str(getattr(row, d))) for d in DIMENSIONS)):
+                    key = _key(places, c, dim, value)
+                    values[key] = values.get(key, 0) + int(getattr(row, c))
+                    if row.kind and c == "employed":
+                        key = _key(places, c, dim, value, row.kind)
+                        values[key] = values.get(key, 0) + int(row.employed)
+    types = {}
+    for places, *cell in values:
+        types.setdefault(places, set()).add(tuple(cell))
+    cells = Cells(values=values)
+    for places, counts in sorted(types.items()):
+        for grouping in by.values():
+            groups = {}
+            for f in places:
+                groups.setdefault(grouping(f), []).append(f)
+            if len(groups) < 2:
+                continue
+            parts = [tuple(sorted(members)) for members in groups.values()]
+            for t in counts:
+                cells.sums.append(((places, *t), [(p, *t) for p in parts if (p, *t) in values]))
+        for c, kind in [(c, None) for c in PEOPLE] + [("employed", k) for k in KINDS]:
+            margin = _key(places, c, None, None, kind)
+            if margin not in values:
+                continue
+            for dim in DIMENSIONS:
+                cells.sums.append((margin, [(places, *t) for t in sorted(counts, key=str)
+                                            if t[:2] == (c, dim) and t[3] == kind]))
+        for dim, value in {(None, None)} | {(t[1], t[2]) for t in counts if t[1] in DIMENSIONS}:
+            margin = (places, "employed", dim, value, None)
+            parts = [_key(places, "employed", dim, value, k) for k in KINDS]
+            if margin in values:
+                cells.sums.append((margin, [p for p in parts if p in values]))
+    built.hidden = cells.hidden()
+    return built
+
+
+def _lattice_key(lattice, stats, local):
+    """The lattice's key of a cell of ``_cells(stats)``; None for cells it does not hold
+    (the series' month ends, wages, employed in new productions)."""
+    places = lattice.places_of(stats.scope)
+    kind = stats.scope.employer_kind
+    if local[0] == "total":
+        return _key(places, local[1], None, None, kind)
+    if local[0] in DIMENSIONS:
+        return _key(places, local[2], local[0], local[1], kind)
+    if local[0] == "employer_kind":
+        return _key(places, "employed", "employer_kind", local[1], kind)
+    if local[0] in ("region", "facility", "security_level"):
+        index = {"region": 0, "security_level": 1}.get(local[0])
+        part = tuple(f for f in places if (f == local[1] if index is None
+                                           else lattice.places[f][index] == local[1]))
+        return _key(part, local[2], None, None, kind)
+    return None
+
+
 RATE = {"rate": ("employed", "able_bodied")}
 
 
-def protect(stats):
+def protect(stats, lattice=None):
     """Return the figures of a Statistics as they may be shown: (headline, breakdowns,
-    enterprises, wages, series), hidden counts replaced by SUPPRESSED or COMPLEMENTARY."""
-    hidden = _cells(stats).hidden()
+    enterprises, wages, series), hidden counts replaced by SUPPRESSED or COMPLEMENTARY.
+
+    With the ``lattice`` of the date, every count it holds is hidden exactly as the lattice
+    hides it (the same in every workbook of the date); the workbook's own sums then hide what
+    they need among the counts it does not hold."""
+    cells = _cells(stats)
+    given, fixed = {}, set()
+    if lattice is not None:
+        for local in cells.values:
+            key = _lattice_key(lattice, stats, local)
+            if key in lattice.values:
+                fixed.add(local)
+                if key in lattice.hidden:
+                    given[local] = lattice.hidden[key]
+    hidden = cells.hidden(given, fixed)
     headline = _shown(stats.headline, hidden, lambda c: ("total", c), PEOPLE, RATE)
     breakdowns = {}
     for by, rows in stats.breakdowns.items():
