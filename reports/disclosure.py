@@ -14,14 +14,29 @@ section 6): no count of 1 to 4 persons can be read or worked out by subtraction.
   ("x"): their values are 5 or more, hidden to protect another cell.
 - A rate or share computed from a hidden count is blank; so is the total accrued and the mean
   of a month whose persons paid are hidden.
-- A scope covering one facility (a region with one facility, a security level held by one
-  facility) has the same rows, sums and so the same hidden cells as that facility's own
-  scope: every scope is protected by the same rule, not only regions and facilities.
+- One pattern for every workbook of a date (``lattice``): the counts of day D of every
+  standard scope - the country, each region, each security level, each region and level
+  together, each facility, and each of them for each employer kind - in total, by gender, by
+  age band and by employer kind, with the region, facility and security-level rows, are held
+  in one Cells under a key naming the persons counted (the facilities covered, the
+  breakdown cell, the employer kind), so the same figure has one key in every workbook (a
+  region's total and the national region row; a one-facility region and its facility). Its
+  sums are those within each workbook and those across workbooks: every count equals the
+  same count of its parts by region, by security level and by facility, and the employed
+  equal the employed of each kind. One run of the rule over it gives the hidden cells of D,
+  and ``protect(stats, lattice)`` shows each workbook's counts of D hidden as the lattice
+  hides them: a count hidden in one workbook is hidden in every workbook showing it, and no
+  chain of subtractions within or across the workbooks of the date can start. Any scope the
+  filters make (a facility with a security level, a region with an employer kind) covers one
+  of these facility sets, so it has the lattice's keys too.
+- The rest - the series' month ends, the wage months' counts, the employed in new
+  productions - is protected within its workbook only, by the same rule, on top of the
+  lattice's pattern (whose cells it never unhides or chooses).
 - Counts of enterprises and floor space are not about persons and are never hidden.
 - The day D is the series' last point and the headline: one cell, hidden alike in both.
 
-What this does not cover: combining workbooks of different scopes (a national workbook and
-a facility's own), and bounds from in custody >= able-bodied >= employed.
+What this does not cover: the series' month ends and wage months across workbooks (each is
+protected in its own workbook), and bounds from in custody >= able-bodied >= employed.
 """
 import heapq
 from dataclasses import dataclass, field
@@ -54,13 +69,14 @@ class Cells:
         """Return {key: SUPPRESSED or COMPLEMENTARY} of the cells to hide.
 
         ``given`` are cells hidden already (another computation's marks, kept); ``fixed``
-        cells keep the state ``given`` gives them: none is chosen as a further cell.
+        cells are never chosen as further cells (their state is ``given``'s); a count of 1 to
+        4 is hidden whatever is given.
         Each sum is looked at again whenever one of its cells becomes hidden, so the run
         costs about the size of the sums, however long the chains.
         """
         given = dict(given or {})
         fixed = set(fixed)
-        primary = {k for k, v in self.values.items() if 0 < v < SMALL and k not in fixed}
+        primary = {k for k, v in self.values.items() if 0 < v < SMALL}
         primary |= {k for k, mark in given.items() if mark == SUPPRESSED}
         hidden = set(primary) | set(given)
         holding = {}
@@ -224,52 +240,55 @@ def lattice(rows):
     the parts of the scope by region, by security level and by facility.
     """
     built = Lattice()
-    for row in rows:
-        built.places[str(row.facility_id)] = (str(row.region_id), row.security_level)
-    by = {"region": lambda f: built.places[f][0], "level": lambda f: built.places[f][1],
-          "facility": lambda f: f}
-    everything = tuple(sorted(built.places))
-
-    def within(facility):
-        region, level = built.places[facility]
-        return {everything, (facility,)} | {
-            tuple(sorted(f for f, place in built.places.items() if test(place)))
-            for test in (lambda p: p[0] == region, lambda p: p[1] == level,
-                         lambda p: p == (region, level))}
-
-    scopes = {f: within(f) for f in built.places}
+    rows = [(str(r.facility_id), str(r.region_id), r.security_level, str(r.gender),
+             str(r.age_band), r.kind, int(r.in_custody), int(r.able_bodied), int(r.employed))
+            for r in rows]
+    for f, region, level, *_rest in rows:
+        built.places[f] = (region, level)
+    groupings = (lambda f: built.places[f][0], lambda f: built.places[f][1],
+                 lambda f: built.places[f], lambda f: f)
+    members = {}
+    for f in sorted(built.places):
+        for index, grouping in enumerate(groupings):
+            members.setdefault((index, grouping(f)), []).append(f)
+    scopes = {f: sorted({tuple(sorted(built.places))} | {
+        tuple(members[(index, grouping(f))]) for index, grouping in enumerate(groupings)})
+              for f in built.places}
     values = built.values
-    for row in rows:
-        for places in scopes[str(row.facility_id)]:
-            for c in PEOPLE:
-                for dim, value in ((None, None), *((d, str(getattr(row, d))) for d in DIMENSIONS)):
+    for f, _region, _level, gender, age_band, kind, *counts in rows:
+        for places in scopes[f]:
+            for c, count in zip(PEOPLE, counts):
+                for dim, value in ((None, None), ("gender", gender), ("age_band", age_band)):
                     key = _key(places, c, dim, value)
-                    values[key] = values.get(key, 0) + int(getattr(row, c))
-                    if row.kind and c == "employed":
-                        key = _key(places, c, dim, value, row.kind)
-                        values[key] = values.get(key, 0) + int(row.employed)
-    types = {}
+                    values[key] = values.get(key, 0) + count
+                    if kind and c == "employed":
+                        key = _key(places, c, dim, value, kind)
+                        values[key] = values.get(key, 0) + count
+    counts = {}
     for places, *cell in values:
-        types.setdefault(places, set()).add(tuple(cell))
+        counts.setdefault(places, set()).add(tuple(cell))
     cells = Cells(values=values)
-    for places, counts in sorted(types.items()):
-        for grouping in by.values():
+    for places, of_places in sorted(counts.items()):
+        of_places = sorted(of_places, key=str)
+        for grouping in groupings[::3] + groupings[1:2]:  # by region, facility, level
             groups = {}
             for f in places:
                 groups.setdefault(grouping(f), []).append(f)
             if len(groups) < 2:
                 continue
-            parts = [tuple(sorted(members)) for members in groups.values()]
-            for t in counts:
+            parts = [tuple(group) for group in groups.values()]
+            for t in of_places:
                 cells.sums.append(((places, *t), [(p, *t) for p in parts if (p, *t) in values]))
-        for c, kind in [(c, None) for c in PEOPLE] + [("employed", k) for k in KINDS]:
+        rows_of = {}  # (count, breakdown, kind) -> its rows
+        for c, dim, value, kind in of_places:
+            if dim in DIMENSIONS:
+                rows_of.setdefault((c, dim, kind), []).append((places, c, dim, value, kind))
+        for (c, dim, kind), parts in rows_of.items():
             margin = _key(places, c, None, None, kind)
-            if margin not in values:
-                continue
-            for dim in DIMENSIONS:
-                cells.sums.append((margin, [(places, *t) for t in sorted(counts, key=str)
-                                            if t[:2] == (c, dim) and t[3] == kind]))
-        for dim, value in {(None, None)} | {(t[1], t[2]) for t in counts if t[1] in DIMENSIONS}:
+            if margin in values:
+                cells.sums.append((margin, parts))
+        rows = sorted({t[1:3] for t in of_places if t[1] in DIMENSIONS})
+        for dim, value in [(None, None), *rows]:
             margin = (places, "employed", dim, value, None)
             parts = [_key(places, "employed", dim, value, k) for k in KINDS]
             if margin in values:

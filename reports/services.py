@@ -121,7 +121,7 @@ def disclosure_lattice(on, recent=False):
     """Return the disclosure lattice of a date (reports/disclosure.py): the hidden cells every
     workbook of the date shares. One grouped query and the suppression over it; dashboards
     share it through the cache (as ``recent_statistics``), exports compute it afresh."""
-    compute = lambda: disclosure.lattice(st.facility_cells(on))  # noqa: E731
+    compute = lambda: disclosure.lattice(facts.facility_cells(on))  # noqa: E731
     if not recent or not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
         return compute()
     return remembered(("disclosure-lattice", db.engine.url.render_as_string(), on), compute)
