@@ -160,10 +160,12 @@ DEFINITIONS = {definition.key: definition for definition in (
                _l("Persons in custody by their age in whole years on D."), NONE_EXCLUDED,
                _l("A person whose birthday is D has the new age on D.")),
     Definition("suppressed", _l("Hidden counts (<5)"), PERSONS, INSTANT,
-               _l("A count of 1 to 4 persons is shown as <5, and so are further cells of the "
-                  "same table or its totals chosen so that no hidden count can be worked out "
-                  "by subtraction; a rate or share using a hidden count is blank. A scope "
-                  "covering one facility is treated like that facility."),
+               _l("A count of 1 to 4 persons is shown as <5; further counts are shown as x, "
+                  "chosen so that no hidden count can be worked out by subtraction, within a "
+                  "table or its totals nor across the reports of the same date (the country, a "
+                  "region, a security level, a facility, an employer kind): a count hidden in "
+                  "one of them is hidden in all. A rate or share using a hidden count is "
+                  "blank."),
                _l("Counts of enterprises and of floor space, which are not about persons."),
                NONE_EXCLUDED),
 )}

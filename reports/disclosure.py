@@ -14,15 +14,31 @@ section 6): no count of 1 to 4 persons can be read or worked out by subtraction.
   ("x"): their values are 5 or more, hidden to protect another cell.
 - A rate or share computed from a hidden count is blank; so is the total accrued and the mean
   of a month whose persons paid are hidden.
-- A scope covering one facility (a region with one facility, a security level held by one
-  facility) has the same rows, sums and so the same hidden cells as that facility's own
-  scope: every scope is protected by the same rule, not only regions and facilities.
+- One pattern for every workbook of a date (``lattice``): the counts of day D of every
+  standard scope - the country, each region, each security level, each region and level
+  together, each facility, and each of them for each employer kind - in total, by gender, by
+  age band and by employer kind, with the region, facility and security-level rows, are held
+  in one Cells under a key naming the persons counted (the facilities covered, the
+  breakdown cell, the employer kind), so the same figure has one key in every workbook (a
+  region's total and the national region row; a one-facility region and its facility). Its
+  sums are those within each workbook and those across workbooks: every count equals the
+  same count of its parts by region, by security level and by facility, and the employed
+  equal the employed of each kind. One run of the rule over it gives the hidden cells of D,
+  and ``protect(stats, lattice)`` shows each workbook's counts of D hidden as the lattice
+  hides them: a count hidden in one workbook is hidden in every workbook showing it, and no
+  chain of subtractions within or across the workbooks of the date can start. Any scope the
+  filters make (a facility with a security level, a region with an employer kind) covers one
+  of these facility sets, so it has the lattice's keys too.
+- The rest - the series' month ends, the wage months' counts, the employed in new
+  productions - is protected within its workbook only, by the same rule, on top of the
+  lattice's pattern (whose cells it never unhides or chooses).
 - Counts of enterprises and floor space are not about persons and are never hidden.
 - The day D is the series' last point and the headline: one cell, hidden alike in both.
 
-What this does not cover: combining workbooks of different scopes (a national workbook and
-a facility's own), and bounds from in custody >= able-bodied >= employed.
+What this does not cover: the series' month ends and wage months across workbooks (each is
+protected in its own workbook), and bounds from in custody >= able-bodied >= employed.
 """
+import heapq
 from dataclasses import dataclass, field
 
 SUPPRESSED = "<5"
@@ -49,31 +65,53 @@ class Cells:
         self.values[key] = int(value or 0)
         return key
 
-    def hidden(self):
-        """Return {key: SUPPRESSED or COMPLEMENTARY} of the cells to hide."""
+    def hidden(self, given=None, fixed=()):
+        """Return {key: SUPPRESSED or COMPLEMENTARY} of the cells to hide.
+
+        ``given`` are cells hidden already (another computation's marks, kept); ``fixed``
+        cells are never chosen as further cells (their state is ``given``'s); a count of 1 to
+        4 is hidden whatever is given.
+        Each sum is looked at again whenever one of its cells becomes hidden, so the run
+        costs about the size of the sums, however long the chains.
+        """
+        given = dict(given or {})
+        fixed = set(fixed)
         primary = {k for k, v in self.values.items() if 0 < v < SMALL}
-        hidden = set(primary)
-        changed = True
-        while changed:
-            changed = False
-            for margin, parts in self.sums:
-                if sum(1 for key in (margin, *parts) if key in hidden) != 1:
-                    continue
-                further = _further_cell(self.values, hidden, margin, parts)
-                if further is not None:
-                    hidden.add(further)
-                    changed = True
+        primary |= {k for k, mark in given.items() if mark == SUPPRESSED}
+        hidden = set(primary) | set(given)
+        holding = {}
+        for index, (margin, parts) in enumerate(self.sums):
+            for key in (margin, *parts):
+                holding.setdefault(key, []).append(index)
+        waiting = list(range(len(self.sums)))
+        queued = set(waiting)
+        heapq.heapify(waiting)
+        while waiting:
+            index = heapq.heappop(waiting)
+            queued.discard(index)
+            margin, parts = self.sums[index]
+            if sum(1 for key in (margin, *parts) if key in hidden) != 1:
+                continue
+            further = _further_cell(self.values, hidden, margin, parts, fixed)
+            if further is None:
+                continue
+            hidden.add(further)
+            for other in holding.get(further, ()):
+                if other not in queued:
+                    queued.add(other)
+                    heapq.heappush(waiting, other)
         return {key: SUPPRESSED if key in primary else COMPLEMENTARY for key in hidden}
 
 
-def _further_cell(values, hidden, margin, parts):
+def _further_cell(values, hidden, margin, parts, fixed=()):
     """Return the cell to hide so that a sum's one hidden cell cannot be worked out: the
     smallest non-zero part shown, else the margin; None when every cell that could help is
-    hidden already (a sum of zeros under a hidden margin gives nothing away)."""
-    shown = sorted((values[k], str(k), k) for k in parts if k not in hidden and values[k] > 0)
+    hidden already (a sum of zeros under a hidden margin gives nothing away) or fixed."""
+    shown = sorted((values[k], str(k), k) for k in parts
+                   if k not in hidden and k not in fixed and values[k] > 0)
     if shown:
         return shown[0][2]
-    return None if margin in hidden else margin
+    return None if margin in hidden or margin in fixed else margin
 
 
 def _cells(stats):
@@ -151,13 +189,153 @@ def protect_rows(rows, counts, derived=()):
     return shown
 
 
+KINDS = ("state_branch", "sme", "facility_service")
+DIMENSIONS = ("gender", "age_band")
+
+
+def _key(places, c, dim=None, value=None, kind=None):
+    """The lattice's key of a count: (facilities, count, breakdown, its value, employer kind).
+
+    ``places`` is the sorted tuple of the facilities with persons in custody that the figure
+    covers, so every figure of the same persons has one key whichever workbook shows it
+    (the national region row and the region's own total; a one-facility region and its
+    facility). With an employer kind only the employed change; the employed of a kind are
+    the employer-kind table's row. None for the zero rows of the other kinds."""
+    if c != "employed":
+        kind = None
+    if kind and dim is None:
+        return (places, "employed", "employer_kind", kind, None)
+    if kind and dim == "employer_kind":
+        return (places, "employed", "employer_kind", value, None) if value == kind else None
+    return (places, c, dim, value, kind)
+
+
+@dataclass
+class Lattice:
+    """The person counts of day D of every standard scope, the sums tying them within and
+    across workbooks, and the cells to hide (one pattern for every workbook of the date)."""
+
+    places: dict = field(default_factory=dict)  # facility id -> (region id, security level)
+    values: dict = field(default_factory=dict)
+    hidden: dict = field(default_factory=dict)
+
+    def places_of(self, scope):
+        """The facilities with persons in custody that a scope covers, as a sorted tuple."""
+        return tuple(sorted(
+            f for f, (region, level) in self.places.items()
+            if (not scope.facility_id or f == str(scope.facility_id))
+            and (not scope.region_id or region == str(scope.region_id))
+            and (not scope.security_level or level == scope.security_level)))
+
+
+def lattice(rows):
+    """Build the Lattice of one date from ``reports.statistics.facility_cells`` (persons in
+    custody by facility, gender, age band and employer kind), and hide its cells.
+
+    The standard scopes are the country, each region, each security level, each region and
+    level together, and each facility; for each, the counts of every column (in custody,
+    able-bodied, employed, and the employed of each employer kind) in total, by gender and by
+    age band. The sums: within a workbook, a total and the rows of each table, and the
+    employed and their kinds; across workbooks, every count of a scope and the same count of
+    the parts of the scope by region, by security level and by facility.
+    """
+    built = Lattice()
+    rows = [(str(r.facility_id), str(r.region_id), r.security_level, str(r.gender),
+             str(r.age_band), r.kind, int(r.in_custody), int(r.able_bodied), int(r.employed))
+            for r in rows]
+    for f, region, level, *_rest in rows:
+        built.places[f] = (region, level)
+    groupings = (lambda f: built.places[f][0], lambda f: built.places[f][1],
+                 lambda f: built.places[f], lambda f: f)
+    members = {}
+    for f in sorted(built.places):
+        for index, grouping in enumerate(groupings):
+            members.setdefault((index, grouping(f)), []).append(f)
+    scopes = {f: sorted({tuple(sorted(built.places))} | {
+        tuple(members[(index, grouping(f))]) for index, grouping in enumerate(groupings)})
+              for f in built.places}
+    values = built.values
+    for f, _region, _level, gender, age_band, kind, *counts in rows:
+        for places in scopes[f]:
+            for c, count in zip(PEOPLE, counts):
+                for dim, value in ((None, None), ("gender", gender), ("age_band", age_band)):
+                    key = _key(places, c, dim, value)
+                    values[key] = values.get(key, 0) + count
+                    if kind and c == "employed":
+                        key = _key(places, c, dim, value, kind)
+                        values[key] = values.get(key, 0) + count
+    counts = {}
+    for places, *cell in values:
+        counts.setdefault(places, set()).add(tuple(cell))
+    cells = Cells(values=values)
+    for places, of_places in sorted(counts.items()):
+        of_places = sorted(of_places, key=str)
+        for grouping in groupings[::3] + groupings[1:2]:  # by region, facility, level
+            groups = {}
+            for f in places:
+                groups.setdefault(grouping(f), []).append(f)
+            if len(groups) < 2:
+                continue
+            parts = [tuple(group) for group in groups.values()]
+            for t in of_places:
+                cells.sums.append(((places, *t), [(p, *t) for p in parts if (p, *t) in values]))
+        rows_of = {}  # (count, breakdown, kind) -> its rows
+        for c, dim, value, kind in of_places:
+            if dim in DIMENSIONS:
+                rows_of.setdefault((c, dim, kind), []).append((places, c, dim, value, kind))
+        for (c, dim, kind), parts in rows_of.items():
+            margin = _key(places, c, None, None, kind)
+            if margin in values:
+                cells.sums.append((margin, parts))
+        rows = sorted({t[1:3] for t in of_places if t[1] in DIMENSIONS})
+        for dim, value in [(None, None), *rows]:
+            margin = (places, "employed", dim, value, None)
+            parts = [_key(places, "employed", dim, value, k) for k in KINDS]
+            if margin in values:
+                cells.sums.append((margin, [p for p in parts if p in values]))
+    built.hidden = cells.hidden()
+    return built
+
+
+def _lattice_key(lattice, stats, local):
+    """The lattice's key of a cell of ``_cells(stats)``; None for cells it does not hold
+    (the series' month ends, wages, employed in new productions)."""
+    places = lattice.places_of(stats.scope)
+    kind = stats.scope.employer_kind
+    if local[0] == "total":
+        return _key(places, local[1], None, None, kind)
+    if local[0] in DIMENSIONS:
+        return _key(places, local[2], local[0], local[1], kind)
+    if local[0] == "employer_kind":
+        return _key(places, "employed", "employer_kind", local[1], kind)
+    if local[0] in ("region", "facility", "security_level"):
+        index = {"region": 0, "security_level": 1}.get(local[0])
+        part = tuple(f for f in places if (f == local[1] if index is None
+                                           else lattice.places[f][index] == local[1]))
+        return _key(part, local[2], None, None, kind)
+    return None
+
+
 RATE = {"rate": ("employed", "able_bodied")}
 
 
-def protect(stats):
+def protect(stats, lattice=None):
     """Return the figures of a Statistics as they may be shown: (headline, breakdowns,
-    enterprises, wages, series), hidden counts replaced by SUPPRESSED or COMPLEMENTARY."""
-    hidden = _cells(stats).hidden()
+    enterprises, wages, series), hidden counts replaced by SUPPRESSED or COMPLEMENTARY.
+
+    With the ``lattice`` of the date, every count it holds is hidden exactly as the lattice
+    hides it (the same in every workbook of the date); the workbook's own sums then hide what
+    they need among the counts it does not hold."""
+    cells = _cells(stats)
+    given, fixed = {}, set()
+    if lattice is not None:
+        for local in cells.values:
+            key = _lattice_key(lattice, stats, local)
+            if key in lattice.values:
+                fixed.add(local)
+                if key in lattice.hidden:
+                    given[local] = lattice.hidden[key]
+    hidden = cells.hidden(given, fixed)
     headline = _shown(stats.headline, hidden, lambda c: ("total", c), PEOPLE, RATE)
     breakdowns = {}
     for by, rows in stats.breakdowns.items():

@@ -117,6 +117,16 @@ def recent_statistics(on, scope, months):
                       lambda: facts.statistics(on, scope, months=months))
 
 
+def disclosure_lattice(on, recent=False):
+    """Return the disclosure lattice of a date (reports/disclosure.py): the hidden cells every
+    workbook of the date shares. One grouped query and the suppression over it; dashboards
+    share it through the cache (as ``recent_statistics``), exports compute it afresh."""
+    compute = lambda: disclosure.lattice(facts.facility_cells(on))  # noqa: E731
+    if not recent or not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
+        return compute()
+    return remembered(("disclosure-lattice", db.engine.url.render_as_string(), on), compute)
+
+
 def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=12, recent=False):
     """Compute every figure for a date and scope, suppressed if asked.
 
@@ -130,7 +140,8 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
     region = db.session.get(Region, scope.region_id) if scope.region_id else None
     facility = db.session.get(Facility, scope.facility_id) if scope.facility_id else None
     if suppress:
-        headline, breakdowns, enterprises, wages, series = disclosure.protect(stats)
+        headline, breakdowns, enterprises, wages, series = disclosure.protect(
+            stats, disclosure_lattice(on, recent))
     else:
         headline, breakdowns, enterprises = stats.headline, stats.breakdowns, stats.enterprises
         wages, series = stats.wages, stats.series
@@ -140,8 +151,9 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
                        shown=(headline, breakdowns, enterprises) if suppress else None)
     previous_shown = previous
     if suppress and previous:
-        previous_shown = disclosure.protect(st.Statistics(on=since, scope=scope,
-                                                          headline=previous))[0]
+        previous_shown = disclosure.protect(
+            st.Statistics(on=since, scope=scope, headline=previous),
+            disclosure_lattice(since, recent))[0]
     report = Report(
         on=on, since=since, scope=scope, stats=stats, previous=previous_shown, suppressed=suppress,
         headline=headline, breakdowns=breakdowns, enterprises=enterprises,
@@ -182,7 +194,8 @@ def home_figures(user, on=None):
     on = on or today()
     figures = st.headline(on, scope)
     if suppresses(user):
-        figures = disclosure.protect(st.Statistics(on=on, scope=scope, headline=figures))[0]
+        figures = disclosure.protect(st.Statistics(on=on, scope=scope, headline=figures),
+                                     disclosure_lattice(on, recent=True))[0]
     return figures
 
 

@@ -46,7 +46,8 @@ from .scope import (AGE_BANDS, BREAKDOWNS, EMPLOYER_KINDS, Scope, Statistics, fa
 from .series import last_months, month_ends, series, series_days, wage_months, wages
 
 __all__ = ["AGE_BANDS", "BREAKDOWNS", "EMPLOYER_KINDS", "Scope", "Statistics", "breakdown",
-           "enterprise_figures", "headline", "last_months", "month_ends", "population",
+           "enterprise_figures", "facility_cells", "headline", "last_months", "month_ends",
+           "population",
            "series", "series_days", "series_to", "statistics", "wage_months", "wages"]
 
 
@@ -64,6 +65,21 @@ def population(on, scope=Scope()):
     base = employment.population(on, scope.employer_kind).subquery("people")
     return (select(*base.c, _age_band(on, base.c.birth_on).label("age_band"))
             .where(*facility_scope(scope, base.c, facility_id=base.c.facility_id)))
+
+def facility_cells(on):
+    """Return the persons in custody on ``on`` in the finest cells every breakdown adds up
+    from, in one grouped query: one row per facility, gender, age band and employer kind of
+    the employed (None for the not employed), with the facility's region and security level,
+    in custody, able-bodied and employed. Disclosure control (reports/disclosure.py) sums
+    them into the figures of every scope at once."""
+    pop = population(on).subquery("people")
+    keys = (pop.c.facility_id, pop.c.region_id, pop.c.security_level, pop.c.gender,
+            pop.c.age_band, pop.c.kind)
+    return db.session.execute(
+        select(*keys, func.count().label("in_custody"),
+               func.coalesce(func.sum(pop.c.able), 0).label("able_bodied"),
+               func.coalesce(func.sum(pop.c.employed), 0).label("employed"))
+        .group_by(*keys)).all()
 
 def _new_enterprise_ids(on, scope):
     """Enterprises whose first line opened in ``on``'s year, on or before ``on``, with a line

@@ -201,6 +201,22 @@ def _enterprise_figures(on, scope, new_employed):
     }
 
 
+def facility_cells(on):
+    """Return ``reports.statistics.facility_cells(on)`` (persons in custody by facility,
+    gender, age band and employer kind): the stored facts' own rows when ``on`` is closed."""
+    if on not in available([on]):
+        return st.facility_cells(on)
+    fp = FactPeople
+    keys = (fp.facility_id, Facility.region_id, Facility.security_level, fp.gender,
+            fp.age_band, fp.kind)
+    return db.session.execute(
+        select(*keys, func.sum(fp.in_custody).label("in_custody"),
+               func.sum(fp.able_bodied).label("able_bodied"),
+               func.sum(fp.employed).label("employed"))
+        .join(Facility, Facility.id == fp.facility_id).where(fp.day == on)
+        .group_by(*keys)).all()
+
+
 def headline(on, scope=st.Scope()):
     """Return the headline of ``reports.statistics.headline``, from the facts if closed."""
     if on not in available([on]):
