@@ -4,6 +4,7 @@ The browser tests of one worker share one server. A failing test leaves a screen
 and the page's HTML in tests/e2e/artifacts/.
 """
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,10 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).parent / "artifacts"
+# The two devices of the journeys: a laptop (the whole menu in one bar) and a phone.
+VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+DEVICES = tuple(VIEWPORTS)
+DEFAULT_VIEWPORT = {"width": 1280, "height": 900}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
@@ -83,11 +88,20 @@ def browser():
         chromium.close()
 
 
+def device_of(request):
+    """Return the test's device parameter ("laptop", "phone"), or None."""
+    callspec = getattr(request.node, "callspec", None)
+    return callspec.params.get("device") if callspec is not None else None
+
+
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh browser context and page; saves a screenshot and HTML when the test fails."""
+    """A fresh browser context and page; saves a screenshot and HTML when the test fails.
+
+    A test parametrized by ``device`` gets that device's window from the start.
+    """
     context = browser.new_context(base_url=live_server, accept_downloads=True,
-                                  viewport={"width": 1280, "height": 900})
+                                  viewport=VIEWPORTS.get(device_of(request), DEFAULT_VIEWPORT))
     page = context.new_page()
     yield page
     report = getattr(request.node, "rep_call", None)
@@ -111,23 +125,136 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-def login(page, login_name, password=None, lang="ru"):
-    """Choose the language, then log in through the form."""
+def new_context_page(browser, live_server, device=None):
+    """Open another browser context, as another person at another computer of a device."""
+    context = browser.new_context(base_url=live_server,
+                                  viewport=VIEWPORTS.get(device, DEFAULT_VIEWPORT))
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+def choose_language(page, lang):
+    """Pick a language in the menu bar and wait for the page to come back in it."""
+    with page.expect_navigation():  # the choice submits itself
+        page.select_option("#lang", lang)
+    page.wait_for_load_state()
+
+
+def login(page, login_name, password=None, lang="ru", device=None):
+    """Choose the language, then log in through the form.
+
+    With a device, the login page in the chosen language passes check_page first.
+    """
     from tests.factories import PASSWORD
 
     page.goto("/login")
-    page.select_option("#lang", lang)
-    page.wait_for_load_state()
+    choose_language(page, lang)
+    if device is not None:
+        check_page(page, lang, device)
     page.fill("#login", login_name)
     page.fill("#password", password or PASSWORD)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
 
 
-def login_in(page, login_name, lang, password=None):
-    """Log in with the language picked on the login page, and check the site kept it."""
-    login(page, login_name, password, lang=lang)
+def login_in(page, login_name, lang, password=None, device=None):
+    """Log in with the language picked on the login page, and check the site kept it.
+
+    With a device, the login page and the first page after it pass check_page.
+    """
+    login(page, login_name, password, lang=lang, device=device)
     assert page.locator("html").get_attribute("lang") == lang
+    if device is not None:
+        check_page(page, lang, device)
+
+
+def on_screen(page, locator):
+    """Say whether an element lies within the window's width (no sideways scroll needed)."""
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+
+
+# One look at the laid-out page: its language, the sideways scroll, the menu button and the
+# brand, the visible buttons of main that lie off the window (a data table that scrolls on its
+# own, unless it is laid out as cards, keeps its buttons), and wide tables without their hint.
+_LAYOUT = """() => {
+  const doc = document.documentElement, width = doc.clientWidth;
+  const shown = e => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
+  const toggler = document.querySelector('.navbar-toggler');
+  const brand = document.querySelector('.navbar-brand');
+  const offscreen = [...document.querySelectorAll('main button, main .btn')]
+    .filter(shown)
+    .filter(b => !(b.closest('.table-responsive') && !b.closest('table.table-cards')))
+    .filter(b => { const r = b.getBoundingClientRect(); return r.left < 0 || r.right > width + 1; })
+    .map(b => (b.innerText || b.value || b.outerHTML).trim().slice(0, 60));
+  const unhinted = [...document.querySelectorAll('main .table-responsive')]
+    .filter(t => t.scrollWidth > t.clientWidth + 1)
+    .filter(t => !(t.previousElementSibling && t.previousElementSibling.classList.contains('scroll-hint')))
+    .map(t => t.outerHTML.slice(0, 80));
+  // When the page scrolls sideways, name the innermost elements that stick out (or whose text does).
+  const out = e => !e.closest('.table-responsive') && (e.getBoundingClientRect().right > width + 1
+    || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible'));
+  const wide = doc.scrollWidth <= width ? [] : [...document.body.querySelectorAll('*')]
+    .filter(e => out(e) && ![...e.children].some(out))
+    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ': ' + (e.innerText || '').trim().slice(0, 60));
+  return {lang: doc.lang, scroll: doc.scrollWidth - width, offscreen, unhinted, wide,
+          toggler: toggler !== null && shown(toggler),
+          togglerTop: toggler ? toggler.getBoundingClientRect().top : null,
+          brandTop: brand ? brand.getBoundingClientRect().top : null};
+}"""
+
+
+def check_page(page, lang, device):
+    """The checks every page of a journey passes, at a device's size.
+
+    The page is in the language picked at login; the body never scrolls sideways; on the
+    laptop the whole menu is in the bar (no menu button), on the phone the menu button is on
+    one row with the brand; every visible button of the page lies within the window, but for
+    those of a data table that scrolls on its own, which says so above it.
+    """
+    page.wait_for_load_state()
+    seen = page.evaluate(_LAYOUT)
+    where = f"{page.url} at {device}"
+    assert seen["lang"] == lang, where
+    assert seen["scroll"] <= 0, (
+        f"{where}: the page scrolls sideways by {seen['scroll']} px: {seen['wide']}")
+    if device == "laptop":
+        assert not seen["toggler"], f"{where}: a menu button on the laptop"
+    else:
+        assert seen["toggler"], f"{where}: no menu button on the phone"
+        assert abs(seen["togglerTop"] - seen["brandTop"]) < 20, f"{where}: the menu takes two rows"
+    assert not seen["offscreen"], f"{where}: buttons off the screen: {seen['offscreen']}"
+    assert not seen["unhinted"], f"{where}: a wide table without its hint: {seen['unhinted']}"
+
+
+def open_menu(page, device):
+    """On the phone, open the collapsed menu and wait until it has opened; on the laptop the
+    menu is always in the bar. Call it before clicking anything in the menu."""
+    if device != "phone" or page.locator("#mainnav.show").count():
+        return
+    page.click(".navbar-toggler")
+    # A click during the slide misses its target: wait until the menu has finished opening.
+    page.wait_for_selector("#mainnav.show", state="visible")
+    page.wait_for_function("!document.querySelector('.navbar .collapsing')")
+
+
+def click_menu(page, device, selector):
+    """Click an entry of the main menu (opened first on the phone) and wait for its page."""
+    open_menu(page, device)
+    with page.expect_navigation():
+        page.locator(f"#mainnav {selector}").first.click()
+
+
+def logout(page, lang, device):
+    """Log out from the account menu; the login page is still in the language picked."""
+    open_menu(page, device)
+    page.click("#account-menu")
+    page.wait_for_selector("#logout", state="visible")
+    page.click("#logout")
+    page.wait_for_url(re.compile(r"/login"))
+    check_page(page, lang, device)
 
 
 def assert_accessible(page):

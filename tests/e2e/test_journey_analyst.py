@@ -1,5 +1,6 @@
 """A ministry analyst reads the statistics for an earlier date and a region, exports them and
-copies the letter paragraph, in Kazakh and Russian.
+copies the letter paragraph, in Kazakh and Russian, on a laptop and on a phone: every page passes
+check_page, and the journey ends with logout.
 """
 import csv
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import assert_accessible, login_in
+from tests.e2e.conftest import DEVICES, assert_accessible, check_page, click_menu, login_in, logout
 
 DATA = Path(__file__).resolve().parents[2] / "reference" / "data"
 HEADLINE = ("in_custody", "able_bodied", "employed", "rate")
@@ -44,8 +45,9 @@ def year_earlier(day):
         return day.replace(year=day.year - 1, day=28)
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_analyst_journey(page, lang):
+def test_analyst_journey(page, lang, device):
     page.set_default_timeout(10_000)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     errors = []
@@ -54,9 +56,10 @@ def test_analyst_journey(page, lang):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
             if response.status >= 400 else None)
-    login_in(page, "analyst", lang)
+    login_in(page, "analyst", lang, device=device)
 
-    page.goto("/reports/")
+    click_menu(page, device, "a[href$='/reports/']")
+    check_page(page, lang, device)
     now = headline(page)
     assert isinstance(now["in_custody"], int) and now["in_custody"] > 0
     assert page.locator("canvas#chart-region").count() == 1
@@ -66,8 +69,9 @@ def test_analyst_journey(page, lang):
     earlier = year_earlier(date.today()).isoformat()
     page.fill("#on", earlier)
     page.select_option("#region", label=region_name("KZ-71", lang))
-    page.locator("#report-filter button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#report-filter button[type=submit]").click()
+    check_page(page, lang, device)
     assert f"on={earlier}" in page.url
     region_id = page.locator("#region").input_value()
     assert region_id and f"region={region_id}" in page.url
@@ -110,3 +114,5 @@ def test_analyst_journey(page, lang):
     # Chromium asks for /favicon.ico on its own; the site has none, which is no script error.
     errors = [e for e in errors if "/favicon.ico" not in e]
     assert errors == [], errors
+
+    logout(page, lang, device)

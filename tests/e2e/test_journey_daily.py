@@ -6,42 +6,16 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import DEVICES, assert_accessible, check_page, login_in, logout, on_screen
 
 LINE_A = 1
-VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-def on_screen(page, locator):
-    """Say whether an element lies within the window's width (no sideways scroll needed)."""
-    box = locator.bounding_box()
-    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 1
-
-
-def check_page(page, lang, device):
-    """The checks every page of the journey passes."""
-    assert page.locator("html").get_attribute("lang") == lang
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    toggler = page.locator(".navbar-toggler")
-    if device == "laptop":
-        assert not toggler.is_visible()  # the whole menu is in the bar
-    else:
-        brand = page.locator(".navbar-brand").bounding_box()
-        assert abs(toggler.bounding_box()["y"] - brand["y"]) < 20  # one row
-    for button in page.locator("main button:visible, main .btn:visible").all():
-        if button.locator("xpath=ancestor::div[contains(@class,'table-responsive')]").count() \
-                and not button.locator("xpath=ancestor::table[contains(@class,'table-cards')]").count():
-            continue  # inside a hinted data table, which scrolls on its own
-        assert on_screen(page, button), button.inner_text()
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("device", ["laptop", "phone"])
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_inspector_day(page, lang, device):
-    page.set_viewport_size(VIEWPORTS[device])
-    login(page, "inspector_a", lang=lang)
-    check_page(page, lang, device)
+    login_in(page, "inspector_a", lang, device=device)
 
     # The roster names skills by their title and level, not by an ISCO code.
     page.goto("/market/roster")
@@ -82,13 +56,4 @@ def test_inspector_day(page, lang, device):
     assert not re.search(r"\d{4}-\d{2}", page.locator("h1").inner_text())
 
     # Logout from the account menu; the login page is still in the language picked.
-    if device == "phone":
-        page.click(".navbar-toggler")
-        # Wait for the menu to finish opening: a click during the slide misses the toggle.
-        page.wait_for_selector(".navbar-collapse.show", state="visible")
-        page.wait_for_function("!document.querySelector('.collapsing')")
-    page.click("#account-menu")
-    page.wait_for_selector("#logout", state="visible")
-    page.click("#logout")
-    page.wait_for_url(re.compile(r"/login"))
-    assert page.locator("html").get_attribute("lang") == lang
+    logout(page, lang, device)

@@ -1,5 +1,6 @@
 """A facility's labour inspector imports people from a spreadsheet, places the best candidates
-on a line, enters their month of wages and releases one of them. In Kazakh and Russian.
+on a line, enters their month of wages and releases one of them. In Kazakh and Russian, on a
+laptop and on a phone: every page passes check_page, and the journey ends with logout.
 """
 import io
 import re
@@ -9,10 +10,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from reference.identifiers import make_number
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import DEVICES, assert_accessible, check_page, click_menu, login_in, logout
 
 LINE_A = 1  # small_world's first line: «Швейный цех» at facility_a, open, needs 7533
-SERIAL = {"kk": 100, "ru": 200}  # keeps each language's IINs apart in the shared database
+# Keeps each run's IINs apart in the shared database.
+SERIAL = {"kk": 100, "ru": 200}
+SERIAL_OF_DEVICE = {"laptop": 0, "phone": 50}
 
 
 def iin(born, serial):
@@ -24,25 +27,13 @@ def iin(born, serial):
         serial += 1
 
 
-def login_in(page, login_name, lang):
-    """Log in, then choose the language: login restores the user's saved language."""
-    # At 1280 px the Russian navbar (long role name) overflows the page and its logout button
-    # lands on white (axe: color-contrast); a wide screen keeps these journeys about the pages.
-    page.set_viewport_size({"width": 1600, "height": 900})
-    login(page, login_name, lang=lang)
-    if page.locator("html").get_attribute("lang") != lang:
-        with page.expect_navigation():
-            page.select_option("#language-form select[name=lang]", lang)
-        page.wait_for_load_state()
-
-
-def people(lang):
-    """Return the new people of one language: (file number, surname, IIN, birth date)."""
+def people(lang, device):
+    """Return the new people of one run: (file number, surname, IIN, birth date)."""
     rows = []
     for n in range(3):
         born = date(1985 + n, 3, 10 + n)
-        rows.append((f"{lang}-E2E-{n + 1:03d}", f"Жұмабеков{lang.upper()}{n}",
-                     iin(born, SERIAL[lang] + 10 * n), born))
+        rows.append((f"{lang}-{device}-E2E-{n + 1:03d}", f"Жұмабеков{lang.upper()}{n}",
+                     iin(born, SERIAL[lang] + SERIAL_OF_DEVICE[device] + 10 * n), born))
     return rows
 
 
@@ -75,14 +66,16 @@ def filled_template(template_bytes, rows, broken=None):
     return data.getvalue()
 
 
-def upload(page, data, name):
+def upload(page, data, name, lang, device):
     """Upload a roster file from the import page and wait for the preview."""
     page.goto("/people/import")
+    check_page(page, lang, device)
     page.set_input_files("input[type=file][name=file]", files=[{
         "name": name, "buffer": data,
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
-    page.click("main form[enctype='multipart/form-data'] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form[enctype='multipart/form-data'] button[type=submit]")
+    check_page(page, lang, device)
 
 
 def row_of(page, file_number):
@@ -91,20 +84,21 @@ def row_of(page, file_number):
         "^" + re.escape(file_number) + "$")))
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_inspector_journey(page, lang):
-    login_in(page, "inspector_a", lang)
-    assert page.locator("html").get_attribute("lang") == lang
-    new = people(lang)
+def test_inspector_journey(page, lang, device):
+    login_in(page, "inspector_a", lang, device=device)
+    new = people(lang, device)
 
     # The template, downloaded from the import page, with headers in the user's language.
     page.goto("/people/import")
+    check_page(page, lang, device)
     with page.expect_download() as info:
         page.click("a[href$='/people/import/template']")
     template = open(info.value.path(), "rb").read()
 
     # One bad row (the second person, spreadsheet row 3): nothing saved, the row and a reason.
-    upload(page, filled_template(template, new, broken=1), f"roster-{lang}.xlsx")
+    upload(page, filled_template(template, new, broken=1), f"roster-{lang}.xlsx", lang, device)
     errors = page.locator("#import-errors tbody tr")
     assert errors.count() == 1
     assert errors.first.locator("td").first.inner_text().strip() == "3"
@@ -112,28 +106,32 @@ def test_inspector_journey(page, lang):
     assert page.locator("form[action$='/people/import/confirm']").count() == 0
 
     # The corrected file previews clean; saving it brings the people into the roster.
-    upload(page, filled_template(template, new), f"roster-{lang}.xlsx")
+    upload(page, filled_template(template, new), f"roster-{lang}.xlsx", lang, device)
     assert page.locator("#import-errors").count() == 0
     page.click("form[action$='/people/import/confirm'] button[type=submit]")
     page.wait_for_url(re.compile(r"/market/roster(\?.*)?$"))
+    check_page(page, lang, device)
     assert page.locator(".alert-success").count() == 1
 
-    page.fill("#q", f"{lang}-E2E-")
+    page.fill("#q", f"{lang}-{device}-E2E-")
     page.select_option("#occupation", "7533")
-    page.click("main form[role=search] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form[role=search] button[type=submit]")
+    check_page(page, lang, device)
     assert "occupation=7533" in page.url
     for number, surname, *_ in new:
         assert row_of(page, number).count() == 1, number
     assert page.locator("tbody tr").count() == len(new)
     assert_accessible(page)
     page.select_option("#occupation", "7114")
-    page.click("main form[role=search] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form[role=search] button[type=submit]")
+    check_page(page, lang, device)
     assert row_of(page, new[0][0]).count() == 0
 
     # Candidates for line_a: ranked with scores and reasons; place two of the new people.
     page.goto(f"/market/lines/{LINE_A}/candidates")
+    check_page(page, lang, device)
     assert "Швейный цех" in page.locator("h1").inner_text()
     ranked = page.locator("tbody tr")
     assert ranked.count() >= len(new)
@@ -145,8 +143,9 @@ def test_inspector_journey(page, lang):
     # The sewing shop is a business's: without the person's consent the place is refused,
     # and the reason shows beside the row.
     row = row_of(page, placed[0][0])
-    row.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        row.locator("button[type=submit]").click()
+    check_page(page, lang, device)
     assert page.locator(".alert-success").count() == 0
     assert row_of(page, placed[0][0]).locator(".invalid-feedback").inner_text().strip()
     # The inspector records each person's consent to the line on their compliance page.
@@ -154,24 +153,29 @@ def test_inspector_journey(page, lang):
         href = row_of(page, number).locator("a[href*='/people/']").first.get_attribute("href")
         person_id = re.search(r"/(\d+)$", href).group(1)
         page.goto(f"/compliance/people/{person_id}")
+        check_page(page, lang, device)
         option = page.locator("#consent-form select[name=line_id] option", has_text="Швейный цех")
         page.select_option("#consent-form select[name=line_id]", option.first.get_attribute("value"))
         page.fill("#consent-form input[name=taken_by]", "Еңбек инспекторы / инспектор")
-        page.locator("#consent-form button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("#consent-form button[type=submit]").click()
+        check_page(page, lang, device)
         assert page.locator(".alert-success").count() == 1
         page.goto(f"/market/lines/{LINE_A}/candidates")
+        check_page(page, lang, device)
     for number, surname, *_ in placed:
         row = row_of(page, number)
         assert row.count() == 1, number
-        row.locator("button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            row.locator("button[type=submit]").click()
+        check_page(page, lang, device)
         assert page.locator(".alert-success").count() == 1
         assert row_of(page, number).count() == 0  # placed people leave the idle list
 
     # The month's wages of the two placed people, balanced, saved and shown again.
     month = date.today().strftime("%Y-%m")
     page.goto(f"/market/lines/{LINE_A}/wages?month={month}")
+    check_page(page, lang, device)
     grid = {}
     for number, surname, *_ in placed:
         header = page.locator("tbody tr th[scope=row]", has_text=number)
@@ -186,9 +190,10 @@ def test_inspector_journey(page, lang):
             page.fill(f"#{field}-{pid}", value)
         page.select_option(f"#norm_met-{pid}", "1")
     assert_accessible(page)
-    page.locator(f"main form[method=post][action*='/lines/{LINE_A}/wages?'] "
-                 "button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"main form[method=post][action*='/lines/{LINE_A}/wages?'] "
+                     "button[type=submit]").click()
+    check_page(page, lang, device)
     assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
     for pid in grid.values():
         assert page.input_value(f"#accrued_kzt-{pid}") == "100000"
@@ -198,22 +203,30 @@ def test_inspector_journey(page, lang):
 
     # Release the first placed person from their person page; the placement ends that day.
     leaver = placed[0][0]
+    # The roster from the menu, then the leaver's row among everyone.
+    click_menu(page, device, "a[href$='/market/roster']")
+    check_page(page, lang, device)
     page.goto("/market/roster?status=all&q=" + leaver)
-    page.locator("tbody tr td a[href^='/people/']").first.click()
-    page.wait_for_load_state()
+    check_page(page, lang, device)
+    with page.expect_navigation():
+        page.locator("tbody tr td a[href^='/people/']").first.click()
+    check_page(page, lang, device)
     person_url = page.url
     person_id = re.search(r"/people/(\d+)$", person_url).group(1)
     assert_accessible(page)
-    page.click(f"a[href$='/people/{person_id}/release']")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click(f"a[href$='/people/{person_id}/release']")
+    check_page(page, lang, device)
     today = date.today().isoformat()
     page.fill("input[name=on]", today)
     page.click("main form[method=post] button[type=submit]")
     page.wait_for_url(re.compile(rf"/people/{person_id}$"))
+    check_page(page, lang, device)
     assert page.locator(".alert-success").count() == 1
     assert page.locator(f"a[href$='/people/{person_id}/release']").count() == 0
 
     page.goto(f"/market/lines/{LINE_A}/placements")
+    check_page(page, lang, device)
     ended = row_of(page, leaver)
     assert ended.count() == 1
     cells = ended.locator("td")
@@ -222,3 +235,5 @@ def test_inspector_journey(page, lang):
     assert ended.locator("form[action*='/end']").count() == 0
     still = row_of(page, placed[1][0])
     assert still.locator("form[action*='/end']").count() == 1
+
+    logout(page, lang, device)

@@ -3,7 +3,7 @@
 """
 import pytest
 
-from tests.e2e.test_journey_inspector import login_in
+from tests.e2e.conftest import login_in
 
 PERSON_A = 1  # small_world creates person_a (Алиев Марат, facility_a) first
 LINE_B = 2    # and line_b («ЖБИ» of sme_b at facility_b) second
