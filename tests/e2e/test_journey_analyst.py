@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from reports.disclosure import is_hidden
 from tests.e2e.conftest import DEVICES, assert_accessible, check_page, click_menu, login_in, logout
 
 DATA = Path(__file__).resolve().parents[2] / "reference" / "data"
@@ -24,11 +25,13 @@ def region_name(code, lang):
 
 
 def headline(page):
-    """Read the four headline figures as shown: counts as int or "<5", the rate in percent."""
+    """Read the four headline figures as shown: counts as int, or "<5" and "x" when hidden
+    (fewer than five, or hidden so that such a count cannot be worked out), the rate in
+    percent."""
     figures = {}
     for key in HEADLINE:
         text = page.locator(f"#headline-{key}").inner_text().strip()
-        if text.startswith("<") or text == "—":
+        if is_hidden(text) or text == "—":
             figures[key] = text
         elif key == "rate":
             figures[key] = float(re.sub(r"[^\d,.]", "", text).replace(",", "."))
