@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.conftest import _drop_postgres, _postgres_url
+from tests.databases import _drop_postgres, _postgres_url
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
