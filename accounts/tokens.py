@@ -9,6 +9,7 @@ import hmac
 import secrets
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from extensions import db
@@ -34,8 +35,9 @@ def create_token(user, name, read_only=False, by=None):
     if len(name) > 80:
         raise InputError({"name": _("The name can be at most 80 characters long.")})
     if len(active_tokens(user)) >= MAX_ACTIVE_TOKENS:
-        raise InputError({"name": _("You have %(count)s active tokens: revoke one first.",
-                                    count=MAX_ACTIVE_TOKENS)})
+        raise InputError({"name": ngettext("You have %(count)s active token: revoke it first.",
+                                           "You have %(count)s active tokens: revoke one first.",
+                                           MAX_ACTIVE_TOKENS, count=MAX_ACTIVE_TOKENS)})
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, secret_sha256=digest(secret),
                      prefix=secret[:10], read_only=bool(read_only),

@@ -12,6 +12,7 @@ transfer while the stay it opened is still open.
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from extensions import db
@@ -34,8 +35,9 @@ def clean_reason(reason):
     if not text:
         raise InputError({"reason": _("Give the reason for the correction.")})
     if len(text) > MAX_REASON:
-        raise InputError({"reason": _("The reason can be at most %(count)s characters long.",
-                                      count=MAX_REASON)})
+        raise InputError({"reason": ngettext("The reason can be at most %(count)s character long.",
+                                             "The reason can be at most %(count)s characters long.",
+                                             MAX_REASON, count=MAX_REASON)})
     return text
 
 

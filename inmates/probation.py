@@ -6,6 +6,7 @@ A person is 'on_probation' exactly while they have an open supervision; the supe
 names the region's probation service that keeps the record.
 """
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from extensions import db
@@ -61,8 +62,9 @@ def supervision_errors(started_on, ends_on, barred_group=None, released_on=None)
         if ends_on <= started_on:
             errors["ends_on"] = _("The supervision must end after it begins.")
         elif ends_on > add_years(started_on, LONGEST_SUPERVISION_YEARS):
-            errors["ends_on"] = _("A supervision lasts at most %(years)s years (until %(date)s).",
-                                  years=LONGEST_SUPERVISION_YEARS,
+            errors["ends_on"] = ngettext("A supervision lasts at most %(years)s year (until %(date)s).",
+                                         "A supervision lasts at most %(years)s years (until %(date)s).",
+                                         LONGEST_SUPERVISION_YEARS, years=LONGEST_SUPERVISION_YEARS,
                                   date=format_day(add_years(started_on,
                                                             LONGEST_SUPERVISION_YEARS)))
     if barred_group and not (len(barred_group) == 2 and barred_group.isdigit()):

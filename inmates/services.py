@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, true
 
 from extensions import db
@@ -131,9 +132,10 @@ def date_errors(birth, admitted, release, now=None):
     if release and release < admitted:
         errors["expected_release_on"] = _("Expected release cannot be before admission.")
     elif release and release > add_years(admitted, LONGEST_STAY_YEARS):
-        errors["expected_release_on"] = _(
+        errors["expected_release_on"] = ngettext(
+            "Expected release must be within %(years)s year of admission (by %(date)s).",
             "Expected release must be within %(years)s years of admission (by %(date)s).",
-            years=LONGEST_STAY_YEARS, date=format_day(add_years(admitted, LONGEST_STAY_YEARS)))
+            LONGEST_STAY_YEARS, years=LONGEST_STAY_YEARS, date=format_day(add_years(admitted, LONGEST_STAY_YEARS)))
     return errors
 
 

@@ -3,6 +3,7 @@ from contextlib import contextmanager
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -143,7 +144,7 @@ def wage_grid(line_id):
                              entity_id=record.id)
                 saved += 1
         db.session.commit()
-    flash(_("%(count)s wage rows saved.", count=saved), "success")
+    flash(ngettext("%(count)s wage row saved.", "%(count)s wage rows saved.", saved, count=saved), "success")
     return redirect(url_for("marketplace.wage_grid", line_id=line.id,
                             month=month.strftime("%Y-%m")))
 
@@ -172,7 +173,8 @@ def wage_review(line_id):
         audit.record("update", entity="wage_month", entity_id=line.id,
                      detail=f"reviewed {month:%Y-%m}: {count}")
         db.session.commit()
-    flash(_("%(count)s wage rows marked reviewed.", count=count), "success")
+    flash(ngettext("%(count)s wage row marked reviewed.", "%(count)s wage rows marked reviewed.", count,
+                   count=count), "success")
     return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))
 
 
@@ -237,5 +239,6 @@ def wage_import_confirm(line_id):
     with conflicts_as_409():
         db.session.commit()
     wage_import.forget_upload(token)
-    flash(_("%(count)s wage rows imported.", count=len(rows)), "success")
+    flash(ngettext("%(count)s wage row imported.", "%(count)s wage rows imported.", len(rows),
+                   count=len(rows)), "success")
     return redirect(url_for("marketplace.wage_grid", line_id=line.id, month=f"{month:%Y-%m}"))

@@ -223,7 +223,7 @@ def test_the_template_prefills_and_blank_import_rows_are_skipped_and_reported(cl
     untouched = rows[1]
     bare = [rows[2][0], rows[2][1]] + [None] * len(wage_entry.FIELDS)
     page = upload(client, world, sheet([rows[0], untouched, bare])).get_data(as_text=True)
-    assert "1 rows are ready" in page and 'id="skipped-rows"' in page
+    assert "1 row is ready" in page and 'id="skipped-rows"' in page
     skipped = page.split('id="skipped-rows"')[1]
     assert "Skipped rows: 2" in page and skipped.count("not entered yet") == 2
     assert untouched[0] in skipped and bare[0] in skipped

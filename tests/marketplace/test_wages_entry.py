@@ -180,7 +180,7 @@ def test_import_preview_then_confirm_saves_all_rows(client, auth, world, placed)
     auth.login("inspector_a")
     response = upload(client, world.line_a, xlsx([sheet_row(world.person_a)]))
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "1 rows are ready" in page
+    assert response.status_code == 200 and "1 row is ready" in page
     preview = page.split('id="wage-import-rows"')[1].split("</table>")[0]
     assert world.person_a.file_number in preview and "100" in preview  # the row it will create
     assert records() == []
@@ -230,7 +230,7 @@ def test_csv_import_with_russian_headers(client, auth, world, placed):
     writer.writerow(sheet_row(world.person_a))
     auth.login("owner_a")
     page = upload(client, world.line_a, text.getvalue().encode(), "w.csv").get_data(as_text=True)
-    assert "1 rows are ready" in page
+    assert "1 row is ready" in page
 
 
 def test_tampered_payload_is_refused(client, auth, world, placed):

@@ -146,3 +146,25 @@ def test_login_page_renders_in_the_chosen_language(client, lang, translated):
     for english in ("Log in", "Password", "Register a business", "Skip to content"):
         assert english not in page
     assert f'lang="{lang}"' in page
+
+
+@pytest.mark.parametrize("n, expected", [
+    (1, "Найден 1 человек."), (3, "Найдено 3 человека."), (5, "Найдено 5 человек."),
+    (11, "Найдено 11 человек."), (21, "Найден 21 человек."), (1000, "Найдено 1\xa0000 человек."),
+])
+def test_a_count_in_russian_takes_the_form_of_its_number(app, n, expected):
+    """A sentence with a count agrees with it: one, few and many in Russian, with the number
+    formatted for the locale, as the roster shows its total."""
+    from flask_babel import force_locale, format_decimal, ngettext
+
+    with app.test_request_context(), force_locale("ru"):
+        assert ngettext("%(count)s person matches.", "%(count)s people match.", n,
+                        count=format_decimal(n)) == expected
+
+
+def test_kazakh_counts_read_as_sentences_not_labels(catalogues):
+    """A count in Kazakh is a sentence around its number, not "label: N" (a message that had
+    to be worded as a label because it had no plural form)."""
+    labels = [m.id for m in catalogues["kk"] if m.pluralizable
+              and any(re.search(r":\s*%\(\w+\)s\.?$", form) for form in m.string)]
+    assert labels == []
