@@ -125,10 +125,12 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-def new_context_page(browser, live_server, device=None):
-    """Open another browser context, as another person at another computer of a device."""
+def new_context_page(browser, live_server, device=None, locale=None):
+    """Open another browser context, as another person at another computer of a device
+    (whose browser asks for ``locale``'s language, when given)."""
+    options = {"locale": locale} if locale else {}
     context = browser.new_context(base_url=live_server,
-                                  viewport=VIEWPORTS.get(device, DEFAULT_VIEWPORT))
+                                  viewport=VIEWPORTS.get(device, DEFAULT_VIEWPORT), **options)
     context.set_default_timeout(10_000)
     return context, context.new_page()
 
@@ -227,6 +229,17 @@ def check_page(page, lang, device):
         assert abs(seen["togglerTop"] - seen["brandTop"]) < 20, f"{where}: the menu takes two rows"
     assert not seen["offscreen"], f"{where}: buttons off the screen: {seen['offscreen']}"
     assert not seen["unhinted"], f"{where}: a wide table without its hint: {seen['unhinted']}"
+
+
+def assert_cards(page, device):
+    """On the phone, the page's data table is laid out as cards: each row a block with its
+    cells under their labels, so its actions need no sideways scroll. On the laptop it is a
+    table."""
+    layout = page.evaluate("""() => {
+      const row = document.querySelector('main table.table-cards tbody tr');
+      return row ? getComputedStyle(row).display : null; }""")
+    assert layout is not None, f"{page.url}: no table laid out as cards"
+    assert layout == ("block" if device == "phone" else "table-row"), (page.url, device, layout)
 
 
 def open_menu(page, device):

@@ -66,6 +66,14 @@ def test_analyst_journey(page, lang, device):
     now = headline(page)
     assert isinstance(now["in_custody"], int) and now["in_custody"] > 0
     assert page.locator("canvas#chart-region").count() == 1
+    # The charts format their numbers for the page's locale, and the series names its months
+    # in words, never 2026-12.
+    charts = page.evaluate("""() => ['chart-region', 'chart-series'].map(id => {
+      const chart = Chart.getChart(id);
+      return chart ? {locale: chart.options.locale, labels: chart.data.labels} : null; })""")
+    assert all(chart is not None and chart["locale"] == lang for chart in charts), charts
+    assert charts[1]["labels"] and not any(re.search(r"\d{4}-\d{2}", str(label))
+                                           for label in charts[1]["labels"]), charts[1]
     assert_accessible(page)
 
     # A year earlier, in Astana.

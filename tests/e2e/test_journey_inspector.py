@@ -10,7 +10,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from reference.identifiers import make_number
-from tests.e2e.conftest import DEVICES, assert_accessible, check_page, click_menu, login_in, logout
+from tests.e2e.conftest import (DEVICES, assert_accessible, assert_cards, check_page, click_menu,
+                                login_in, logout)
 
 LINE_A = 1  # small_world's first line: «Швейный цех» at facility_a, open, needs 7533
 # Keeps each run's IINs apart in the shared database.
@@ -37,29 +38,48 @@ def people(lang, device):
     return rows
 
 
+KEYS = ["facility", "file_number", "last_name", "first_name", "patronymic", "iin",
+        "birth_on", "gender", "admitted_on", "expected_release_on", "able_bodied",
+        "disability_group", "education_level", "restrictions", "skills"]
+
+
+def template_words(template_bytes):
+    """Read the words the template's example row uses for coded values, in the user's
+    language: gender, yes/no, education, a restriction and the skill levels."""
+    source = load_workbook(io.BytesIO(template_bytes)).worksheets[0]
+    example = dict(zip(KEYS, [cell.value for cell in source[2]]))
+    (_, qualified, _, yes), (_, trainee, _, no) = (
+        part.strip().split(":") for part in example["skills"].split(";"))
+    return {"gender": example["gender"], "yes": yes, "no": no, "qualified": qualified,
+            "trainee": trainee, "education_level": example["education_level"],
+            "restriction": example["restrictions"]}
+
+
 def filled_template(template_bytes, rows, broken=None):
-    """Keep the template's header row, drop its example, write one row per person.
+    """Keep the template's header row, drop its example, write one row per person with the
+    template's own words for coded values.
 
     broken: the index of a row whose IIN gets a wrong check digit.
     """
     source = load_workbook(io.BytesIO(template_bytes)).worksheets[0]
     header = [cell.value for cell in source[1]]
+    words = template_words(template_bytes)
     out = Workbook()
     sheet = out.active
     sheet.append(header)
-    keys = ["facility", "file_number", "last_name", "first_name", "patronymic", "iin",
-            "birth_on", "gender", "admitted_on", "expected_release_on", "able_bodied",
-            "disability_group", "education_level", "restrictions", "skills"]
+    keys = KEYS
     assert len(header) == len(keys)
     for index, (number, surname, code, born) in enumerate(rows):
         if index == broken:
             code = code[:-1] + str((int(code[-1]) + 1) % 10)
         values = {"facility": "FA", "file_number": number, "last_name": surname,
                   "first_name": "Дәурен", "patronymic": "", "iin": code,
-                  "birth_on": born.isoformat(), "gender": "M", "admitted_on": "2024-02-01",
-                  "expected_release_on": "2029-06-01", "able_bodied": "yes",
-                  "disability_group": "", "education_level": "vocational", "restrictions": "",
-                  "skills": "7533:expert:12:yes; 8153:qualified:3:no"}
+                  "birth_on": born.isoformat(), "gender": words["gender"],
+                  "admitted_on": "2024-02-01", "expected_release_on": "2029-06-01",
+                  "able_bodied": words["yes"], "disability_group": "",
+                  "education_level": words["education_level"], "restrictions": "",
+                  "skills": f"7533:{words['qualified']}:12:{words['yes']}; "
+                            f"8153:{words['trainee']}:3:{words['no']}"}
         sheet.append([values[k] for k in keys])
     data = io.BytesIO()
     out.save(data)
@@ -96,6 +116,14 @@ def test_inspector_journey(page, lang, device):
     with page.expect_download() as info:
         page.click("a[href$='/people/import/template']")
     template = open(info.value.path(), "rb").read()
+    # Its coded values are words of the user's language, not codes (M, yes, qualified).
+    words = template_words(template)
+    codes = {"M", "F", "yes", "no", "qualified", "trainee", "expert", "vocational", "minors"}
+    assert not codes & set(words.values()), words
+    assert all(not word.isascii() for word in words.values()), words
+    # The instructions on the import page say them in the same words.
+    instructions = page.locator("main").inner_text()
+    assert words["qualified"] in instructions and words["restriction"] in instructions
 
     # One bad row (the second person, spreadsheet row 3): nothing saved, the row and a reason.
     upload(page, filled_template(template, new, broken=1), f"roster-{lang}.xlsx", lang, device)
@@ -133,6 +161,7 @@ def test_inspector_journey(page, lang, device):
     page.goto(f"/market/lines/{LINE_A}/candidates")
     check_page(page, lang, device)
     assert "Швейный цех" in page.locator("h1").inner_text()
+    assert_cards(page, device)
     ranked = page.locator("tbody tr")
     assert ranked.count() >= len(new)
     first = ranked.first
@@ -170,6 +199,7 @@ def test_inspector_journey(page, lang, device):
             row.locator("button[type=submit]").click()
         check_page(page, lang, device)
         assert page.locator(".alert-success").count() == 1
+        assert surname in page.locator(".alert-success").inner_text()  # the flash names them
         assert row_of(page, number).count() == 0  # placed people leave the idle list
 
     # The month's wages of the two placed people, balanced, saved and shown again.
@@ -182,13 +212,21 @@ def test_inspector_journey(page, lang, device):
         assert header.count() == 1, number
         name = header.locator("xpath=..").locator("input[name^='accrued_kzt-']").get_attribute("name")
         grid[number] = name.split("-", 1)[1]
-    amounts = {"days_worked": "20", "hours_worked": "160", "norm_hours": "160",
-               "accrued_kzt": "100000", "deduction_upkeep_kzt": "30000",
+    assert_cards(page, device)
+    amounts = {"days_worked": "20", "accrued_kzt": "100000", "deduction_upkeep_kzt": "30000",
                "deduction_tax_kzt": "10000", "credited_kzt": "60000"}
     for pid in grid.values():
+        # The month's norm is pre-filled from the line's hours; "norm met" is not answered
+        # until the hours are in, and then follows them.
+        norm = page.input_value(f"#norm_hours-{pid}")
+        assert norm.isdigit() and int(norm) > 0, norm
+        assert page.input_value(f"#norm_met-{pid}") == ""
+        page.fill(f"#hours_worked-{pid}", str(int(norm) - 1))
+        assert page.input_value(f"#norm_met-{pid}") == "0"
+        page.fill(f"#hours_worked-{pid}", norm)
+        assert page.input_value(f"#norm_met-{pid}") == "1"
         for field, value in amounts.items():
             page.fill(f"#{field}-{pid}", value)
-        page.select_option(f"#norm_met-{pid}", "1")
     assert_accessible(page)
     with page.expect_navigation():
         page.locator(f"main form[method=post][action*='/lines/{LINE_A}/wages?'] "
@@ -225,8 +263,22 @@ def test_inspector_journey(page, lang, device):
     assert page.locator(".alert-success").count() == 1
     assert page.locator(f"a[href$='/people/{person_id}/release']").count() == 0
 
-    page.goto(f"/market/lines/{LINE_A}/placements")
+    # Person → placements and wages → the month's wage grid → back to the person's work.
+    with page.expect_navigation():
+        page.click(f"main a[href$='/market/people/{person_id}/placements']")
     check_page(page, lang, device)
+    assert page.locator(f"main a[href$='/people/{person_id}']").count() >= 1  # back
+    with page.expect_navigation():
+        page.locator(f"main a[href*='/lines/{LINE_A}/wages?month=']").first.click()
+    check_page(page, lang, device)
+    assert page.locator(f"main a[href*='/market/people/{person_id}/placements']").count() == 1
+
+    # The grid → the line's placements (its workers) → back to the grid.
+    with page.expect_navigation():
+        page.click(f"main a[href$='/market/lines/{LINE_A}/placements']")
+    check_page(page, lang, device)
+    assert_cards(page, device)
+    assert page.locator(f"main a[href*='/market/lines/{LINE_A}/wages']").count() >= 1
     ended = row_of(page, leaver)
     assert ended.count() == 1
     cells = ended.locator("td")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from reference.identifiers import make_number
-from tests.e2e.conftest import (DEVICES, assert_accessible, check_page, choose_language, click_menu,
-                                login_in, logout, new_context_page)
+from tests.e2e.conftest import (DEVICES, assert_accessible, assert_cards, check_page,
+                                choose_language, click_menu, login_in, logout, new_context_page)
 
 DATA = Path(__file__).resolve().parents[2] / "reference" / "data"
 # Strings that identify the seeded people: surnames, first names and file numbers.
@@ -23,6 +23,19 @@ def reference_row(name, code):
     """Return one row of a reference CSV by its code."""
     with open(DATA / name, encoding="utf-8", newline="") as handle:
         return next(row for row in csv.DictReader(handle) if row["code"] == code)
+
+
+def pick_occupation(page, select_id, code, lang):
+    """Choose an occupation with the search picker: type the start of its title in the
+    user's language and pick it from the options the search leaves."""
+    search = page.locator(f"#{select_id}").locator("xpath=preceding-sibling::input[@type='search']")
+    title = reference_row("occupations.csv", code)[f"title_{lang}"]
+    search.fill(title.split(",")[0][:6])
+    page.wait_for_function(
+        "([id, code]) => { const s = document.getElementById(id);"
+        " return s.options.length < 30 && [...s.options].some(o => o.value === code); }",
+        arg=[select_id, code])
+    page.select_option(f"#{select_id}", code)
 
 
 def fresh_bin():
@@ -87,6 +100,17 @@ def test_owner_journey(page, browser, live_server, lang, device, request):
     page.fill("#full_name", f"Иса Нұрланов {suffix}")
     page.fill("#password", password)
     page.fill("#password2", password)
+    # A mistyped BIN is refused beside its field, and nothing typed is lost, passwords included.
+    page.fill("#bin", bin_[:-1] + str((int(bin_[-1]) + 1) % 10))
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").click()
+    check_page(page, lang, device)
+    assert page.locator("#bin-error").inner_text().strip()
+    assert page.locator("#bin").get_attribute("aria-describedby") == "bin-error"
+    for field, typed in (("#name", company), ("#login", owner_login), ("#password", password),
+                         ("#password2", password), ("#contact_phone", "+7 701 123 45 67")):
+        assert page.input_value(field) == typed, field
+    page.fill("#bin", bin_)
     page.locator("main form[method=post] button[type=submit]").click()
     page.wait_for_url(re.compile(r"/login"))
     check_page(page, lang, device)
@@ -121,7 +145,9 @@ def test_owner_journey(page, browser, live_server, lang, device, request):
     # The owner finds a site for a planned sewing line in Astana, from the menu.
     click_menu(page, device, "a[href$='/market/sites']")
     check_page(page, lang, device)
-    page.fill("#occupations", "7533")
+    # The occupation is picked by a word in the user's language, with the same search picker
+    # as the line form, not typed as a code.
+    pick_occupation(page, "occupation-0", "7533", lang)
     page.fill("#headcount", "2")
     page.fill("#area_m2", "50")
     page.select_option("#kind", "workshop")
@@ -129,7 +155,7 @@ def test_owner_journey(page, browser, live_server, lang, device, request):
     with page.expect_navigation():
         page.locator("main form[method=get] button[type=submit]").click()
     check_page(page, lang, device)
-    assert "region_id=" in page.url and "occupations=7533" in page.url
+    assert "region_id=" in page.url and "occupation-0=7533" in page.url
     rows = page.locator("tr.site-row")
     assert rows.first.get_attribute("data-facility") == "FA"  # ranked first
     site = page.locator("tr.site-row[data-facility=FA]")
@@ -150,16 +176,31 @@ def test_owner_journey(page, browser, live_server, lang, device, request):
     check_page(page, lang, device)
     mine = page.locator("tr.lease-row", has_text=company)
     assert mine.get_attribute("data-status") == "requested"
+    # The area as the locale writes it: 40, not 40.0.
+    assert mine.locator("td.num").first.inner_text().strip() == "40"
+    # Lease → its space, and the space lists the lease back.
+    with page.expect_navigation():
+        mine.locator("a[href*='/spaces/']").first.click()
+    check_page(page, lang, device)
+    assert page.locator("tr.lease-row", has_text=company).count() == 1
 
-    # The facility's inspector approves the lease request.
+    # The facility's inspector approves the lease request from the home page's panel, which
+    # carries its actions; the one question names the area, the space and the enterprise.
     def approve_lease(inspector):
-        click_menu(inspector, device, "a[href$='/enterprises/leases']")
+        inspector.goto("/")
         facility.check(inspector)
-        row = inspector.locator("tr.lease-row[data-status=requested]", has_text=company)
-        inspector.once("dialog", lambda dialog: dialog.accept())
+        row = inspector.locator("section[aria-labelledby=enterprise-panel-title] "
+                                "tr.lease-row[data-status=requested]", has_text=company)
+        asked = []
+        inspector.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         with inspector.expect_navigation():
             row.locator("button[value=approve]").click()
         facility.check(inspector)
+        assert len(asked) == 1 and company in asked[0], asked
+        assert company in inspector.locator(".alert-success").inner_text()  # names the object
+        click_menu(inspector, device, "a[href$='/enterprises/leases']")
+        facility.check(inspector)
+        assert_cards(inspector, device)
         assert inspector.locator("tr.lease-row[data-status=active]", has_text=company).count() == 1
     facility = Other(browser, live_server, "inspector_a", lang, device)
     request.addfinalizer(facility.close)
@@ -170,16 +211,11 @@ def test_owner_journey(page, browser, live_server, lang, device, request):
     page.goto("/enterprises/lines/new")
     check_page(page, lang, device)
     page.fill("#title", title)
-    page.select_option("#facility_id", index=1)
-    page.select_option("#lease_id", index=1)
+    # The site and the lease are pre-filled from the one active lease: facilities as
+    # "code · name".
+    assert page.locator("#facility_id option:checked").inner_text().startswith("FA ·")
     assert page.locator("#lease_id option:checked").inner_text().startswith("FA ·")
-    search = page.locator("#occupations-0-code").locator("xpath=preceding-sibling::input[@type='search']")
-    occupation = reference_row("occupations.csv", "7533")[f"title_{lang}"]
-    search.fill(occupation.split(",")[0][:6])
-    page.wait_for_function(
-        "() => { const s = document.getElementById('occupations-0-code');"
-        " return s.options.length < 30 && [...s.options].some(o => o.value === '7533'); }")
-    page.select_option("#occupations-0-code", "7533")
+    pick_occupation(page, "occupations-0-code", "7533", lang)
     page.select_option("#occupations-0-min_level", "trainee")
     page.fill("#headcount", "3")
     page.fill("#wage_kzt", "90000")
@@ -189,6 +225,8 @@ def test_owner_journey(page, browser, live_server, lang, device, request):
     page.wait_for_url(re.compile(r"/enterprises/lines/\d+$"))
     check_page(page, lang, device)
     line_id = int(page.url.rsplit("/", 1)[1])
+    # Money in the locale's numbers: 90 000 ₸ with a no-break space, not 90,000.
+    assert "90\xa0000 ₸" in page.locator("main").inner_text()
 
     # Its candidates are shown without names; the owner asks for two of them.
     page.goto(f"/market/lines/{line_id}/candidates")
@@ -208,11 +246,25 @@ def test_owner_journey(page, browser, live_server, lang, device, request):
     for word in IDENTIFYING:
         assert word not in page.content(), word
 
-    # The inspector sees both requests in the queue.
+    # The inspector sees both requests in the queue, and declines one: the reason is asked
+    # for first, then one confirmation, and the flash names the line.
     def see_requests(inspector):
         inspector.goto("/market/requests?status=requested")
         facility.check(inspector)
-        assert inspector.locator("tbody tr", has_text=title).count() == 2
+        waiting = inspector.locator("tbody tr", has_text=title)
+        assert waiting.count() == 2
+        row = waiting.first
+        asked = []
+        inspector.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        row.locator("button[value=decline]").click()
+        assert asked == [] and inspector.url.endswith("status=requested")  # no reason yet
+        row.locator("textarea, input[name=reason]").first.fill("Жұмыс орны жоқ / нет места")
+        with inspector.expect_navigation():
+            row.locator("button[value=decline]").click()
+        facility.check(inspector)
+        assert len(asked) == 1 and title in asked[0], asked
+        assert title in inspector.locator(".alert-success").inner_text()
+        assert inspector.locator("tbody tr", has_text=title).count() == 1
     facility(see_requests)
     facility.logout()
 

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEVICES, check_page, click_menu, login_in, logout, new_context_page
+from tests.e2e.conftest import (DEVICES, assert_cards, check_page, click_menu, login_in, logout,
+                                new_context_page)
 from tests.e2e.test_journey_inspector import row_of
 
 WORKSHOP = "Тігін шеберханасы"  # the seed's outside line in Astana, open to probation
@@ -79,6 +80,7 @@ def test_probation_officer_journey(page, browser, live_server, lang, device):
     expect(row.locator(".badge.text-bg-info")).to_have_count(1)  # shown as on probation
     row.locator("button[type=submit]").click()
     expect(page.locator(".alert-success")).to_have_count(1)
+    expect(page.locator(".alert-success")).to_contain_text(surname)  # the flash names them
     check_page(page, lang, device)
     expect(row_of(page, file_number)).to_have_count(0)
 
@@ -88,6 +90,7 @@ def test_probation_officer_journey(page, browser, live_server, lang, device):
     page.click(f"main a[href$='/market/lines/{line_id}/placements']")
     page.wait_for_url(re.compile(rf"/market/lines/{line_id}/placements$"))
     check_page(page, lang, device)
+    assert_cards(page, device)
     worker = row_of(page, file_number)
     expect(worker).to_have_count(1)
     expect(worker).to_contain_text(surname)
@@ -99,6 +102,7 @@ def test_probation_officer_journey(page, browser, live_server, lang, device):
         login_in(owner, "owner_ws", lang, device=device)
         click_menu(owner, device, "a[href$='/market/workers']")
         check_page(owner, lang, device)
+        assert_cards(owner, device)
         mine = row_of(owner, file_number)
         expect(mine).to_have_count(1)
         expect(mine).to_contain_text(surname)
