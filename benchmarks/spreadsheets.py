@@ -142,7 +142,7 @@ def roster_export(ctx):
     wanted = roster.RosterFilter(facility_id=facility_id, term="", able_bodied=None,
                                  employed=None, occupation=None, level=None, min_months=None,
                                  restriction=None, status=None)
-    query, _current = roster.roster_query(Person.facility_id == facility_id, wanted, ctx.on)
+    query = roster.roster_query(Person.facility_id == facility_id, wanted, ctx.on)
     counted = {}
 
     def product():

@@ -30,22 +30,39 @@ from reference.models import ProbationService
 from .models import Placement
 
 
-def custody_on(day):
+def held_at(day, within):
+    """A select of the persons with a stay active on ``day`` at a facility meeting the
+    conditions ``within`` (on the Facility table): the people a facility, region or security
+    level scope can hold. It only narrows what the subqueries below read first; the row each
+    of them gives a person is the same as without it."""
+    return (select(Stay.person_id).join(Facility, Facility.id == Stay.facility_id)
+            .where(Stay.active_on(day), *within))
+
+
+def custody_on(day, within=()):
     """One row per person in custody on ``day``: person_id, facility_id (of the stay).
 
     A person's stays do not overlap (admission, transfer and release are their only
     writers); should two ever do, the highest facility id is taken, so a person counts once.
+    ``within`` (conditions on Facility) reads only the people ``held_at`` such a facility,
+    so a facility's figures do not group the whole country first.
     """
-    return (select(Stay.person_id, func.max(Stay.facility_id).label("facility_id"))
-            .where(Stay.active_on(day)).group_by(Stay.person_id).subquery("custody"))
+    query = select(Stay.person_id, func.max(Stay.facility_id).label("facility_id")).where(
+        Stay.active_on(day))
+    if within:
+        query = query.where(Stay.person_id.in_(held_at(day, within)))
+    return query.group_by(Stay.person_id).subquery("custody")
 
 
-def employment_on(day):
+def employment_on(day, within=()):
     """One row per person working on ``day``: person_id, placement_id, line_id,
-    enterprise_id and the enterprise's kind (the placement with the highest id)."""
-    latest = (select(Placement.person_id, func.max(Placement.id).label("placement_id"))
-              .where(Placement.active_on(day)).group_by(Placement.person_id)
-              .subquery("latest_placement"))
+    enterprise_id and the enterprise's kind (the placement with the highest id).
+    ``within`` narrows the people read to those ``held_at`` a facility meeting it."""
+    latest = select(Placement.person_id, func.max(Placement.id).label("placement_id")).where(
+        Placement.active_on(day))
+    if within:
+        latest = latest.where(Placement.person_id.in_(held_at(day, within)))
+    latest = latest.group_by(Placement.person_id).subquery("latest_placement")
     return (select(latest.c.person_id, latest.c.placement_id,
                    ProductionLine.id.label("line_id"), Enterprise.id.label("enterprise_id"),
                    Enterprise.kind.label("kind"))
@@ -55,15 +72,17 @@ def employment_on(day):
             .subquery("employment"))
 
 
-def population(day, employer_kind=None):
+def population(day, employer_kind=None, within=()):
     """Return a select: one row per person in custody on ``day``, flagged.
 
     Columns: person_id, facility_id, region_id, security_level, gender, birth_on, able
     (0/1), employed (0/1), kind, enterprise_id, line_id (the last three for the employed).
     With ``employer_kind``, only work for enterprises of that kind counts as employed; the
-    population (in custody, able-bodied) stays the same.
+    population (in custody, able-bodied) stays the same. ``within`` (conditions on
+    Facility) reads only the people held at such a facility on ``day``; the caller still
+    keeps the rows of its scope (a person counts where their stay's facility is).
     """
-    custody, employment = custody_on(day), employment_on(day)
+    custody, employment = custody_on(day, within), employment_on(day, within)
     works = employment.c.person_id.isnot(None)
     if employer_kind:
         works = and_(works, employment.c.kind == employer_kind)
@@ -88,7 +107,8 @@ def rate(employed, able_bodied):
 def counts(day, facility_id=None):
     """Return in custody, able-bodied, employed and the rate on ``day``, for one facility or
     the whole country, in one grouped query over ``population``."""
-    query = population(day)
+    within = (Facility.id == facility_id,) if facility_id else ()
+    query = population(day, within=within)
     if facility_id:
         query = query.where(Facility.id == facility_id)
     pop = query.subquery("population")

@@ -34,17 +34,19 @@ class RosterFilter:
     status: str | None = "in_custody"
 
 
-def current_placements():
-    """Return a subquery of the placements holding a place: person, line, start and title.
+def with_current_placement(query):
+    """Outer-join each person's placement holding a place, its line and the line's
+    enterprise: at most one per person (the unique index ``uq_placement_active_person``),
+    so the join keeps one row per person. A join, not a subquery of every such placement in
+    the country, so a facility's page reads only its own people's placements.
 
     A placement that starts later holds its place already; the roster shows it with its
     start date, while "employed" (filter and counts) means working today.
     """
-    return (select(Placement.person_id, Placement.line_id, Placement.started_on,
-                   ProductionLine.label_sql().label("line_title"))
-            .join(ProductionLine, ProductionLine.id == Placement.line_id)
-            .join(Enterprise, Enterprise.id == ProductionLine.enterprise_id)
-            .where(Placement.holds_place()).subquery("current"))
+    return (query.outerjoin(Placement, and_(Placement.person_id == Person.id,
+                                            Placement.holds_place()))
+            .outerjoin(ProductionLine, ProductionLine.id == Placement.line_id)
+            .outerjoin(Enterprise, Enterprise.id == ProductionLine.enterprise_id))
 
 
 def _like(term):
@@ -56,9 +58,9 @@ def roster_query(scope, wanted, on=None):
     """Return select(Person, line_id, line_title, started_on) for the filter, within a scope
     condition."""
     on = on or today()
-    active = current_placements()
-    query = (select(Person, active.c.line_id, active.c.line_title, active.c.started_on)
-             .outerjoin(active, active.c.person_id == Person.id)
+    query = (with_current_placement(
+                select(Person, Placement.line_id,
+                       ProductionLine.label_sql().label("line_title"), Placement.started_on))
              .where(scope)
              .options(selectinload(Person.skills).selectinload(Skill.occupation)))
     if wanted.facility_id:
@@ -85,11 +87,11 @@ def roster_query(scope, wanted, on=None):
         query = query.where(Person.expected_release_on >= add_months(on, wanted.min_months))
     if wanted.restriction in RESTRICTIONS:
         query = query.where(getattr(Person, wanted.restriction).is_(True))
-    return query, active
+    return query
 
 
-def sort_columns(active):
+def sort_columns():
     """Return the columns the roster may be sorted by."""
     return {"name": Person.last_name, "file": Person.file_number, "admitted": Person.admitted_on,
             "release": Person.expected_release_on,
-            "employed": case((active.c.line_id.isnot(None), 1), else_=0)}
+            "employed": case((Placement.line_id.isnot(None), 1), else_=0)}

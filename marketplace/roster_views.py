@@ -41,8 +41,8 @@ def roster():
     if wanted.status == "all":
         wanted.status = None
     on = today()
-    query, current = roster_service.roster_query(visible(Person), wanted, on)
-    query = query.order_by(*sort_order(roster_service.sort_columns(current), "name"),
+    query = roster_service.roster_query(visible(Person), wanted, on)
+    query = query.order_by(*sort_order(roster_service.sort_columns(), "name"),
                            Person.first_name, Person.id)
     if export.wanted():
         return export.respond("roster", list_exports.ROSTER, query)

@@ -62,7 +62,8 @@ def population(on, scope=Scope()):
     The rows are ``marketplace.employment.population`` (the one definition of in custody,
     able-bodied and employed), limited to the scope, with the age band on ``on``.
     """
-    base = employment.population(on, scope.employer_kind).subquery("people")
+    base = employment.population(on, scope.employer_kind,
+                                 within=tuple(facility_scope(scope, Facility))).subquery("people")
     return (select(*base.c, _age_band(on, base.c.birth_on).label("age_band"))
             .where(*facility_scope(scope, base.c, facility_id=base.c.facility_id)))
 
