@@ -237,8 +237,10 @@ def _best_pair(line):
 def ranking(line, on, transfer=False, person_filter=None):
     """SQL: the eligible people for a line (``id``) with their ``score`` (scoring.value_sql),
     best first: by score, then the sooner end of term (none as ``on``), then id."""
+    # Materialized: each person's term end and best pair are computed once, not once for
+    # each of the 24 months the score's months part compares the term end with.
     eligible = _eligible(line, on, transfer, person_filter).add_columns(
-        _best_pair(line).label("best")).subquery()
+        _best_pair(line).label("best")).cte("eligible").prefix_with("MATERIALIZED")
     score = scoring.value_sql(eligible.c.best, scoring.months_left_sql(eligible.c.term_end, on),
                               line.training_provided).label("score")
     return (select(eligible.c.id, score)
