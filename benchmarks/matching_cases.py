@@ -92,7 +92,7 @@ def place_one(ctx):
     line = db.session.get(ProductionLine, line_id)
     wage_kzt = line.wage_kzt
     # A fresh idle person for every run, product and limit alike.
-    people = iter([c.person_id for c in rank(line, on)][:2 * (ctx.warmup + ctx.runs)])
+    people = iter([c.person_id for c in ranked(line, on, limit=2 * (ctx.warmup + ctx.runs))[1]])
     state = {}
 
     def next_person():
