@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, or_
+from sqlalchemy import Date, and_, case, literal, or_
 
 # The dates the database stores in the periods the statistics count (stays, placements,
 # leases, wage months): CHECK constraints refuse anything outside, whatever writes it.
@@ -83,6 +83,17 @@ def months_between(start, end):
     delta = relativedelta(end, start)
     months = delta.years * 12 + delta.months
     return months - 1 if add_months(start, months) > end else months
+
+
+def months_reached(start, end, cap):
+    """SQL: ``months_between(start, end)`` held within [0, ``cap``], for a day ``start``
+    known in Python and a SQL date ``end`` (NULL reads as 0).
+
+    It reads the rule of ``months_between``: at least n months iff end >= add_months(start,
+    n), one comparison with a bound date per month up to ``cap``, the same on every database.
+    """
+    return case(*[(end >= literal(add_months(start, n), Date), n) for n in range(cap, 0, -1)],
+                else_=0)
 
 
 def covers(start, end, day):

@@ -55,15 +55,16 @@ def candidates(line_id):
     line = get_or_404(ProductionLine, line_id)
     on = today()
     if current_user.role == "owner":
-        ranked = matching.candidates(line, on)[:OWNER_CANDIDATES_SHOWN]
+        _total, ranked = matching.ranked(line, on, limit=OWNER_CANDIDATES_SHOWN)
         profiles = services.profiles(line, [c.person_id for c in ranked], on)
         return {"pseudonymous": True, "candidates": [], "profiles": [
             {"token": services.token(line.id, c.person_id), "score": c.score,
              "reasons": [str(reason) for reason in c.reasons], **profiles[c.person_id]}
             for c in ranked]}
-    ranked = matching.candidates(line, on, person_filter=visible(Person))
+    _total, ranked = matching.ranked(line, on, person_filter=visible(Person),
+                                     limit=INSPECTOR_CANDIDATES_SHOWN)
     audit.record("view", entity="line_candidates", entity_id=line.id)
     db.session.commit()
     return {"pseudonymous": False, "profiles": [], "candidates": [
         {**c._asdict(), "reasons": [str(reason) for reason in c.reasons]}
-        for c in ranked[:INSPECTOR_CANDIDATES_SHOWN]]}
+        for c in ranked]}

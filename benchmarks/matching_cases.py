@@ -14,9 +14,10 @@ from enterprises.lines import LineInput, save_line
 from enterprises.models import ProductionLine
 from extensions import db
 from facilities.models import Facility
-from marketplace.matching import candidates as rank
+from marketplace.matching import ranked
 from marketplace.models import Placement
 from marketplace.placements import start_placement
+from marketplace.views import CANDIDATES_PER_PAGE
 
 from . import sqlcapture
 from .context import _reset, _row
@@ -25,20 +26,23 @@ from .context import _reset, _row
 # --- matching -------------------------------------------------------------------------------
 
 def candidates(ctx):
-    """Rank candidates for one line of the 1,500-person synthetic facility."""
+    """Rank candidates for one line of the 1,500-person synthetic facility: the first page
+    of the candidates page (ranked in SQL, reasons for that page alone)."""
     operation = "rank candidates for one line"
     line_id = ctx.synthetic["line_ids"][0]
 
     def product():
-        return rank(db.session.get(ProductionLine, line_id), ctx.on)
+        return ranked(db.session.get(ProductionLine, line_id), ctx.on,
+                      limit=CANDIDATES_PER_PAGE)
 
     _reset()
     with sqlcapture.captured() as statements:
-        found = len(product())
+        found = product()[0]
     _reset()
     limit = sqlcapture.replay(sqlcapture.main_statements(statements))
     return _row(ctx, operation, 0.050, product, limit, teardown=_reset,
-                extra=f"{found} candidates of {ctx.synthetic['people']}; limit = the same SQL alone")
+                extra=f"{found} candidates of {ctx.synthetic['people']}, a page of "
+                f"{CANDIDATES_PER_PAGE}; limit = the same SQL alone")
 
 
 def fill(ctx):
@@ -88,7 +92,7 @@ def place_one(ctx):
     line = db.session.get(ProductionLine, line_id)
     wage_kzt = line.wage_kzt
     # A fresh idle person for every run, product and limit alike.
-    people = iter([c.person_id for c in rank(line, on)][:2 * (ctx.warmup + ctx.runs)])
+    people = iter([c.person_id for c in ranked(line, on, limit=2 * (ctx.warmup + ctx.runs))[1]])
     state = {}
 
     def next_person():

@@ -208,44 +208,109 @@ def requirements_of(line):
     return [(o.occupation_code, o.min_level) for o in line.occupations]
 
 
-def candidates(line, on, transfer=False, person_filter=None):
-    """Rank the eligible people for a line, best first, in one query plus Python scoring.
-
-    ``person_filter`` narrows the people further (the inspector's scope).
-    """
-    clauses = _clauses(line, on, transfer)
-    requirements = requirements_of(line)
-    prefixes = sorted({code[:2] for code, _ in requirements}) or ["--"]
-    query = (
-        select(Person.id, Person.file_number, Person.last_name, Person.first_name,
-               Person.patronymic, Person.facility_id, term_end().label("term_end"),
-               group_of().label("group"),
-               Skill.occupation_code, Skill.level, Skill.years_experience, Skill.certified)
-        .select_from(Person)
-        .join(ProductionLine, ProductionLine.id == line.id)
-        .outerjoin(Skill, and_(Skill.person_id == Person.id,
-                               func.substr(Skill.occupation_code, 1, 2).in_(prefixes)))
-        .where(_at_site(line, on), *clauses.values())
-        .order_by(Person.id))
+def _eligible(line, on, transfer=False, person_filter=None):
+    """SQL: the people passing every hard rule for a line, with the end of their term."""
+    query = (select(Person.id, term_end().label("term_end"))
+             .select_from(Person)
+             .join(ProductionLine, ProductionLine.id == line.id)
+             .where(_at_site(line, on), *_clauses(line, on, transfer).values()))
     if person_filter is not None:
         query = query.where(person_filter)
+    return query
+
+
+def _best_pair(line):
+    """SQL: the value of the person's best related skill for the line's requirements
+    (scoring.pair_value_sql), NULL without a related skill."""
+    pair = scoring.pair_value_sql(Skill.occupation_code, Skill.level, Skill.years_experience,
+                                  Skill.certified, LineOccupation.occupation_code,
+                                  LineOccupation.min_level)
+    return (select(func.max(pair))
+            .select_from(Skill)
+            .join(LineOccupation, and_(LineOccupation.line_id == line.id,
+                                       func.substr(LineOccupation.occupation_code, 1, 2)
+                                       == func.substr(Skill.occupation_code, 1, 2)))
+            .where(Skill.person_id == Person.id)
+            .scalar_subquery())
+
+
+def ranking(line, on, transfer=False, person_filter=None):
+    """SQL: the eligible people for a line (``id``) with their ``score`` (scoring.value_sql),
+    best first: by score, then the sooner end of term (none as ``on``), then id."""
+    # Materialized: each person's term end and best pair are computed once, not once for
+    # each of the 24 months the score's months part compares the term end with.
+    eligible = _eligible(line, on, transfer, person_filter).add_columns(
+        _best_pair(line).label("best")).cte("eligible").prefix_with("MATERIALIZED")
+    score = scoring.value_sql(eligible.c.best, scoring.months_left_sql(eligible.c.term_end, on),
+                              line.training_provided).label("score")
+    return (select(eligible.c.id, score)
+            .order_by(score.desc(), func.coalesce(eligible.c.term_end, literal(on, db.Date)),
+                      eligible.c.id))
+
+
+def ranked(line, on, transfer=False, person_filter=None, limit=None, offset=0):
+    """Rank the eligible people for a line, best first; return (how many, the ranked slice).
+
+    The database scores and orders everyone (scoring.value_sql) and returns only the slice
+    from ``offset`` (``limit`` people, all without one), with the count of the whole ranking;
+    the reasons are worked out for that slice alone. ``person_filter`` narrows the people
+    further (the inspector's scope).
+    """
+    query = ranking(line, on, transfer, person_filter).add_columns(
+        func.count().over().label("total")).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = db.session.execute(query).all()
+    if rows:
+        total = rows[0].total
+    elif offset:  # past the end: the count alone
+        total = db.session.scalar(select(func.count()).select_from(
+            _eligible(line, on, transfer, person_filter).subquery()))
+    else:
+        total = 0
+    return total, _described(line, on, [row.id for row in rows])
+
+
+def _described(line, on, person_ids):
+    """Return the Candidates of people, in that order, with their scores and reasons."""
+    if not person_ids:
+        return []
+    requirements = requirements_of(line)
+    prefixes = sorted({code[:2] for code, _ in requirements}) or ["--"]
     people = {}
-    for row in db.session.execute(query):
+    for row in db.session.execute(
+            select(Person.id, Person.file_number, Person.last_name, Person.first_name,
+                   Person.patronymic, Person.facility_id, term_end().label("term_end"),
+                   group_of().label("group"),
+                   Skill.occupation_code, Skill.level, Skill.years_experience, Skill.certified)
+            .outerjoin(Skill, and_(Skill.person_id == Person.id,
+                                   func.substr(Skill.occupation_code, 1, 2).in_(prefixes)))
+            .where(Person.id.in_(person_ids))
+            .order_by(Person.id, Skill.id)):
         entry = people.setdefault(row.id, {"row": row, "skills": []})
         if row.occupation_code is not None:
             entry["skills"].append((row.occupation_code, row.level, row.years_experience,
                                     bool(row.certified)))
-    ranked = []
-    for person_id, entry in people.items():
-        row = entry["row"]
+    described = []
+    for person_id in person_ids:
+        row, skills = people[person_id]["row"], people[person_id]["skills"]
         # A leaver released without supervision has no term: as long as any sentence counts.
         left = months_between(on, row.term_end) if row.term_end else scoring.MONTHS_LEFT_CAP
-        value, reasons = scoring.score(requirements, entry["skills"], left, line.training_provided)
+        value, reasons = scoring.score(requirements, skills, left, line.training_provided)
         name = " ".join(p for p in (row.last_name, row.first_name, row.patronymic) if p)
-        ranked.append(Candidate(person_id, row.file_number, name, row.facility_id,
-                                row.term_end, left, value, reasons, row.group))
-    ranked.sort(key=lambda c: (-c.score, c.expected_release_on or on, c.person_id))
-    return ranked
+        described.append(Candidate(person_id, row.file_number, name, row.facility_id,
+                                   row.term_end, left, value, reasons, row.group))
+    return described
+
+
+def candidate_ids(line, on):
+    """Return the ids of the people eligible for a line, unranked."""
+    return db.session.scalars(_eligible(line, on).with_only_columns(Person.id)).all()
+
+
+def candidates(line, on, transfer=False, person_filter=None):
+    """Rank all the eligible people for a line, best first (``ranked`` without a limit)."""
+    return ranked(line, on, transfer, person_filter)[1]
 
 
 def exclusions(line, on, transfer=False, person_filter=None):

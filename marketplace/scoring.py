@@ -25,8 +25,12 @@ the low ``TRAINING_BASE``. Months left reward people who can stay long enough to
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Float, case, cast, func, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from reference.codes import SKILL_LEVEL_RANK, SKILL_LEVELS
+from timeutil import months_reached
 
 MATCH = {"exact": 0.56, "minor": 0.30, "submajor": 0.04}
 LEVEL = {"trainee": 0.0, "qualified": 0.08, "expert": 0.12}
@@ -37,7 +41,6 @@ BELOW_MIN_LEVEL = 0.10       # subtracted when the skill's level is below the li
 MONTHS_LEFT = 0.19
 MONTHS_LEFT_CAP = 24         # months; a longer sentence adds nothing
 TRAINING_BASE = 0.05         # a person without a related skill on a line that trains
-
 
 
 def kind_reason(kind, code):
@@ -122,3 +125,73 @@ def score(requirements, skills, months_left, training_provided=False):
         reasons.append(_l("below the line's minimum level"))
     reasons.append(months_reason)
     return total, reasons
+
+
+# --- the same score in SQL ------------------------------------------------------------------
+#
+# The ranking of a line's candidates is computed by the database, so that only the page shown
+# is read into Python (matching.ranked); ``score`` then gives the reasons of that page. The SQL
+# below is the formula of ``_best`` and ``value`` term by term, in the same order of operations,
+# with every weight bound as a double: both databases then compute exactly the floats Python
+# does (a decimal literal would be NUMERIC on PostgreSQL and round differently).
+
+
+def _weight(number):
+    """SQL: a weight as a bound double precision value."""
+    return cast(literal(float(number)), Float)
+
+
+class _Clamped(FunctionElement):
+    """SQL: a number held within [0, 1] (``_clamp``), naming the number once."""
+
+    type = Float()
+    name = "clamped"
+    inherit_cache = True
+
+
+@compiles(_Clamped)
+def _clamped_greatest(element, compiler, **kw):
+    return f"GREATEST(0.0, LEAST(1.0, {compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(_Clamped, "sqlite")
+def _clamped_max(element, compiler, **kw):
+    return f"MAX(0.0, MIN(1.0, {compiler.process(element.clauses, **kw)}))"
+
+
+def pair_value_sql(code, level, years, certified, required, min_level):
+    """SQL: what one skill (occupation code, level, years, certified) is worth for one required
+    occupation (code, minimum level), without the months left; NULL for an unrelated skill.
+
+    The best pair of a person for a line is the ``max`` of this over their skills and the
+    line's requirements (``_best``).
+    """
+    kind = case((code == required, _weight(MATCH["exact"])),
+                (func.substr(code, 1, 3) == func.substr(required, 1, 3), _weight(MATCH["minor"])),
+                (func.substr(code, 1, 2) == func.substr(required, 1, 2),
+                 _weight(MATCH["submajor"])))
+    rank = case(SKILL_LEVEL_RANK, value=level, else_=0)
+    min_rank = case(SKILL_LEVEL_RANK, value=min_level, else_=0)
+    capped_years = case((years < 0, 0), (years > EXPERIENCE_CAP, EXPERIENCE_CAP), else_=years)
+    return (kind + case({k: _weight(v) for k, v in LEVEL.items()}, value=level,
+                        else_=_weight(0.0))
+            + _weight(EXPERIENCE) * capped_years / _weight(EXPERIENCE_CAP)
+            + case((certified.is_(True), _weight(CERTIFIED)), else_=_weight(0.0))
+            - case((rank < min_rank, _weight(BELOW_MIN_LEVEL)), else_=_weight(0.0)))
+
+
+def months_left_sql(term_end, on):
+    """SQL: the months left before ``term_end`` (a SQL date) on ``on``, held within
+    [0, MONTHS_LEFT_CAP]; no term end (a leaver released without supervision) counts as the
+    cap, as any sentence long enough does."""
+    return case((term_end.is_(None), MONTHS_LEFT_CAP),
+                else_=months_reached(on, term_end, MONTHS_LEFT_CAP))
+
+
+def value_sql(best, months_left, training_provided=False):
+    """SQL: the score (``value``) from the best pair's value (``pair_value_sql``'s max, NULL
+    without a related skill) and the months left (``months_left_sql``)."""
+    months = _weight(MONTHS_LEFT) * months_left / _weight(MONTHS_LEFT_CAP)
+    without = _weight(TRAINING_BASE) + months if training_provided else _weight(0.0)
+    # COALESCE names ``best`` once: the database computes the best pair once per person.
+    return _Clamped(func.coalesce(best + months, without))

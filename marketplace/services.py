@@ -43,9 +43,9 @@ def profiles(line, person_ids, on):
 
 def resolve_token(line, value, on):
     """Return the person id of the line's current candidate with this token, or None."""
-    for candidate in matching.candidates(line, on):
-        if hmac.compare_digest(token(line.id, candidate.person_id), value or ""):
-            return candidate.person_id
+    for person_id in matching.candidate_ids(line, on):
+        if hmac.compare_digest(token(line.id, person_id), value or ""):
+            return person_id
     return None
 
 

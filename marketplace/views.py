@@ -17,7 +17,7 @@ from reference.services import minimum_wage, occupation_choices, region_choices
 from timeutil import today
 from web.errors import InputError, conflict
 from web.forms import flash_errors
-from web.pagination import page_of, paginate
+from web.pagination import page_ranked, paginate
 from web.query import page_number, query_int
 
 from . import matching, services
@@ -52,8 +52,9 @@ def _ranked_page(line, on, transfer=False, person_filter=None):
 
     The counts of people each rule leaves out are always given, not only when nobody is left.
     """
-    ranked = matching.candidates(line, on, transfer=transfer, person_filter=person_filter)
-    page = page_of(ranked, page_number(), CANDIDATES_PER_PAGE)
+    page = page_ranked(lambda limit, offset: matching.ranked(
+        line, on, transfer, person_filter, limit=limit, offset=offset),
+        page_number(), CANDIDATES_PER_PAGE)
     pool, excluded = matching.exclusions(line, on, transfer, person_filter)
     return page, pool, excluded
 

@@ -78,3 +78,16 @@ def page_of(rows, page=1, per_page=25):
     page = max(1, min(page, max(1, math.ceil(total / per_page))))
     start = (page - 1) * per_page
     return Page(rows[start:start + per_page], page, per_page, total)
+
+
+def page_ranked(fetch, page=1, per_page=25):
+    """Return one Page of a list ranked elsewhere (in SQL): ``fetch(limit, offset)`` returns
+    (the total, the rows of that slice). A page past the end shows the last one."""
+    per_page = max(1, min(per_page, 500))
+    page = max(1, page)
+    total, rows = fetch(per_page, (page - 1) * per_page)
+    last = max(1, math.ceil(total / per_page))
+    if page > last:
+        page = last
+        total, rows = fetch(per_page, (page - 1) * per_page)
+    return Page(rows, page, per_page, total)

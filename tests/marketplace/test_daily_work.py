@@ -1,5 +1,6 @@
 """Daily work without friction: the language kept, locale formats, names instead of codes,
 paged candidates with the rules' counts, asked confirmations and pre-filled forms."""
+import re
 from datetime import date
 
 from extensions import db
@@ -74,8 +75,17 @@ def test_candidates_are_paged_with_the_total_and_the_rules_counts(client, auth, 
     total = first.count('name="person_id"')
     assert total == 50 and "Page 1 of 2." in first and "eligible people, best first." in first
     assert "not able-bodied — 1 person" in first  # shown although people are left
+    assert "56 eligible people, best first." in first  # the 55 and the world's person
     second = client.get(f"/market/lines/{line.id}/candidates?page=2").get_data(as_text=True)
-    assert second.count('name="person_id"') >= 6 and "Page 2 of 2." in second
+    assert second.count('name="person_id"') == 6 and "Page 2 of 2." in second
+    assert "56 eligible people, best first." in second
+    # Equal scores and release dates rank by id: the world's person first, so the 51st
+    # eligible person is Кандидат49, and page 2 holds Кандидат49 to Кандидат54 in order.
+    shown = re.findall(r"Кандидат\d\d", second)
+    assert list(dict.fromkeys(shown)) == [f"Кандидат{n}" for n in range(49, 55)]
+    assert "Кандидат48" in first and "Кандидат49" not in first
+    past = client.get(f"/market/lines/{line.id}/candidates?page=9").get_data(as_text=True)
+    assert "Page 2 of 2." in past and "Кандидат54" in past
 
 
 def test_lease_decision_is_two_buttons_and_the_flash_names_the_lease(client, auth, world):

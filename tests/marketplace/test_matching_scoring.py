@@ -1,8 +1,19 @@
-"""The score's weights: ordering by closeness of occupation, level, experience, training."""
-import pytest
+"""The score's weights: ordering by closeness of occupation, level, experience, training;
+the same score computed by the database, as the candidates pages rank by it."""
+from datetime import date, timedelta
 
-from marketplace import scoring
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Date, literal, select
+
+from extensions import db
+from inmates.models import Skill
+from marketplace import matching, scoring
 from marketplace.scoring import score
+from reference.codes import SKILL_LEVELS
+from tests import factories
+from timeutil import months_between
 
 LINE = [("7533", "trainee")]
 
@@ -71,3 +82,69 @@ def test_best_skill_over_several_occupations_counts():
     one, _ = score(line, [("7114", "qualified", 2, False), ("7531", "expert", 9, True)], 12)
     alone, _ = score(line, [("7114", "qualified", 2, False)], 12)
     assert one == alone
+
+
+# --- the score in SQL agrees with the score in Python ----------------------------------------
+
+CODES = ("7533", "7531", "7532", "7512", "7114", "9112")  # exact, minor, sub-major, unrelated
+DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
+# Each example reads the database of the one test: nothing it writes outlives the example.
+EXAMPLES = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+
+
+@settings(max_examples=300, **EXAMPLES)
+@given(on=DAYS, end=DAYS)
+def test_months_left_in_sql_are_months_between_held_within_the_cap(app, on, end):
+    reached = db.session.scalar(select(scoring.months_left_sql(literal(end, Date), on)))
+    assert reached == min(max(months_between(on, end), 0), scoring.MONTHS_LEFT_CAP)
+
+
+def test_no_term_end_counts_as_the_cap_in_sql(app):
+    no_term = scoring.months_left_sql(literal(None, Date), date(2024, 6, 1))
+    assert db.session.scalar(select(no_term)) == scoring.MONTHS_LEFT_CAP
+
+
+levels = st.sampled_from(sorted(SKILL_LEVELS))
+skill_rows = st.lists(st.tuples(st.sampled_from(CODES), levels,
+                                st.integers(0, 60), st.booleans()),
+                      max_size=3, unique_by=lambda skill: skill[0])
+people_rows = st.lists(st.tuples(skill_rows, st.integers(0, 1200)), min_size=1, max_size=7)
+requirement_rows = st.lists(st.tuples(st.sampled_from(CODES), levels),
+                            min_size=1, max_size=3, unique_by=lambda requirement: requirement[0])
+
+
+@settings(max_examples=60, **EXAMPLES)
+@given(on=st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 12, 31)),
+       people=people_rows, requirements=requirement_rows, training=st.booleans(),
+       min_months=st.integers(0, 6))
+def test_the_ranking_in_sql_is_the_python_ranking(world, on, people, requirements, training,
+                                                  min_months):
+    """Scores and order from the database equal scoring.value sorted by the page's key."""
+    savepoint = db.session.begin_nested()
+    try:
+        facility = factories.facility(region_code="KZ-35")
+        line = factories.line(world.sme_b, facility, occupations=requirements,
+                              training_provided=training, min_months_left=min_months)
+        skills_of, release_of = {}, {}
+        for skills, days in people:
+            person = factories.person(facility, skills=(),
+                                      expected_release_on=on + timedelta(days=days))
+            person.skills = [Skill(occupation_code=code, level=level, years_experience=years,
+                                   certified=certified) for code, level, years, certified in skills]
+            skills_of[person.id], release_of[person.id] = skills, person.expected_release_on
+        db.session.flush()
+        expected = sorted(
+            ((person_id, scoring.value(requirements, skills_of[person_id],
+                                       months_between(on, release_of[person_id]), training))
+             for person_id in matching.candidate_ids(line, on)),
+            key=lambda pair: (-pair[1], release_of[pair[0]], pair[0]))
+        in_sql = [tuple(row) for row in db.session.execute(matching.ranking(line, on))]
+        assert in_sql == expected  # exactly: the same doubles on both databases
+        total, shown = matching.ranked(line, on)
+        assert total == len(expected)
+        assert [(c.person_id, c.score) for c in shown] == expected
+        total, page = matching.ranked(line, on, limit=2, offset=1)
+        assert total == len(expected) and [c.person_id for c in page] == [
+            person_id for person_id, _ in expected[1:3]]
+    finally:
+        savepoint.rollback()
