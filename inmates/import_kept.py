@@ -12,7 +12,7 @@ from tabular import pending
 
 from .import_save import DAYS, RECORD_FIELDS, Record, chunks
 
-Kept = namedtuple("Kept", "records present filename checked_on")
+Kept = namedtuple("Kept", "records present filename")
 
 
 def _kept_context(facility_id):
@@ -23,8 +23,7 @@ def _kept_context(facility_id):
 def keep(result, user_id, filename, facility_id=None):
     """Keep a good upload's checked records on the server for the confirmation; return the
     token."""
-    header = {"filename": filename, "present": sorted(result.present), "fields": RECORD_FIELDS,
-              "checked_on": result.checked_on.isoformat()}
+    header = {"filename": filename, "present": sorted(result.present), "fields": RECORD_FIELDS}
     return pending.store(header, chunks(result.records), user_id, _kept_context(facility_id))
 
 
@@ -44,5 +43,4 @@ def take(token, user_id, facility_id=None):
                 values[i] = date.fromisoformat(values[i])
         values[-1] = [tuple(skill) for skill in values[-1]]
         records.append(Record(*values))
-    return Kept(records, frozenset(header["present"]), header["filename"],
-                date.fromisoformat(header["checked_on"]))
+    return Kept(records, frozenset(header["present"]), header["filename"])

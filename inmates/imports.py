@@ -10,7 +10,6 @@ the file number; equal values write nothing.
 """
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -113,7 +112,6 @@ class Checked:
     unchanged: int = 0
     present: frozenset = frozenset()
     records: list = field(default_factory=list)     # every good row's Record, in file order
-    checked_on: date | None = None                  # the day the rows' own checks ran
 
     @property
     def ok(self):
@@ -308,7 +306,7 @@ def check(rows, facility_id=None, present=None):
     for row in rows:
         record, problems = check_row(row, context)
         checked.append((Record(row.number, **record), problems))
-    return _against_people(checked, present, context.today)
+    return _against_people(checked, present)
 
 
 def check_upload(data, filename, facility_id=None):
@@ -323,23 +321,17 @@ def check_upload(data, filename, facility_id=None):
 def recheck(kept):
     """Check kept records again against the database as it is now, without the file: the
     people they name (an IIN or a file number taken meanwhile, the values an update
-    changes) are read again set-based; a row's own checks are run again only when the day
-    has changed, since they compare dates with today."""
-    now = today()
-    if kept.checked_on == now:
-        checked = [(record, []) for record in kept.records]
-    else:
-        checked = [(record, [f"{LABELS[k]}: {m}"
-                             for k, m in value_errors(record._asdict(), now).items()])
-                   for record in kept.records]
-    return _against_people(checked, kept.present, now)
+    changes) are read again, set-based. A row's own checks are not run again: they depend
+    on the cells, the reference codes (a code removed meanwhile fails the save's foreign
+    key) and today's date only as a bound no past date can cross later."""
+    return _against_people([(record, []) for record in kept.records], kept.present)
 
 
-def _against_people(checked, present, checked_on):
+def _against_people(checked, present):
     """Check (record, problems) pairs among themselves and against the people in the
     database; return the Checked outcome."""
     people = _People([record for record, _problems in checked])
-    result = Checked(present=present, checked_on=checked_on)
+    result = Checked(present=present)
     seen_numbers, seen_iins = {}, {}
     for record, problems in checked:
         number, iin = record.file_number, record.iin
