@@ -34,6 +34,7 @@ def take(token, user_id, facility_id=None):
         return None
     header, lists = found
     if header.get("fields") != list(RECORD_FIELDS):
+        lists.close()
         return None  # kept by an earlier version of the import: upload again
     days = [i for i, name in enumerate(RECORD_FIELDS) if name in DAYS]
     records = []

@@ -74,13 +74,23 @@ def load(token, user_id, context=None):
             or time.time() - os.path.getmtime(path) > KEEP_SECONDS):
         source.close()
         return None
-    return header, _lines(source)
+    return header, _Lines(source)
 
 
-def _lines(source):
-    with source:
-        for line in source:
-            yield from json.loads(line)
+class _Lines:
+    """The stored rows, read a line (a chunk) at a time; the file closes at the end or on
+    close()."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def __iter__(self):
+        with self.source:
+            for line in self.source:
+                yield from json.loads(line)
+
+    def close(self):
+        self.source.close()
 
 
 def keep(rows, present, user_id, filename, context=None):
@@ -108,7 +118,7 @@ def take(token, user_id, context=None):
     payload, lines = found
     keys = payload.get("keys")
     if "rows" in payload:  # kept before the rows were written on lines of their own
-        list(lines)  # nothing follows the one line; reading to the end closes the file
+        lines.close()
         lines = payload["rows"]
     if keys is None:  # kept before the rows were written as lists
         rows = [Row(number, values, errors) for number, values, errors in lines]
