@@ -15,7 +15,7 @@ from reports.exports import write_xlsx
 from reports.services import build_report
 from reports.statistics import Scope, last_months, series, statistics, wages
 
-from . import databases, rawexport, roster
+from . import databases, rawexport, roster, spreadsheets
 from .context import _missing, _reset, _row, profile
 from .timing import Row, Timing
 
@@ -149,6 +149,11 @@ def roster_import(ctx):
                extra=f"{rows:,} rows validated and saved; limit = calamine parse + one bulk "
                      f"INSERT of the same rows (goal: within 2x)")
     path.unlink()
+    cap = 50 if ctx.tiny else ctx.app.config["IMPORT_MAX_ROWS"]
+    added, process, seconds = spreadsheets.import_peak(ctx, cap)
+    row.extra += (f"; at the {cap:,}-row cap (fresh process, preview + confirmation, "
+                  f"{seconds:.1f} s): peak +{added:.0f} MB (process {process:.0f} MB; goal "
+                  f"under 150 MB)" + ("; OVER memory" if added > 150 else ""))
     return row
 
 

@@ -3,7 +3,7 @@
 The file follows inmates.imports.COLUMNS with the headers in Russian, as the downloaded
 template has them: every row valid, with a checked IIN matching birth date and gender,
 one or two skills, some restrictions. The timed import is the server's two steps as the
-views run them: read + check + keep (preview), then take + check again + save + commit.
+views run them: read and check + keep (preview), then take + check again + save + commit.
 """
 import random
 from datetime import date, datetime, timedelta
@@ -34,14 +34,15 @@ def importer():
             return _run(path, facility_id)
 
     def _run(path, _facility_id):
-        rows, present = imports.read(path.read_bytes(), path.name)
-        result = imports.check(rows, None, present)
+        result = imports.check_upload(path.read_bytes(), path.name, None)
         if not result.ok:
             raise RuntimeError(f"the benchmark file has bad rows: {result.errors[:3]}")
-        token = imports.keep(rows, present, 0, path.name)
+        token = imports.keep(result, 0, path.name, None)
+        del result
         db.session.rollback()
-        rows, present, _filename = imports.take(token, 0)
-        result = imports.check(rows, None, present)
+        result = imports.recheck(imports.take(token, 0, None))
+        if not result.ok:
+            raise RuntimeError(f"the confirmation found bad rows: {result.errors[:3]}")
         imports.save(result, None)
         db.session.commit()
         imports.forget(token)

@@ -102,6 +102,47 @@ def _memory_child(path):
                       "peak_bytes": peak, "before_bytes": before}))
 
 
+def _import_child(path, url, facility_id):
+    """Import a roster file through the product's two steps; print the peak it added."""
+    from app import create_app
+
+    from . import roster
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        importer = roster.importer()
+        Path(path).read_bytes()  # the file's pages, as the upload's bytes would be
+        _reset_peak()
+        before = peak_bytes()
+        started = time.perf_counter()
+        created = importer(Path(path), facility_id)
+        seconds = time.perf_counter() - started
+        peak = peak_bytes()
+        roster.remove_imported(facility_id)
+    print(json.dumps({"outcome": f"{created} created", "seconds": seconds,
+                      "peak_bytes": peak, "before_bytes": before}))
+
+
+def import_peak(ctx, rows):
+    """Peak memory a roster import of ``rows`` rows adds (preview and confirmation, in a fresh
+    process against the benchmark database); return (MB added, process MB, seconds)."""
+    from . import roster
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cap.xlsx"
+        with ctx.app.test_request_context():
+            roster.write_file(path, rows, ctx.synthetic["import_facility_id"])
+        db.session.rollback()
+        done = subprocess.run([sys.executable, "-m", "benchmarks.spreadsheets", "import",
+                               str(path), ctx.meta["url"], str(ctx.synthetic["import_facility_id"])],
+                              cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"import memory run failed:\n{done.stderr[-3000:]}")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return ((report["peak_bytes"] - report["before_bytes"]) / 2 ** 20,
+            report["peak_bytes"] / 2 ** 20, report["seconds"])
+
+
 def memory_once(path):
     done = subprocess.run([sys.executable, "-m", "benchmarks.spreadsheets", "memory", str(path)],
                           cwd=ROOT, capture_output=True, text=True)
@@ -232,3 +273,5 @@ def placements_writers(ctx):
 if __name__ == "__main__":
     if sys.argv[1] == "memory":
         _memory_child(sys.argv[2])
+    elif sys.argv[1] == "import":
+        _import_child(sys.argv[2], sys.argv[3], int(sys.argv[4]))

@@ -1,5 +1,6 @@
 """Writing a checked roster upload: bulk inserts and updates, history rows, one audit event."""
 import json
+from collections import namedtuple
 from datetime import date
 
 from sqlalchemy import (JSON, Date, String, Text, bindparam, cast, column, delete, func, insert,
@@ -17,6 +18,12 @@ CHUNK = 5000  # keeps IN lists well under the bound-parameter limits (SQLite 32,
 PERSON_KEYS = ("file_number", "last_name", "first_name", "patronymic", "iin", "birth_on",
                "gender", "admitted_on", "expected_release_on", "able_bodied",
                "disability_group", "education_level", "no_work_with_minors", "no_outside_work")
+
+# One checked row in a narrow form (50,000 of them at the row cap): its spreadsheet row
+# number and what saving writes. Kept on the server between preview and confirmation.
+RECORD_FIELDS = ("number", "facility_id", *PERSON_KEYS, "skills")
+Record = namedtuple("Record", RECORD_FIELDS)
+DAYS = frozenset({"birth_on", "admitted_on", "expected_release_on"})
 
 
 def chunks(items):
@@ -94,18 +101,22 @@ def _json_day(value):
 
 
 def save(result, user_id):
-    """Write a checked upload with bulk statements; the caller commits once."""
+    """Write a checked upload with bulk statements; the caller commits once.
+
+    The records go CHUNK at a time, so the statements' rows are never built for the whole
+    upload at once."""
     now = utcnow()
-    if result.creates:
-        rows = [{**{k: r[k] for k in PERSON_KEYS}, "facility_id": r["facility_id"],
-                 "custody_status": "in_custody", "version_id": 1} for r in result.creates]
+    for chunk in chunks(result.creates):
+        rows = [{**{k: getattr(r, k) for k in PERSON_KEYS}, "facility_id": r.facility_id,
+                 "custody_status": "in_custody", "version_id": 1} for r in chunk]
         ids = _insert_people(rows)
+        del rows
         bulk_insert(Stay.__table__, [
-            {"person_id": pid, "facility_id": r["facility_id"], "started_on": r["admitted_on"]}
-            for pid, r in zip(ids, result.creates)])
-        _insert_skills([(pid, r["skills"]) for pid, r in zip(ids, result.creates)])
-    if result.updates:
-        _update_people(result, user_id, now)
+            {"person_id": pid, "facility_id": r.facility_id, "started_on": r.admitted_on}
+            for pid, r in zip(ids, chunk)])
+        _insert_skills([(pid, r.skills) for pid, r in zip(ids, chunk)])
+    for chunk in chunks(result.updates):
+        _update_people(chunk, result.present, user_id, now)
     audit_count = len(result.creates) + len(result.updates)
     if audit_count:
         audit.record("import", entity="person",
@@ -145,21 +156,21 @@ def _insert_skills(pairs):
         bulk_insert(Skill.__table__, rows)
 
 
-def _update_people(result, user_id, now):
+def _update_people(updates, present, user_id, now):
     table = Person.__table__
-    keys = [k for k in PERSON_KEYS
-            if ("restrictions" if k.startswith("no_") else k) in result.present]
+    keys = [k for k in PERSON_KEYS if ("restrictions" if k.startswith("no_") else k) in present]
     if keys:
         statement = (update(table).where(table.c.id == bindparam("person_id"))
                      .values({**{k: bindparam(f"v_{k}") for k in keys},
                               "version_id": table.c.version_id + 1}))
-        db.session.execute(statement, [{"person_id": pid, **{f"v_{k}": r[k] for k in keys}}
-                                       for pid, r, _changes in result.updates])
-    reskilled = [(pid, r["skills"]) for pid, r, changes in result.updates if "skills" in changes]
-    for chunk in chunks(reskilled):
-        db.session.execute(delete(Skill).where(Skill.person_id.in_([pid for pid, _s in chunk])))
+        db.session.execute(statement, [{"person_id": pid,
+                                        **{f"v_{k}": getattr(r, k) for k in keys}}
+                                       for pid, r, _changes in updates])
+    reskilled = [(pid, r.skills) for pid, r, changes in updates if "skills" in changes]
+    if reskilled:
+        db.session.execute(delete(Skill).where(Skill.person_id.in_([pid for pid, _s in reskilled])))
     _insert_skills(reskilled)
     db.session.execute(insert(PersonChange.__table__), [
         {"person_id": pid, "field": name, "old_value": as_text(old), "new_value": as_text(new),
          "changed_by": user_id, "changed_at": now}
-        for pid, _r, changes in result.updates for name, (old, new) in changes.items()])
+        for pid, _r, changes in updates for name, (old, new) in changes.items()])

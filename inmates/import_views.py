@@ -36,12 +36,12 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            rows, present = imports.read(upload.read(), upload.filename)
+            result = imports.check_upload(upload.read(), upload.filename, own_facility_id())
         except TableError as error:
             form.file.errors = list(form.file.errors or []) + [error.message]
         else:
-            result = imports.check(rows, own_facility_id(), present)
-            token = imports.keep(rows, present, current_user.id, upload.filename) if result.ok else None
+            token = (imports.keep(result, current_user.id, upload.filename, own_facility_id())
+                     if result.ok else None)
             return render_template("inmates/import_preview.html", result=result, token=token,
                                    confirm=ConfirmImportForm(token=token),
                                    filename=upload.filename, preview=imports.preview(result))
@@ -53,15 +53,16 @@ def import_upload():
 def import_confirm():
     """Save a previewed upload: every row or none."""
     form = ConfirmImportForm()
-    kept = imports.take(form.token.data, current_user.id) if form.validate_on_submit() else None
+    kept = (imports.take(form.token.data, current_user.id, own_facility_id())
+            if form.validate_on_submit() else None)
     if kept is None:
         flash(_("This upload has expired or is not yours; upload the file again."), "warning")
         return redirect(url_for("inmates.import_upload"))
-    rows, present, filename = kept
-    result = imports.check(rows, own_facility_id(), present)
+    result = imports.recheck(kept)
     if not result.ok:  # the database changed since the preview
         return render_template("inmates/import_preview.html", result=result, token=None,
-                               confirm=None, filename=filename, preview=imports.preview(result))
+                               confirm=None, filename=kept.filename,
+                               preview=imports.preview(result))
     try:
         imports.save(result, current_user.id)
         db.session.commit()

@@ -1,10 +1,12 @@
 """Roster and skills import: template, checks with a preview of every bad row, all-or-nothing save.
 
-The upload is read by tabular.read_table (size, row and zip-bomb caps before parsing,
-formulas refused). Between preview and confirmation the rows wait on the server in
-IMPORT_FOLDER (tabular.pending), bound to the user who uploaded them; confirmation checks
-them again against the database as it is then and writes every row or none, with bulk
-statements. A person is matched on the file number; equal values write nothing.
+The upload is read by tabular.open_table (size, row and zip-bomb caps before parsing,
+formulas refused) one row at a time, each row checked into a narrow Record as it comes.
+Between preview and confirmation the checked records wait on the server in IMPORT_FOLDER
+(inmates.import_kept, tabular.pending), bound to the user who uploaded them and the scope
+they were checked in; confirmation checks them again against the database as it is then
+(``recheck``) and writes every row or none, with bulk statements. A person is matched on
+the file number; equal values write nothing.
 """
 import re
 from dataclasses import dataclass, field
@@ -17,13 +19,14 @@ from extensions import db
 from facilities.models import Facility
 from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
 from reference.models import Occupation
-from tabular import (CellError, Column, TableError, parse_bool, parse_date, parse_int, parse_text,
-                     read_table, template_xlsx)
-from tabular.pending import forget, keep, take  # noqa: F401  (the views' API)
+from tabular import (CellError, Column, TableError, open_table, parse_bool, parse_date, parse_int,
+                     parse_text, template_xlsx)
+from tabular.pending import forget  # noqa: F401  (the views' API)
 from tabular.words import YES_NO, codes_section, fold, vocabulary, word, yes_no
 from timeutil import today
 
-from .import_save import PERSON_KEYS, chunks, save  # noqa: F401  (save: the views' API)
+from .import_kept import keep, take  # noqa: F401  (the views' API)
+from .import_save import PERSON_KEYS, Record, chunks, save  # noqa: F401  (save: the views' API)
 from .models import Person, Skill
 from .services import value_errors
 
@@ -104,10 +107,11 @@ class Checked:
     """The outcome of checking an upload: bad rows with reasons, and what saving would do."""
 
     errors: list = field(default_factory=list)      # [(row number, [reasons])]
-    creates: list = field(default_factory=list)     # [record]
-    updates: list = field(default_factory=list)     # [(person id, record, {field: (old, new)})]
+    creates: list = field(default_factory=list)     # [Record]
+    updates: list = field(default_factory=list)     # [(person id, Record, {field: (old, new)})]
     unchanged: int = 0
     present: frozenset = frozenset()
+    records: list = field(default_factory=list)     # every good row's Record, in file order
 
     @property
     def ok(self):
@@ -116,9 +120,9 @@ class Checked:
 
 
 class _Context:
-    """Everything the row checks look up, loaded once per upload in a few set-based queries."""
+    """What the row checks look up: facilities, occupations and the words, loaded once."""
 
-    def __init__(self, rows, facility_id):
+    def __init__(self, facility_id):
         self.own_facility = facility_id
         self.facilities = {fold(code): fid for code, fid in
                            db.session.execute(select(Facility.code, Facility.id))}
@@ -129,8 +133,15 @@ class _Context:
         self.restrictions = vocabulary(RESTRICTIONS, RESTRICTION_ALIASES)
         self.skill_cells = {}  # skills cell text: (skills, problems)
         self.today = today()  # one date for every row's checks
-        numbers = {parse_text(r.values.get("file_number")) for r in rows} - {None}
-        iins = {parse_text(r.values.get("iin")) for r in rows} - {None}
+
+
+class _People:
+    """The people the checked rows name, by file number and by IIN, with their skills:
+    loaded in a few set-based queries, as the database is when they run."""
+
+    def __init__(self, records):
+        numbers = {r.file_number for r in records} - {None}
+        iins = {r.iin for r in records} - {None}
         self.people = {}
         for chunk in chunks(sorted(numbers)):
             for person in db.session.execute(select(Person.id, Person.facility_id,
@@ -286,36 +297,67 @@ def check_row(row, context):
 
 
 def check(rows, facility_id=None, present=None):
-    """Check every row; ``facility_id`` limits rows to one facility (an inspector's)."""
-    context = _Context(rows, facility_id)
+    """Check every row; ``facility_id`` limits rows to one facility (an inspector's).
+
+    ``rows`` is read once, row by row: each becomes a narrow Record as it is checked."""
+    context = _Context(facility_id)
     present = frozenset(present if present is not None else {c.key for c in COLUMNS})
-    result = Checked(present=present)
-    seen_numbers, seen_iins = {}, {}
+    checked = []
     for row in rows:
         record, problems = check_row(row, context)
-        number, iin = record["file_number"], record["iin"]
+        checked.append((Record(row.number, **record), problems))
+    return _against_people(checked, present)
+
+
+def check_upload(data, filename, facility_id=None):
+    """Read and check an upload; raise tabular.TableError when it cannot be read."""
+    rows = open_table(data, filename, COLUMNS)
+    result = check(rows, facility_id, rows.present)
+    if not (result.errors or result.records):
+        raise TableError(_("The file has no data rows."))
+    return result
+
+
+def recheck(kept):
+    """Check kept records again against the database as it is now, without the file: the
+    people they name (an IIN or a file number taken meanwhile, the values an update
+    changes) are read again, set-based. A row's own checks are not run again: they depend
+    on the cells, the reference codes (a code removed meanwhile fails the save's foreign
+    key) and today's date only as a bound no past date can cross later."""
+    return _against_people([(record, []) for record in kept.records], kept.present)
+
+
+def _against_people(checked, present):
+    """Check (record, problems) pairs among themselves and against the people in the
+    database; return the Checked outcome."""
+    people = _People([record for record, _problems in checked])
+    result = Checked(present=present)
+    seen_numbers, seen_iins = {}, {}
+    for record, problems in checked:
+        number, iin = record.file_number, record.iin
         if number and number in seen_numbers:
             problems.append(_("The file number %(number)s is also on row %(row)s.",
                               number=number, row=seen_numbers[number]))
         elif number:
-            seen_numbers[number] = row.number
+            seen_numbers[number] = record.number
         if iin and iin in seen_iins:
             problems.append(_("This IIN is also on row %(row)s.", row=seen_iins[iin]))
         elif iin:
-            seen_iins[iin] = row.number
-        if iin and context.iin_owner.get(iin, number) != number:
+            seen_iins[iin] = record.number
+        if iin and people.iin_owner.get(iin, number) != number:
             problems.append(_("IIN: another person already has this IIN."))
-        existing = context.people.get(number)
-        if existing and record["facility_id"] and existing["facility_id"] != record["facility_id"]:
+        existing = people.people.get(number)
+        if existing and record.facility_id and existing["facility_id"] != record.facility_id:
             problems.append(_("This file number belongs to a person at another facility; "
                               "use a transfer to move a person."))
         if problems:
-            result.errors.append((row.number, problems))
+            result.errors.append((record.number, problems))
             continue
+        result.records.append(record)
         if existing is None:
             result.creates.append(record)
             continue
-        changes = _differences(existing, record, context.skills.get(existing["id"], []), present)
+        changes = _differences(existing, record, people.skills.get(existing["id"], []), present)
         if changes:
             result.updates.append((existing["id"], record, changes))
         else:
@@ -328,11 +370,12 @@ def _differences(existing, record, skills, present):
     changes = {}
     for key in PERSON_KEYS:
         column = "restrictions" if key.startswith("no_") else key
-        if column in present and existing[key] != record[key]:
-            changes[key] = (existing[key], record[key])
+        new = getattr(record, key)
+        if column in present and existing[key] != new:
+            changes[key] = (existing[key], new)
     old_skills = sorted(skills)
-    if "skills" in present and old_skills != record["skills"]:
-        changes["skills"] = (skills_text(old_skills), skills_text(record["skills"]))
+    if "skills" in present and old_skills != record.skills:
+        changes["skills"] = (skills_text(old_skills), skills_text(record.skills))
     return changes
 
 
@@ -362,19 +405,11 @@ def preview(result):
     [(column, old, new)]).
     """
     labels = {**LABELS, **RESTRICTIONS}
-    creates = [(r["file_number"], " ".join(filter(None, (r["last_name"], r["first_name"],
-                                                         r["patronymic"]))), r["birth_on"])
+    creates = [(r.file_number, " ".join(filter(None, (r.last_name, r.first_name,
+                                                      r.patronymic))), r.birth_on)
                for r in result.creates[:PREVIEW_ROWS]]
-    updates = [(r["file_number"], f"{r['last_name']} {r['first_name']}",
+    updates = [(r.file_number, f"{r.last_name} {r.first_name}",
                 [(str(labels.get(k, k)), shown(k, old), shown(k, new))
                  for k, (old, new) in changes.items()])
                for _id, r, changes in result.updates[:PREVIEW_ROWS]]
     return creates, updates
-
-
-def read(data, filename):
-    """Read an upload into rows and the set of columns it has; raise tabular.TableError."""
-    rows = read_table(data, filename, COLUMNS)
-    if not rows:
-        raise TableError(_("The file has no data rows."))
-    return rows, frozenset(rows.present)

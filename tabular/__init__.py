@@ -33,11 +33,11 @@ Messages are translated when raised, so call these inside a request (or
 """
 from .cells import FORMULA_TRIGGERS, neutralise, parse_bool, parse_date, parse_int, parse_text
 from .errors import CellError, TableError
-from .reader import (UPLOAD_ACCEPT, UPLOAD_KINDS, Column, Row, Table, header_names,
-                     normalise_header, read_table, sniff_delimiter)
+from .reader import (UPLOAD_ACCEPT, UPLOAD_KINDS, Column, Row, Rows, Table, header_names,
+                     normalise_header, open_table, read_table, sniff_delimiter)
 from .template import template_xlsx
 
 __all__ = ["FORMULA_TRIGGERS", "UPLOAD_ACCEPT", "UPLOAD_KINDS", "CellError", "Column", "Row",
-           "Table", "TableError",
-           "header_names", "neutralise", "normalise_header", "parse_bool", "parse_date",
+           "Rows", "Table", "TableError",
+           "header_names", "neutralise", "normalise_header", "open_table", "parse_bool", "parse_date",
            "parse_int", "parse_text", "read_table", "sniff_delimiter", "template_xlsx"]

@@ -35,26 +35,70 @@ def _jsonable(value):
     raise TypeError(f"a kept cell cannot be {type(value).__name__}")
 
 
-def keep(rows, present, user_id, filename, context=None):
-    """Store read rows on the server for the confirmation; return the random token.
+def store(header, chunks, user_id, context=None):
+    """Store rows on the server for a confirmation; return the random token.
 
-    ``context`` (JSON-able) must be given again to take them back: a wage sheet's line and
-    month, so a token cannot be replayed against another line."""
+    ``header`` (a JSON-able dict) is written first, then each chunk of ``chunks`` (lists of
+    JSON-able rows; dates are written as their day) on a line of its own, so neither the
+    writer nor the reader ever holds the whole upload as JSON. ``context`` (JSON-able) must
+    be given again to take the rows back: a wage sheet's line and month, so a token cannot
+    be replayed against another line."""
     folder = _folder()
     for name in os.listdir(folder):  # forget abandoned previews
         path = os.path.join(folder, name)
         if time.time() - os.path.getmtime(path) > KEEP_SECONDS:
             os.remove(path)
     token = secrets.token_urlsafe(24)
-    keys = list(dict.fromkeys(k for r in rows for k in r.values))  # every row's, in order
-    payload = {"user_id": user_id, "filename": filename, "present": sorted(present),
-               "context": context, "keys": keys,
-               "rows": [[r.number, [r.values.get(k) for k in keys], r.errors] for r in rows]}
-    # One string from json's C encoder (json.dump writes piece by piece in Python).
-    text = json.dumps(payload, ensure_ascii=False, default=_jsonable)
     with open(os.path.join(folder, token + ".json"), "w", encoding="utf-8") as out:
-        out.write(text)
+        out.write(json.dumps({**header, "user_id": user_id, "context": context},
+                             ensure_ascii=False))
+        for chunk in chunks:
+            # One string per chunk from json's C encoder (json.dump writes piece by piece).
+            out.write("\n" + json.dumps(chunk, ensure_ascii=False, default=_jsonable))
     return token
+
+
+def load(token, user_id, context=None):
+    """Return (header, rows) stored under a token for this user and context, or None;
+    ``rows`` yields the stored rows one by one as they are read from the file."""
+    if not token or not TOKEN.match(token):
+        return None
+    path = os.path.join(_folder(), token + ".json")
+    try:
+        source = open(path, encoding="utf-8")
+        header = json.loads(source.readline())
+    except (OSError, ValueError):
+        return None
+    if (not isinstance(header, dict) or header.get("user_id") != user_id
+            or header.get("context") != context
+            or time.time() - os.path.getmtime(path) > KEEP_SECONDS):
+        source.close()
+        return None
+    return header, _Lines(source)
+
+
+class _Lines:
+    """The stored rows, read a line (a chunk) at a time; the file closes at the end or on
+    close()."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def __iter__(self):
+        with self.source:
+            for line in self.source:
+                yield from json.loads(line)
+
+    def close(self):
+        self.source.close()
+
+
+def keep(rows, present, user_id, filename, context=None):
+    """Store read rows on the server for the confirmation; return the random token."""
+    keys = list(dict.fromkeys(k for r in rows for k in r.values))  # every row's, in order
+    header = {"filename": filename, "present": sorted(present), "keys": keys}
+    lines = [[[r.number, [r.values.get(k) for k in keys], r.errors] for r in rows]]
+    return store(header, lines, user_id, context)
 
 
 def forget(token):
@@ -68,21 +112,16 @@ def forget(token):
 
 def take(token, user_id, context=None):
     """Return (rows, present, filename) kept under a token for this user and context, or None."""
-    if not token or not TOKEN.match(token):
+    found = load(token, user_id, context)
+    if found is None:
         return None
-    path = os.path.join(_folder(), token + ".json")
-    try:
-        with open(path, encoding="utf-8") as source:
-            payload = json.load(source)
-    except (OSError, ValueError):
-        return None
-    if (payload.get("user_id") != user_id or payload.get("context") != context
-            or time.time() - os.path.getmtime(path) > KEEP_SECONDS):
-        return None
+    payload, lines = found
     keys = payload.get("keys")
+    if "rows" in payload:  # kept before the rows were written on lines of their own
+        lines.close()
+        lines = payload["rows"]
     if keys is None:  # kept before the rows were written as lists
-        rows = [Row(number, values, errors) for number, values, errors in payload["rows"]]
+        rows = [Row(number, values, errors) for number, values, errors in lines]
     else:
-        rows = [Row(number, dict(zip(keys, values)), errors)
-                for number, values, errors in payload["rows"]]
+        rows = [Row(number, dict(zip(keys, values)), errors) for number, values, errors in lines]
     return rows, frozenset(payload["present"]), payload["filename"]

@@ -82,6 +82,19 @@ def read_table(data, filename, columns, max_bytes=None, max_rows=None, max_uncom
     Limits default to the configuration (tabular.caps.limits); every cap is checked before
     the file is parsed.
     """
+    rows = open_table(data, filename, columns, max_bytes, max_rows, max_uncompressed)
+    table = Table(rows)
+    table.present = rows.present
+    return table
+
+
+def open_table(data, filename, columns, max_bytes=None, max_rows=None, max_uncompressed=None):
+    """Check and open an upload as read_table does, but return its rows as a one-pass
+    iterable (``present`` as on a Table): each row becomes Python values only when its turn
+    comes, so a caller that keeps a narrower form of each row never holds them all.
+
+    The caps, the header and the missing columns are checked here (TableError); the row cap
+    is checked again while iterating (TableError then)."""
     caps = limits(max_bytes=max_bytes, max_rows=max_rows, max_uncompressed=max_uncompressed)
     check_size(data, caps)
     kind = file_kind(filename)
@@ -118,18 +131,36 @@ def _workbook_rows(data, kind, formulas, caps):
                 sheet = workbook.get_sheet_by_index(0)
                 check_extent(sheet.end, caps)
                 top, left = sheet.start or (0, 0)
-                rows = sheet.to_python(skip_empty_area=True)
+                rows = sheet.iter_rows()
+                first = next(rows, None)
     except (CalamineError, ValueError, OSError, IndexError):
         raise not_valid(kind) from None
     except BaseException as error:
         if not _is_panic(error):
             raise
         raise not_valid(kind) from None
+    return _sheet_rows(first, rows, top, left, formulas)
+
+
+def _sheet_rows(first, rows, top, left, formulas):
+    """Yield (row number, cells) from calamine's row iterator, formula cells as Formula.
+
+    The iterator starts at the sheet's first column but, below an empty top, at its first
+    row or at row 1 padded with empty rows (python-calamine 0.9 pads): the range's own first
+    row holds a cell, so an empty first row means padding."""
+    if first is None:
+        return
+    if top and not any(cell != "" for cell in first):
+        top = 0
+    by_row = {}
     for row, column in formulas:
-        index = row - 1 - top
-        if 0 <= index < len(rows) and 0 <= column - left < len(rows[index]):
-            rows[index][column - left] = Formula
-    return ((top + index + 1, cells) for index, cells in enumerate(rows))
+        by_row.setdefault(row, []).append(column - left)
+    for index, cells in enumerate(itertools.chain([first], rows)):
+        number = top + index + 1
+        for column in by_row.get(number, ()):
+            if 0 <= column < len(cells):
+                cells[column] = Formula
+        yield number, cells
 
 
 def _decode(data):
@@ -201,8 +232,20 @@ def _header(raw, names):
     return best, itertools.chain(after, raw)
 
 
+class Rows:
+    """An upload's data rows, read once as they are iterated; ``present`` holds the keys of
+    the columns the file has."""
+
+    def __init__(self, rows, present):
+        self._rows, self.present = rows, present
+
+    def __iter__(self):
+        return self._rows
+
+
 def _keyed_rows(raw, columns, max_rows):
-    """Find the header row, match it to columns, then key every non-empty data row by column."""
+    """Find the header row and match it to columns (TableError), then return the Rows that
+    key every non-empty data row by column."""
     names = {}
     for column in columns:
         for name in header_names(column):
@@ -220,8 +263,11 @@ def _keyed_rows(raw, columns, max_rows):
     missing = [str(c.label) for c in columns if c.required and c.key not in seen]
     if missing:
         raise TableError(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
-    rows = Table()
-    rows.present = frozenset(seen)
+    return Rows(_data_rows(raw, columns, positions, max_rows), frozenset(seen))
+
+
+def _data_rows(raw, columns, positions, max_rows):
+    count = 0
     for number, cells in raw:
         values = {c.key: None for c in columns}
         errors = []
@@ -233,10 +279,10 @@ def _keyed_rows(raw, columns, max_rows):
                 continue
             values[key] = _clean(value)
         if any(v is not None for v in values.values()) or errors:
-            rows.append(Row(number, values, errors))
-            if len(rows) > max_rows:
+            count += 1
+            if count > max_rows:
                 raise too_many_rows(max_rows)
-    return rows
+            yield Row(number, values, errors)
 
 
 def _label(columns, key):

@@ -6,6 +6,7 @@ import zipfile
 from datetime import date
 
 import openpyxl
+import xlsxwriter
 import pytest
 from sqlalchemy import func, select
 
@@ -331,3 +332,37 @@ def test_rows_saved_in_several_statements_keep_their_own_values(world, client, a
         stays = db.session.scalars(select(Stay).where(Stay.person_id == person.id)).all()
         assert [(s.facility_id, s.started_on) for s in stays] == [(world.facility_a.id,
                                                                     date(2021, 3, 1))]
+
+
+def test_a_large_import_saves_every_row_with_its_own_values(world, client, auth, monkeypatch):
+    monkeypatch.setattr(inmates.import_save, "CHUNK", 1000)  # 2,500 rows: 3 chunks
+    auth.login("inspector_a")
+    skills = "Skills (code:level:years:certified; ...)"
+    count = 2500
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADERS)
+    for n in range(count):
+        sheet.write_row(n + 1, 0, row(**{
+            "File number": f"L-{n:05d}", "IIN": "", "Last name": f"Фамилия{n}",
+            "Birth date": date(1960 + n % 40, 1 + n % 12, 1 + n % 28),
+            skills: f"7533:qualified:{n % 30}:no" + ("; 8153:trainee:0:no" if n % 2 else ""),
+            "Restrictions": "minors" if n % 3 == 0 else ""}))
+    book.close()
+    before = counts()
+    preview = upload(client, out.getvalue())
+    assert re.search(r">2,500</span> to create", preview.get_data(as_text=True))
+    assert confirm(client, preview).status_code == 302
+    after = counts()
+    assert after[0] - before[0] == count and after[2] - before[2] == count
+    assert after[1] - before[1] == count + count // 2
+    saved = {p.file_number: p for p in db.session.scalars(
+        select(Person).where(Person.file_number.like("L-%")))}
+    assert len(saved) == count
+    for n in range(count):
+        person = saved[f"L-{n:05d}"]
+        assert (person.last_name, person.birth_on, person.no_work_with_minors) == (
+            f"Фамилия{n}", date(1960 + n % 40, 1 + n % 12, 1 + n % 28), n % 3 == 0)
+        assert sorted((s.occupation_code, s.years_experience) for s in person.skills) == (
+            [("7533", n % 30), ("8153", 0)] if n % 2 else [("7533", n % 30)])

@@ -203,3 +203,22 @@ def test_a_renamed_program_or_document_is_refused(monkeypatch, magic, name):
     monkeypatch.setattr(tabular.reader, "CalamineWorkbook", _NeverLoaded)
     message = refused(magic + b"\x00" * 200 + b"File number;Last name\n", name)
     assert "not a valid" in message
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_rows_below_an_empty_top_keep_their_numbers_and_their_formulas(kind):
+    # The table starts at C4: empty rows above and empty columns to the left.
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out)
+    sheet = book.add_worksheet()
+    sheet.write_row(3, 2, ["File number", "Last name", "Birth date", "Amount"])
+    sheet.write_row(4, 2, ["12-0001", KAZAKH])
+    sheet.write_row(6, 2, ["12-0003", "Сейтқали"])
+    sheet.write_formula(6, 5, "=1+1", None, 2)
+    book.close()
+    data = out.getvalue() if kind == "xlsx" else convert((out.getvalue(), "a.xlsx"), "ods")
+    rows = read_table(data, f"people.{kind}", COLUMNS)
+    assert [r.number for r in rows] == [5, 7]
+    assert [r.values["file_number"] for r in rows] == ["12-0001", "12-0003"]
+    assert rows[0].values["last_name"] == KAZAKH and not rows[0].errors
+    assert rows[1].values["amount"] is None and "Amount: formulas" in rows[1].errors[0]
