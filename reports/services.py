@@ -117,14 +117,47 @@ def recent_statistics(on, scope, months):
                       lambda: facts.statistics(on, scope, months=months))
 
 
+def _shared(parts, compute, recent):
+    """Compute, or for dashboards (``recent``) share through the cache every worker reads."""
+    if not recent or not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
+        return compute()
+    return remembered((*parts, db.engine.url.render_as_string()), compute)
+
+
 def disclosure_lattice(on, recent=False):
     """Return the disclosure lattice of a date (reports/disclosure.py): the hidden cells every
     workbook of the date shares. One grouped query and the suppression over it; dashboards
     share it through the cache (as ``recent_statistics``), exports compute it afresh."""
-    compute = lambda: disclosure.lattice(facts.facility_cells(on))  # noqa: E731
-    if not recent or not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
-        return compute()
-    return remembered(("disclosure-lattice", db.engine.url.render_as_string(), on), compute)
+    return _shared(("disclosure-lattice", on),
+                   lambda: disclosure.lattice(facts.facility_cells(on)), recent)
+
+
+def month_end_lattices(days, recent=False):
+    """Return {day: its disclosure lattice} for a series' month ends: each the lattice of that
+    day, so a month end is hidden in every series as in that day's own workbooks. One grouped
+    read of the days' cells; cached as ``disclosure_lattice``."""
+    return _shared(("month-end-lattices", tuple(days)), lambda: {
+        day: disclosure.lattice(rows) for day, rows in facts.facility_cells_of(days).items()},
+        recent)
+
+
+def wage_lattices(months, recent=False):
+    """Return {month: its wage lattice} (disclosure.wage_lattice) for the wage table's
+    months: one pattern per month across every workbook showing it. One grouped read of the
+    months' cells; cached as ``disclosure_lattice``."""
+    return _shared(("wage-lattices", tuple(months)), lambda: {
+        month: disclosure.wage_lattice(rows) for month, rows in facts.wage_cells(months).items()},
+        recent)
+
+
+def protected(stats, recent=False):
+    """Return ``disclosure.protect(stats, ...)`` with the lattices of its date, of its
+    series' month ends and of its wage months."""
+    days = [row["on"] for row in stats.series if row["on"] != stats.on]
+    months = [row["month"] for row in stats.wages]
+    return disclosure.protect(stats, disclosure_lattice(stats.on, recent),
+                              month_ends=month_end_lattices(days, recent) if days else None,
+                              wage_months=wage_lattices(months, recent) if months else None)
 
 
 def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=12, recent=False):
@@ -140,8 +173,7 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
     region = db.session.get(Region, scope.region_id) if scope.region_id else None
     facility = db.session.get(Facility, scope.facility_id) if scope.facility_id else None
     if suppress:
-        headline, breakdowns, enterprises, wages, series = disclosure.protect(
-            stats, disclosure_lattice(on, recent))
+        headline, breakdowns, enterprises, wages, series = protected(stats, recent)
     else:
         headline, breakdowns, enterprises = stats.headline, stats.breakdowns, stats.enterprises
         wages, series = stats.wages, stats.series
