@@ -16,7 +16,7 @@ from extensions import db
 from facilities.models import Facility
 from reference.models import Region
 from timeutil import today
-from web.cache import remembered
+from web.cache import keep, kept_value, remembered
 
 from . import disclosure, facts
 from . import statistics as st
@@ -126,25 +126,42 @@ def _shared(parts, compute, recent):
 
 def disclosure_lattice(on, recent=False):
     """Return the disclosure lattice of a date (reports/disclosure.py): the hidden cells every
-    workbook of the date shares. One grouped query and the suppression over it; dashboards
-    share it through the cache (as ``recent_statistics``), exports compute it afresh."""
-    return _shared(("disclosure-lattice", on),
-                   lambda: disclosure.lattice(facts.facility_cells(on)), recent)
+    workbook of the date shares (``day_lattices``)."""
+    return day_lattices([on], recent)[on]
 
 
-def month_end_lattices(days, recent=False):
-    """Return {day: its disclosure lattice} for a series' month ends: each the lattice of that
-    day, so a month end is hidden in every series as in that day's own workbooks. One grouped
-    read of the days' cells; cached as ``disclosure_lattice``."""
-    return _shared(("month-end-lattices", tuple(days)), lambda: {
-        day: disclosure.lattice(rows) for day, rows in facts.facility_cells_of(days).items()},
-        recent)
+def day_lattices(days, recent=False):
+    """Return {day: its disclosure lattice} for some days (a date, its series' month ends):
+    one grouped read of their cells and the suppression over each, so a month end is hidden
+    in every series as in that day's own workbooks.
+
+    A day read from its stored facts has one lattice until they are built again, so it is
+    kept under the day and the facts' build time, exports included; the others are computed
+    afresh, or for dashboards shared through the cache (as ``recent_statistics``)."""
+    return _shared(("day-lattices", tuple(days)), lambda: _day_lattices(days), recent)
+
+
+def _day_lattices(days):
+    compute = lambda days: {  # noqa: E731
+        day: disclosure.lattice(rows) for day, rows in facts.facility_cells_of(days).items()}
+    if not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
+        return compute(days)
+    url = db.engine.url.render_as_string()
+    stored = {day: ("facts-lattice", url, day, built)
+              for day, built in facts.built_at(days).items()}
+    found = {day: held for day, parts in stored.items() if (held := kept_value(parts)) is not None}
+    missing = [day for day in days if day not in found]
+    for day, held in (compute(missing) if missing else {}).items():
+        found[day] = held
+        if day in stored:
+            keep(stored[day], held)
+    return {day: found[day] for day in days}
 
 
 def wage_lattices(months, recent=False):
     """Return {month: its wage lattice} (disclosure.wage_lattice) for the wage table's
     months: one pattern per month across every workbook showing it. One grouped read of the
-    months' cells; cached as ``disclosure_lattice``."""
+    months' cells; dashboards share them through the cache (as ``day_lattices``)."""
     return _shared(("wage-lattices", tuple(months)), lambda: {
         month: disclosure.wage_lattice(rows) for month, rows in facts.wage_cells(months).items()},
         recent)
@@ -156,7 +173,7 @@ def protected(stats, recent=False):
     days = [row["on"] for row in stats.series if row["on"] != stats.on]
     months = [row["month"] for row in stats.wages]
     return disclosure.protect(stats, disclosure_lattice(stats.on, recent),
-                              month_ends=month_end_lattices(days, recent) if days else None,
+                              month_ends=day_lattices(days, recent) if days else None,
                               wage_months=wage_lattices(months, recent) if months else None)
 
 

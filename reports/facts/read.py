@@ -227,6 +227,16 @@ def facility_cells_of(days):
     return {day: found[day] if day in found else st.facility_cells(day) for day in days}
 
 
+def built_at(days):
+    """Return {day: when its facts were built} for the days among ``days`` whose stored facts
+    may be read (``available``): what is read from them stays the same until that changes."""
+    fresh = available(days)
+    if not fresh:
+        return {}
+    return {as_date(day): built for day, built in db.session.execute(
+        select(FactDay.day, FactDay.built_at).where(FactDay.day.in_(sorted(fresh))))}
+
+
 def wage_cells(months):
     """Return {month: its rows of ``reports.series.wage_cells``} for each of ``months``
     (first days): the closed months with stored wage facts in one grouped read, the rest live."""

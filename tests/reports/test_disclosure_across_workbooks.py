@@ -12,10 +12,13 @@ from sqlalchemy import select
 
 from extensions import db
 from facilities.models import Facility
+from inmates.models import Stay
 from reference.models import Region
 from reports import disclosure, facts
+from reports import statistics as st
 from reports.disclosure import KINDS, PEOPLE, is_hidden
-from reports.services import build_report, disclosure_lattice, protected
+from reports.facts.build import rebuild
+from reports.services import build_report, day_lattices, disclosure_lattice, protected
 from reports.statistics import Scope
 from tests import statistics_world
 
@@ -253,3 +256,30 @@ def test_without_their_lattices_month_ends_and_wage_months_are_given_away(app):
         stats, disclosure_lattice(stats.on)))
     recovered = _attack(seen, _monthly_sums(seen, places))
     assert {key[1] for key in recovered} == {"series", "wages"}
+
+
+def test_a_month_end_kept_with_its_facts_follows_them_being_built_again(app):
+    """With the cache on, a stored day's lattice is kept for its facts (exports included);
+    after a back-dated release the day is computed afresh, and after its rebuild the
+    lattice is that of the new figures, never the one kept before."""
+    app.config["STATISTICS_CACHE_SECONDS"] = 300
+    statistics_world.build(seed=15, people=90)
+    db.session.commit()
+    day = date(2021, 3, 31)
+    rebuild(db.session, days=[day])
+    db.session.commit()
+    live = lambda: disclosure.lattice(st.facility_cells(day))  # noqa: E731
+    assert day_lattices([day])[day].hidden == live().hidden
+    before = live().values
+    stays = db.session.scalars(select(Stay).where(Stay.active_on(day),
+                                                  Stay.started_on < date(2021, 3, 1))).all()
+    for stay in stays[:len(stays) // 3]:
+        stay.ended_on = date(2021, 3, 1)
+    db.session.commit()
+    assert live().values != before
+    assert day_lattices([day])[day].values == live().values
+    rebuild(db.session, days=[day])
+    db.session.commit()
+    assert facts.built_at([day])
+    kept = day_lattices([day])[day]
+    assert (kept.values, kept.hidden) == (live().values, live().hidden)
