@@ -164,8 +164,10 @@ DEFINITIONS = {definition.key: definition for definition in (
                   "chosen so that no hidden count can be worked out by subtraction, within a "
                   "table or its totals nor across the reports of the same date (the country, a "
                   "region, a security level, a facility, an employer kind): a count hidden in "
-                  "one of them is hidden in all. A rate or share using a hidden count is "
-                  "blank."),
+                  "one of them is hidden in all. A month end of the series is hidden as in the "
+                  "reports of that day, and a wage month's counts alike in every report showing "
+                  "the month. A rate or share using a hidden count is blank; so are the total "
+                  "accrued and the mean of a month whose persons paid are hidden."),
                _l("Counts of enterprises and of floor space, which are not about persons."),
                NONE_EXCLUDED),
 )}

@@ -29,14 +29,21 @@ section 6): no count of 1 to 4 persons can be read or worked out by subtraction.
   chain of subtractions within or across the workbooks of the date can start. Any scope the
   filters make (a facility with a security level, a region with an employer kind) covers one
   of these facility sets, so it has the lattice's keys too.
-- The rest - the series' month ends, the wage months' counts, the employed in new
-  productions - is protected within its workbook only, by the same rule, on top of the
-  lattice's pattern (whose cells it never unhides or chooses).
+- Each month end of the series is a day of its own: its counts are hidden as that day's
+  lattice hides them, so a month end is hidden alike in every series showing it and in that
+  day's own workbooks. Each wage month has a lattice of its own (``wage_lattice``): persons
+  paid, full-norm months and months below the minimum wage of every standard scope, split
+  by employer kind, tied across workbooks by the same sums. Both are the same rule over
+  other cells (``lattice``), so no chain of subtractions between the workbooks' series or
+  wage tables can start either.
+- The rest - the employed in new productions - is protected within its workbook only, by the
+  same rule, on top of the lattices' patterns (whose cells it never unhides or chooses).
 - Counts of enterprises and floor space are not about persons and are never hidden.
 - The day D is the series' last point and the headline: one cell, hidden alike in both.
 
-What this does not cover: the series' month ends and wage months across workbooks (each is
-protected in its own workbook), and bounds from in custody >= able-bodied >= employed.
+What this does not cover: bounds from in custody >= able-bodied >= employed (and full-norm
+months >= months below the minimum wage), and differences between dates (a month end minus
+the next is not a count of persons).
 """
 import heapq
 from dataclasses import dataclass, field
@@ -193,20 +200,21 @@ KINDS = ("state_branch", "sme", "facility_service")
 DIMENSIONS = ("gender", "age_band")
 
 
-def _key(places, c, dim=None, value=None, kind=None):
+def _key(places, c, dim=None, value=None, kind=None, split=("employed",)):
     """The lattice's key of a count: (facilities, count, breakdown, its value, employer kind).
 
-    ``places`` is the sorted tuple of the facilities with persons in custody that the figure
-    covers, so every figure of the same persons has one key whichever workbook shows it
-    (the national region row and the region's own total; a one-facility region and its
-    facility). With an employer kind only the employed change; the employed of a kind are
-    the employer-kind table's row. None for the zero rows of the other kinds."""
-    if c != "employed":
+    ``places`` is the sorted tuple of the facilities with persons in custody (or paid, for a
+    wage month) that the figure covers, so every figure of the same persons has one key
+    whichever workbook shows it (the national region row and the region's own total; a
+    one-facility region and its facility). With an employer kind only the counts of
+    ``split`` change (the employed; every wage count); a count of a kind is the
+    employer-kind row of that count. None for the zero rows of the other kinds."""
+    if c not in split:
         kind = None
     if kind and dim is None:
-        return (places, "employed", "employer_kind", kind, None)
+        return (places, c, "employer_kind", kind, None)
     if kind and dim == "employer_kind":
-        return (places, "employed", "employer_kind", value, None) if value == kind else None
+        return (places, c, "employer_kind", value, None) if value == kind else None
     return (places, c, dim, value, kind)
 
 
@@ -218,6 +226,11 @@ class Lattice:
     places: dict = field(default_factory=dict)  # facility id -> (region id, security level)
     values: dict = field(default_factory=dict)
     hidden: dict = field(default_factory=dict)
+    split: tuple = ("employed",)  # the counts an employer-kind scope changes
+
+    def key_of(self, scope, c):
+        """The key of a scope's count ``c`` in total (its employer kind's, with one)."""
+        return _key(self.places_of(scope), c, None, None, scope.employer_kind, self.split)
 
     def places_of(self, scope):
         """The facilities with persons in custody that a scope covers, as a sorted tuple."""
@@ -228,7 +241,7 @@ class Lattice:
             and (not scope.security_level or level == scope.security_level)))
 
 
-def lattice(rows):
+def lattice(rows, counts=PEOPLE, split=("employed",), dimensions=DIMENSIONS):
     """Build the Lattice of one date from ``reports.statistics.facility_cells`` (persons in
     custody by facility, gender, age band and employer kind), and hide its cells.
 
@@ -238,11 +251,14 @@ def lattice(rows):
     age band. The sums: within a workbook, a total and the rows of each table, and the
     employed and their kinds; across workbooks, every count of a scope and the same count of
     the parts of the scope by region, by security level and by facility.
+
+    ``counts``, ``split`` and ``dimensions`` name the rows' count columns, those an employer
+    kind splits, and the breakdowns: a wage month's (``wage_lattice``) are its own.
     """
-    built = Lattice()
-    rows = [(str(r.facility_id), str(r.region_id), r.security_level, str(r.gender),
-             str(r.age_band), r.kind, int(r.in_custody), int(r.able_bodied), int(r.employed))
-            for r in rows]
+    built = Lattice(split=tuple(split))
+    rows = [(str(r.facility_id), str(r.region_id), r.security_level,
+             tuple(str(getattr(r, d)) for d in dimensions), r.kind,
+             tuple(int(getattr(r, c) or 0) for c in counts)) for r in rows]
     for f, region, level, *_rest in rows:
         built.places[f] = (region, level)
     groupings = (lambda f: built.places[f][0], lambda f: built.places[f][1],
@@ -254,21 +270,28 @@ def lattice(rows):
     scopes = {f: sorted({tuple(sorted(built.places))} | {
         tuple(members[(index, grouping(f))]) for index, grouping in enumerate(groupings)})
               for f in built.places}
+    own = {}  # facility -> its counts (a key without the facilities), summed into its scopes
+    for f, _region, _level, breakdown, kind, numbers in rows:
+        mine = own.setdefault(f, {})
+        cells_of = ((None, None), *zip(dimensions, breakdown))
+        for c, count in zip(counts, numbers):
+            for dim, value in cells_of:
+                cell = _key((), c, dim, value, split=split)[1:]
+                mine[cell] = mine.get(cell, 0) + count
+                if kind and c in split:
+                    cell = _key((), c, dim, value, kind, split)[1:]
+                    mine[cell] = mine.get(cell, 0) + count
     values = built.values
-    for f, _region, _level, gender, age_band, kind, *counts in rows:
+    for f, mine in own.items():
         for places in scopes[f]:
-            for c, count in zip(PEOPLE, counts):
-                for dim, value in ((None, None), ("gender", gender), ("age_band", age_band)):
-                    key = _key(places, c, dim, value)
-                    values[key] = values.get(key, 0) + count
-                    if kind and c == "employed":
-                        key = _key(places, c, dim, value, kind)
-                        values[key] = values.get(key, 0) + count
-    counts = {}
+            for cell, count in mine.items():
+                key = (places, *cell)
+                values[key] = values.get(key, 0) + count
+    counts_of = {}
     for places, *cell in values:
-        counts.setdefault(places, set()).add(tuple(cell))
+        counts_of.setdefault(places, set()).add(tuple(cell))
     cells = Cells(values=values)
-    for places, of_places in sorted(counts.items()):
+    for places, of_places in sorted(counts_of.items()):
         of_places = sorted(of_places, key=str)
         for grouping in groupings[::3] + groupings[1:2]:  # by region, facility, level
             groups = {}
@@ -281,20 +304,29 @@ def lattice(rows):
                 cells.sums.append(((places, *t), [(p, *t) for p in parts if (p, *t) in values]))
         rows_of = {}  # (count, breakdown, kind) -> its rows
         for c, dim, value, kind in of_places:
-            if dim in DIMENSIONS:
+            if dim in dimensions:
                 rows_of.setdefault((c, dim, kind), []).append((places, c, dim, value, kind))
         for (c, dim, kind), parts in rows_of.items():
-            margin = _key(places, c, None, None, kind)
+            margin = _key(places, c, None, None, kind, split)
             if margin in values:
                 cells.sums.append((margin, parts))
-        rows = sorted({t[1:3] for t in of_places if t[1] in DIMENSIONS})
-        for dim, value in [(None, None), *rows]:
-            margin = (places, "employed", dim, value, None)
-            parts = [_key(places, "employed", dim, value, k) for k in KINDS]
-            if margin in values:
-                cells.sums.append((margin, [p for p in parts if p in values]))
+        for c in split:
+            rows = sorted({t[1:3] for t in of_places if t[0] == c and t[1] in dimensions})
+            for dim, value in [(None, None), *rows]:
+                margin = (places, c, dim, value, None)
+                parts = [_key(places, c, dim, value, k, split) for k in KINDS]
+                if margin in values:
+                    cells.sums.append((margin, [p for p in parts if p in values]))
     built.hidden = cells.hidden()
     return built
+
+
+def wage_lattice(rows):
+    """Build the Lattice of one wage month from ``reports.series.wage_cells`` (its persons
+    paid, full-norm months and months below the minimum wage by facility and employer kind):
+    the same rule over every standard scope, each count split by employer kind, so a wage
+    count hidden in one workbook is hidden in every workbook showing that month."""
+    return lattice(rows, WAGE_COUNTS, WAGE_COUNTS, ())
 
 
 def _lattice_key(lattice, stats, local):
@@ -319,22 +351,32 @@ def _lattice_key(lattice, stats, local):
 RATE = {"rate": ("employed", "able_bodied")}
 
 
-def protect(stats, lattice=None):
+def protect(stats, lattice=None, month_ends=None, wage_months=None):
     """Return the figures of a Statistics as they may be shown: (headline, breakdowns,
     enterprises, wages, series), hidden counts replaced by SUPPRESSED or COMPLEMENTARY.
 
     With the ``lattice`` of the date, every count it holds is hidden exactly as the lattice
-    hides it (the same in every workbook of the date); the workbook's own sums then hide what
-    they need among the counts it does not hold."""
+    hides it (the same in every workbook of the date); likewise each series month end with
+    that day's lattice (``month_ends``: day -> Lattice) and each wage month's counts with its
+    ``wage_lattice`` (``wage_months``: first day -> Lattice). The workbook's own sums then
+    hide what they need among the counts no lattice holds."""
     cells = _cells(stats)
+    monthly = {("series", day.isoformat()): held for day, held in (month_ends or {}).items()}
+    monthly.update({("wages", month.isoformat()): held
+                    for month, held in (wage_months or {}).items()})
     given, fixed = {}, set()
-    if lattice is not None:
-        for local in cells.values:
-            key = _lattice_key(lattice, stats, local)
-            if key in lattice.values:
-                fixed.add(local)
-                if key in lattice.hidden:
-                    given[local] = lattice.hidden[key]
+    for local in cells.values:
+        held = monthly.get(local[:2])
+        if held is not None:
+            key = held.key_of(stats.scope, local[2])
+        elif lattice is not None:
+            held, key = lattice, _lattice_key(lattice, stats, local)
+        else:
+            continue
+        if key in held.values:
+            fixed.add(local)
+            if key in held.hidden:
+                given[local] = held.hidden[key]
     hidden = cells.hidden(given, fixed)
     headline = _shown(stats.headline, hidden, lambda c: ("total", c), PEOPLE, RATE)
     breakdowns = {}

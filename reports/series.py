@@ -161,6 +161,19 @@ def in_scope(rows, scope):
     return conditions
 
 
+def wage_cells(first_month, last_month):
+    """Return the wage figures of each month in the finest cells every scope adds up from, in
+    one grouped query: one row per month, facility and employer kind, with the facility's
+    region and security level, and the sums of ``wage_sums``. Disclosure control
+    (reports/disclosure.py, ``wage_lattice``) sums them into the wage counts of every scope."""
+    rows = wage_records(first_month, last_month).subquery("records")
+    keys = (rows.c.month, rows.c.facility_id, Facility.region_id, Facility.security_level,
+            rows.c.kind)
+    return db.session.execute(
+        select(*keys, *wage_sums(rows, func.sum(rows.c.counts_person), func.count()))
+        .join(Facility, Facility.id == rows.c.facility_id).group_by(*keys)).all()
+
+
 def wage_figures(months, found):
     """The rows of the wage table: one per month, from ``found`` (month -> sums)."""
     result = []

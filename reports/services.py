@@ -16,7 +16,7 @@ from extensions import db
 from facilities.models import Facility
 from reference.models import Region
 from timeutil import today
-from web.cache import remembered
+from web.cache import keep, kept_value, remembered
 
 from . import disclosure, facts
 from . import statistics as st
@@ -117,14 +117,64 @@ def recent_statistics(on, scope, months):
                       lambda: facts.statistics(on, scope, months=months))
 
 
-def disclosure_lattice(on, recent=False):
-    """Return the disclosure lattice of a date (reports/disclosure.py): the hidden cells every
-    workbook of the date shares. One grouped query and the suppression over it; dashboards
-    share it through the cache (as ``recent_statistics``), exports compute it afresh."""
-    compute = lambda: disclosure.lattice(facts.facility_cells(on))  # noqa: E731
+def _shared(parts, compute, recent):
+    """Compute, or for dashboards (``recent``) share through the cache every worker reads."""
     if not recent or not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
         return compute()
-    return remembered(("disclosure-lattice", db.engine.url.render_as_string(), on), compute)
+    return remembered((*parts, db.engine.url.render_as_string()), compute)
+
+
+def disclosure_lattice(on, recent=False):
+    """Return the disclosure lattice of a date (reports/disclosure.py): the hidden cells every
+    workbook of the date shares (``day_lattices``)."""
+    return day_lattices([on], recent)[on]
+
+
+def day_lattices(days, recent=False):
+    """Return {day: its disclosure lattice} for some days (a date, its series' month ends):
+    one grouped read of their cells and the suppression over each, so a month end is hidden
+    in every series as in that day's own workbooks.
+
+    A day read from its stored facts has one lattice until they are built again, so it is
+    kept under the day and the facts' build time, exports included; the others are computed
+    afresh, or for dashboards shared through the cache (as ``recent_statistics``)."""
+    return _shared(("day-lattices", tuple(days)), lambda: _day_lattices(days), recent)
+
+
+def _day_lattices(days):
+    compute = lambda days: {  # noqa: E731
+        day: disclosure.lattice(rows) for day, rows in facts.facility_cells_of(days).items()}
+    if not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
+        return compute(days)
+    url = db.engine.url.render_as_string()
+    stored = {day: ("facts-lattice", url, day, built)
+              for day, built in facts.built_at(days).items()}
+    found = {day: held for day, parts in stored.items() if (held := kept_value(parts)) is not None}
+    missing = [day for day in days if day not in found]
+    for day, held in (compute(missing) if missing else {}).items():
+        found[day] = held
+        if day in stored:
+            keep(stored[day], held)
+    return {day: found[day] for day in days}
+
+
+def wage_lattices(months, recent=False):
+    """Return {month: its wage lattice} (disclosure.wage_lattice) for the wage table's
+    months: one pattern per month across every workbook showing it. One grouped read of the
+    months' cells; dashboards share them through the cache (as ``day_lattices``)."""
+    return _shared(("wage-lattices", tuple(months)), lambda: {
+        month: disclosure.wage_lattice(rows) for month, rows in facts.wage_cells(months).items()},
+        recent)
+
+
+def protected(stats, recent=False):
+    """Return ``disclosure.protect(stats, ...)`` with the lattices of its date, of its
+    series' month ends and of its wage months."""
+    days = [row["on"] for row in stats.series if row["on"] != stats.on]
+    months = [row["month"] for row in stats.wages]
+    return disclosure.protect(stats, disclosure_lattice(stats.on, recent),
+                              month_ends=day_lattices(days, recent) if days else None,
+                              wage_months=wage_lattices(months, recent) if months else None)
 
 
 def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=12, recent=False):
@@ -140,8 +190,7 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
     region = db.session.get(Region, scope.region_id) if scope.region_id else None
     facility = db.session.get(Facility, scope.facility_id) if scope.facility_id else None
     if suppress:
-        headline, breakdowns, enterprises, wages, series = disclosure.protect(
-            stats, disclosure_lattice(on, recent))
+        headline, breakdowns, enterprises, wages, series = protected(stats, recent)
     else:
         headline, breakdowns, enterprises = stats.headline, stats.breakdowns, stats.enterprises
         wages, series = stats.wages, stats.series

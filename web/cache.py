@@ -51,6 +51,21 @@ def remembered(parts, compute, timeout=None):
     return value
 
 
+def _kept_name(parts):
+    return "kept:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def kept_value(parts):
+    """Return the value kept for the parts (``keep``), or None."""
+    return cache.get(_kept_name(parts))
+
+
+def keep(parts, value, timeout=None):
+    """Keep a value under its parts whatever the data's generation: for values that are a
+    function of their parts alone (a stored day's facts, named by when they were built)."""
+    cache.set(_kept_name(parts), value, timeout=timeout)
+
+
 def _note(session, tables):
     if set(tables) - IGNORED_TABLES:
         session.info["figures_changed"] = True

@@ -22,6 +22,7 @@ from .. import statistics as st
 from ..scope import as_date, facility_scope, with_rate
 from .build import build_day, build_wage_month, lock, take_stale
 from ..series import in_scope as wage_scope
+from ..series import wage_cells as live_wage_cells
 from ..series import wage_figures, wage_sums
 from .models import FactDay, FactEnterprise, FactPeople, FactStale, FactWage, FactWageMonth
 
@@ -204,17 +205,59 @@ def _enterprise_figures(on, scope, new_employed):
 def facility_cells(on):
     """Return ``reports.statistics.facility_cells(on)`` (persons in custody by facility,
     gender, age band and employer kind): the stored facts' own rows when ``on`` is closed."""
-    if on not in available([on]):
-        return st.facility_cells(on)
-    fp = FactPeople
-    keys = (fp.facility_id, Facility.region_id, Facility.security_level, fp.gender,
-            fp.age_band, fp.kind)
-    return db.session.execute(
-        select(*keys, func.sum(fp.in_custody).label("in_custody"),
-               func.sum(fp.able_bodied).label("able_bodied"),
-               func.sum(fp.employed).label("employed"))
-        .join(Facility, Facility.id == fp.facility_id).where(fp.day == on)
-        .group_by(*keys)).all()
+    return facility_cells_of([on])[on]
+
+
+def facility_cells_of(days):
+    """Return {day: ``reports.statistics.facility_cells(day)``} for each of ``days``: the
+    closed days with stored facts in one grouped read of them, the others live."""
+    fresh = available(days)
+    found = {day: [] for day in days if day in fresh}
+    if found:
+        fp = FactPeople
+        keys = (fp.facility_id, Facility.region_id, Facility.security_level, fp.gender,
+                fp.age_band, fp.kind)
+        for row in db.session.execute(
+                select(fp.day, *keys, func.sum(fp.in_custody).label("in_custody"),
+                       func.sum(fp.able_bodied).label("able_bodied"),
+                       func.sum(fp.employed).label("employed"))
+                .join(Facility, Facility.id == fp.facility_id).where(fp.day.in_(list(found)))
+                .group_by(fp.day, *keys)):
+            found[as_date(row.day)].append(row)
+    return {day: found[day] if day in found else st.facility_cells(day) for day in days}
+
+
+def built_at(days):
+    """Return {day: when its facts were built} for the days among ``days`` whose stored facts
+    may be read (``available``): what is read from them stays the same until that changes."""
+    fresh = available(days)
+    if not fresh:
+        return {}
+    return {as_date(day): built for day, built in db.session.execute(
+        select(FactDay.day, FactDay.built_at).where(FactDay.day.in_(sorted(fresh))))}
+
+
+def wage_cells(months):
+    """Return {month: its rows of ``reports.series.wage_cells``} for each of ``months``
+    (first days): the closed months with stored wage facts in one grouped read, the rest live."""
+    fresh = available_months(months)
+    found = {month: [] for month in months}
+    stored = [month for month in months if month in fresh]
+    live = [month for month in months if month not in fresh]
+    if stored:
+        rows = FactWage.__table__
+        keys = (rows.c.month, rows.c.facility_id, Facility.region_id, Facility.security_level,
+                rows.c.kind)
+        for row in db.session.execute(
+                select(*keys, *wage_sums(rows, func.sum(rows.c.persons), func.sum(rows.c.records)))
+                .join(Facility, Facility.id == rows.c.facility_id)
+                .where(rows.c.month.in_(stored)).group_by(*keys)):
+            found[as_date(row.month)].append(row)
+    if live:
+        for row in live_wage_cells(min(live), max(live)):
+            if as_date(row.month) in live:
+                found[as_date(row.month)].append(row)
+    return found
 
 
 def headline(on, scope=st.Scope()):

@@ -2,7 +2,9 @@
 of a date (the country, each region, each security level, each region and level, each
 facility, each of them for each employer kind), gather every figure they show, and solve by
 subtraction every sum an analyst can write between them, chained. Nothing hidden may be
-recovered, and no count is hidden in one workbook and shown in another."""
+recovered, and no count is hidden in one workbook and shown in another: neither the counts of
+the date nor those of its series' month ends and wage months."""
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -10,10 +12,13 @@ from sqlalchemy import select
 
 from extensions import db
 from facilities.models import Facility
+from inmates.models import Stay
 from reference.models import Region
 from reports import disclosure, facts
+from reports import statistics as st
 from reports.disclosure import KINDS, PEOPLE, is_hidden
-from reports.services import build_report, disclosure_lattice
+from reports.facts.build import rebuild
+from reports.services import build_report, day_lattices, disclosure_lattice, protected
 from reports.statistics import Scope
 from tests import statistics_world
 
@@ -158,3 +163,123 @@ def test_without_the_lattice_a_facility_is_given_away_by_its_region(app):
             _gather(_shown(day, scope, None), places, seen)
         recovered += len(_attack(seen, _sums(seen, places)))
     assert recovered
+
+
+# --- the series' month ends and the wage months ---------------------------------------------
+
+MONTHLY_DAYS = [date(2021, 4, 1), date(2021, 6, 30)]  # the first's series ends March 31
+MONTHS = 6  # the world's wages run from January to June 2021
+
+
+def _codes(scope, places):
+    """The facilities a scope covers, as an analyst knows them (by region and level)."""
+    return tuple(sorted(code for code, (_region, level, facility_id, region_id) in places.items()
+                        if scope.facility_id in (None, facility_id)
+                        and scope.region_id in (None, region_id)
+                        and scope.security_level in (None, level)))
+
+
+def _gather_monthly(scope, series, wages, places, seen):
+    """Put each month-end and wage-month count a workbook shows under what it counts:
+    (facility codes, "series" or "wages", the day or month, count, employer kind)."""
+    codes, kind = _codes(scope, places), scope.employer_kind
+    for row in series:
+        for column in PEOPLE:
+            key = (codes, "series", row["on"], column, kind if column == "employed" else None)
+            seen.setdefault(key, set()).add(row[column])
+    for row in wages:
+        for column in disclosure.WAGE_COUNTS:
+            seen.setdefault((codes, "wages", row["month"], column, kind), set()).add(row[column])
+
+
+def _monthly_sums(seen, places):
+    """Every sum between the gathered monthly counts: a count and its parts by region, by
+    security level and by facility; the employed (every wage count) and those of each kind."""
+    sums = []
+    for key in seen:
+        codes, table, when, column, kind = key
+        for index in (0, 1, None):
+            groups = {}
+            for code in codes:
+                groups.setdefault(code if index is None else places[code][index], []).append(code)
+            if len(groups) > 1:
+                sums.append((key, [(tuple(sorted(g)), table, when, column, kind)
+                                   for g in groups.values()]))
+        if kind is None and (table == "wages" or column == "employed"):
+            sums.append((key, [(codes, table, when, column, k) for k in KINDS]))
+    return sums
+
+
+def _monthly_seen(places, protect):
+    """The monthly counts of every standard scope's workbook of MONTHLY_DAYS, as ``protect``
+    shows them, with the headlines of the workbooks of the series' month ends themselves."""
+    seen = {}
+    for day in MONTHLY_DAYS:
+        for scope in _scopes(places):
+            stats = facts.statistics(day, scope, months=MONTHS)
+            _headline, _breakdowns, _enterprises, wages, series = protect(stats)
+            _gather_monthly(scope, series, wages, places, seen)
+    month_end = date(2021, 3, 31)  # a month end of the first day's series, and a day of its own
+    lattice = disclosure_lattice(month_end)
+    for scope in _scopes(places):
+        headline = disclosure.protect(facts.statistics(month_end, scope, monthly=False),
+                                      lattice)[0]
+        _gather_monthly(scope, [dict(headline, on=month_end)], [], places, seen)
+    return seen
+
+
+@pytest.mark.parametrize("seed", [15, 8])
+def test_no_month_end_or_wage_count_is_recovered_across_workbooks(app, seed):
+    """A region minus its facilities, a level held by one facility, the employer kinds of a
+    total: no hidden count of a series month end or of a wage month comes back, and a month
+    end is hidden in every series as in that day's own workbooks."""
+    statistics_world.build(seed=seed, people=90)
+    places = _places()
+    seen = _monthly_seen(places, protected)
+    assert all(len(values) == 1 for values in seen.values())
+    for day in MONTHLY_DAYS:  # the report every interface shows is these counts
+        for scope in _scopes(places)[::7]:
+            report = build_report(day, scope, suppress=True, months=MONTHS)
+            shown = protected(facts.statistics(day, scope, months=MONTHS))
+            assert (report.wages, report.series) == (shown[3], shown[4])
+    assert _attack(seen, _monthly_sums(seen, places)) == {}
+    hidden = {key[1] for key, values in seen.items() if any(map(is_hidden, values))}
+    assert hidden == {"series", "wages"}  # the world has small cells of both to protect
+
+
+def test_without_their_lattices_month_ends_and_wage_months_are_given_away(app):
+    """Protected workbook by workbook (the day's lattice only), the monthly counts are
+    recovered across workbooks (so the attack above can fail)."""
+    statistics_world.build(seed=15, people=90)
+    places = _places()
+    seen = _monthly_seen(places, lambda stats: disclosure.protect(
+        stats, disclosure_lattice(stats.on)))
+    recovered = _attack(seen, _monthly_sums(seen, places))
+    assert {key[1] for key in recovered} == {"series", "wages"}
+
+
+def test_a_month_end_kept_with_its_facts_follows_them_being_built_again(app):
+    """With the cache on, a stored day's lattice is kept for its facts (exports included);
+    after a back-dated release the day is computed afresh, and after its rebuild the
+    lattice is that of the new figures, never the one kept before."""
+    app.config["STATISTICS_CACHE_SECONDS"] = 300
+    statistics_world.build(seed=15, people=90)
+    db.session.commit()
+    day = date(2021, 3, 31)
+    rebuild(db.session, days=[day])
+    db.session.commit()
+    live = lambda: disclosure.lattice(st.facility_cells(day))  # noqa: E731
+    assert day_lattices([day])[day].hidden == live().hidden
+    before = live().values
+    stays = db.session.scalars(select(Stay).where(Stay.active_on(day),
+                                                  Stay.started_on < date(2021, 3, 1))).all()
+    for stay in stays[:len(stays) // 3]:
+        stay.ended_on = date(2021, 3, 1)
+    db.session.commit()
+    assert live().values != before
+    assert day_lattices([day])[day].values == live().values
+    rebuild(db.session, days=[day])
+    db.session.commit()
+    assert facts.built_at([day])
+    kept = day_lattices([day])[day]
+    assert (kept.values, kept.hidden) == (live().values, live().hidden)
