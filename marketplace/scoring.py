@@ -25,6 +25,7 @@ the low ``TRAINING_BASE``. Months left reward people who can stay long enough to
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Float, case, cast, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -111,14 +112,15 @@ def score(requirements, skills, months_left, training_provided=False):
     """
     best = _best(requirements, skills)
     total = value(requirements, skills, months_left, training_provided, best=best)
-    months_reason = _l("%(months)s months left", months=months_left)
+    months_reason = ngettext("%(months)s month left", "%(months)s months left", months_left,
+                             months=months_left)
     if best is None:
         if not training_provided:
             return 0.0, []
         return total, [_l("no related skill, training provided"), months_reason]
     _, kind, required, level, years, certified, below = best
     reasons = [kind_reason(kind, required), SKILL_LEVELS.get(level, level),
-               _l("%(years)s years", years=years)]
+               ngettext("%(years)s year", "%(years)s years", years, years=years)]
     if certified:
         reasons.append(_l("certified"))
     if below:

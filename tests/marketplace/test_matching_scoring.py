@@ -148,3 +148,16 @@ def test_the_ranking_in_sql_is_the_python_ranking(world, on, people, requirement
             person_id for person_id, _ in expected[1:3]]
     finally:
         savepoint.rollback()
+
+
+def test_reasons_in_russian_agree_with_their_numbers(app):
+    """A candidate's reasons read as Russian does: стаж 1 год, 3 года, 5 лет; остался 21
+    месяц, осталось 2 месяца."""
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("ru"):
+        for years, months, expected in ((1, 21, ["стаж 1 год", "остался 21 месяц"]),
+                                        (3, 2, ["стаж 3 года", "осталось 2 месяца"]),
+                                        (5, 11, ["стаж 5 лет", "осталось 11 месяцев"])):
+            _, reasons = score(LINE, [("7533", "qualified", years, False)], months)
+            assert [str(r) for r in reasons][2:] == expected
