@@ -24,6 +24,7 @@ the low ``TRAINING_BASE``. Months left reward people who can stay long enough to
 """
 from functools import lru_cache
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import Float, case, cast, func, literal
@@ -31,6 +32,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from reference.codes import SKILL_LEVEL_RANK, SKILL_LEVELS
+from reference.services import occupation_label
 from timeutil import months_reached
 
 MATCH = {"exact": 0.56, "minor": 0.30, "submajor": 0.04}
@@ -45,7 +47,9 @@ TRAINING_BASE = 0.05         # a person without a related skill on a line that t
 
 
 def kind_reason(kind, code):
-    """Return the translatable reason naming how a skill matched a required occupation."""
+    """Return the translatable reason naming how a skill matched a required occupation,
+    the occupation by its code and title in the user's language."""
+    code = LazyString(occupation_label, code)  # looked up when shown, in the user's language
     if kind == "exact":
         return _l("exact occupation %(code)s", code=code)
     if kind == "minor":

@@ -3,6 +3,7 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
+from flask import g
 from sqlalchemy import or_, select
 
 from extensions import db
@@ -120,6 +121,18 @@ def region_choices(blank=None, with_code=False):
     """Return (id, name) pairs of the regions for a select, after an optional blank."""
     return ([("", blank)] if blank is not None else []) + [
         (r.id, f"{r.code} · {r.name}" if with_code else r.name) for r in regions()]
+
+
+def occupation_label(code):
+    """Return an occupation as "code · title" in the current language (the code alone when
+    it is not on file), for reasons and messages that name one. The titles are read once a
+    request."""
+    titles = g.get("_occupation_titles")
+    if titles is None:
+        titles = g._occupation_titles = {
+            o.code: o for o in db.session.scalars(select(Occupation))}
+    found = titles.get(code)
+    return f"{code} · {found.title}" if found is not None else code
 
 
 def occupation_choices(blank=None):

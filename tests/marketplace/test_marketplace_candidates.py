@@ -22,7 +22,7 @@ def test_owner_candidate_page_holds_no_identifying_field(client, auth, world):
     db.session.commit()
     auth.login("owner_a")
     page = owner_page(client, world.line_a)
-    assert "К-" in page and "exact occupation 7533" in page
+    assert "К-" in page and "exact occupation 7533 · Sewing, embroidery and related workers" in page
     for secret in ("Жаксылыков", "Ерлан", "Серикович", "850505300123", "KZ-FILE-777",
                    "1985-05-05", "05.05.1985", "Алиев", world.person_a.file_number):
         assert secret not in page

@@ -126,7 +126,7 @@ def test_inspector_places_from_the_candidate_list(client, auth, world):
     auth.login("inspector_a")
     page = client.get(f"/market/lines/{world.line_a.id}/candidates").get_data(as_text=True)
     assert "Алиев" in page and world.person_a.file_number in page
-    assert "exact occupation 7533" in page
+    assert "exact occupation 7533 · Sewing, embroidery and related workers" in page
     response = client.post(f"/market/lines/{world.line_a.id}/place",
                            data={"person_id": world.person_a.id, "started_on": "2024-06-01"})
     assert response.status_code == 302

@@ -87,7 +87,7 @@ def test_ranking_orders_by_occupation_closeness(world):
     db.session.commit()
     ranked = matching.candidates(line, ON)
     assert [c.person_id for c in ranked] == [exact.id, minor.id, submajor.id]
-    assert str(ranked[0].reasons[0]) == "exact occupation 7533"
+    assert str(ranked[0].reasons[0]) == "exact occupation 7533 · Sewing, embroidery and related workers"
 
 
 def test_exclusions_count_each_rule(world):

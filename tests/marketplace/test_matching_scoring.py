@@ -36,13 +36,13 @@ def test_exact_beats_minor_beats_submajor_even_at_their_best():
 
 def test_reasons_name_the_match_level_experience_and_months(app):
     value, reasons = score(LINE, [("7533", "qualified", 4, False)], 18)
-    assert [str(r) for r in reasons] == ["exact occupation 7533", "Qualified", "4 years",
+    assert [str(r) for r in reasons] == ["exact occupation 7533 · Sewing, embroidery and related workers", "Qualified", "4 years",
                                          "18 months left"]
     assert 0 < value <= 1
     _, minor = score(LINE, [("7531", "qualified", 4, False)], 18)
     _, submajor = score(LINE, [("7512", "qualified", 4, False)], 18)
-    assert str(minor[0]) == "same minor group as 7533"
-    assert str(submajor[0]) == "same sub-major group as 7533"
+    assert str(minor[0]) == "same minor group as 7533 · Sewing, embroidery and related workers"
+    assert str(submajor[0]) == "same sub-major group as 7533 · Sewing, embroidery and related workers"
 
 
 def test_level_experience_and_certification_raise_the_score():
