@@ -116,6 +116,7 @@ def lines():
     return render_template("enterprises/lines.html", page=page, term=term, status=status,
                            facility_id=facility_id, occupation=occupation,
                            facilities=facilities, floor=line_services.wage_floor(),
+                           occupations=occupation_choices(),
                            may_post=current_user.role in ("owner", "admin"))
 
 
