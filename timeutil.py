@@ -40,6 +40,12 @@ def today():
     return date.today()
 
 
+def not_yet(day):
+    """Say whether a day has not come yet: the one rule that an end (of a placement, a lease,
+    a line, a pause) is recorded on or before today, never ahead."""
+    return day > today()
+
+
 def add_months(day, months):
     """Return the same day ``months`` later, clipped to a shorter month's end (31 Jan + 1 = 28/29 Feb)."""
     return day + relativedelta(months=months)

@@ -16,7 +16,7 @@ from enterprises.lines import lock_line
 from extensions import db
 from marketplace.models import Placement
 from marketplace.placements import end_date_errors, end_placement
-from timeutil import covers, today
+from timeutil import covers, not_yet, today
 from web.errors import InputError
 from web.formatting import day as format_day
 
@@ -241,7 +241,7 @@ def resume_placement(pause, ended_on):
     if ended_on <= pause.started_on:
         raise InputError({"ended_on": _("Work resumes after the pause starts (%(date)s).",
                                         date=format_day(pause.started_on))})
-    if ended_on > today():
+    if not_yet(ended_on):
         raise InputError({"ended_on": _("Work resumes on a day that has come.")})
     pause.ended_on = ended_on
     db.session.flush()

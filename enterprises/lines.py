@@ -18,7 +18,7 @@ from reference.codes import END_REASONS, SKILL_LEVELS
 from reference.models import Occupation, Region
 from reference.norms import hours_problem
 from reference.services import minimum_wage
-from timeutil import today
+from timeutil import not_yet, today
 from web.errors import InputError
 from web.formatting import day as format_day
 from web.formatting import money
@@ -293,7 +293,7 @@ def close_line(line, ended_on, reason):
     if line.opened_on is not None and ended_on < line.opened_on:
         raise InputError({"ended_on": _("The line cannot close before it opened (%(day)s).",
                                          day=format_day(line.opened_on))})
-    if ended_on > today():
+    if not_yet(ended_on):
         raise InputError({"ended_on": _("The closing date cannot be in the future.")})
     ended = sum(count or 0 for _receiver, count in
                 line_closing.send(line, ended_on=ended_on, reason=reason))

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from extensions import db
-from timeutil import today, utcnow
+from timeutil import not_yet, today, utcnow
 from web.errors import InputError
 from web.formatting import area_figure
 from web.formatting import day as format_day
@@ -104,7 +104,7 @@ def end_lease(lease, ended_on):
         raise InputError({"ended_on": _("Only an active lease can be ended.")})
     if ended_on < lease.starts_on:
         raise InputError({"ended_on": _("The end date cannot be before the lease started.")})
-    if ended_on > today():
+    if not_yet(ended_on):
         raise InputError({"ended_on": _("The end date cannot be in the future.")})
     lease.status = "ended"
     lease.ends_on = ended_on

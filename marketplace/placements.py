@@ -17,7 +17,7 @@ from extensions import db
 from inmates.models import Stay
 from reference.codes import END_REASONS
 from reference.services import minimum_wage
-from timeutil import today, utcnow
+from timeutil import not_yet, today, utcnow
 from web.errors import InputError
 from web.formatting import day as format_day
 from web.formatting import money
@@ -43,7 +43,7 @@ def end_date_errors(placement, ended_on):
     if ended_on < placement.started_on:
         return {"ended_on": gettext("The end date cannot be before the start date (%(date)s).",
                                     date=format_day(placement.started_on))}
-    if ended_on > today():
+    if not_yet(ended_on):
         return {"ended_on": gettext("The end date cannot be in the future.")}
     recorded = first_month_recorded_from(placement.id, ended_on)
     if recorded is not None:
