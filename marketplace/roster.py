@@ -56,13 +56,13 @@ def _like(term):
 
 def roster_query(scope, wanted, on=None):
     """Return select(Person, line_id, line_title, started_on) for the filter, within a scope
-    condition."""
+    condition. The skills are not loaded: the page asks for them (``with_skills``) for the
+    rows it shows; the export does not show them."""
     on = on or today()
     query = (with_current_placement(
                 select(Person, Placement.line_id,
                        ProductionLine.label_sql().label("line_title"), Placement.started_on))
-             .where(scope)
-             .options(selectinload(Person.skills).selectinload(Skill.occupation)))
+             .where(scope))
     if wanted.facility_id:
         query = query.where(Person.facility_id == wanted.facility_id)
     if wanted.status:
@@ -88,6 +88,11 @@ def roster_query(scope, wanted, on=None):
     if wanted.restriction in RESTRICTIONS:
         query = query.where(getattr(Person, wanted.restriction).is_(True))
     return query
+
+
+def with_skills(query):
+    """The roster's query loading each shown person's skills and their occupations."""
+    return query.options(selectinload(Person.skills).selectinload(Skill.occupation))
 
 
 def sort_columns():

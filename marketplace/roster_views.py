@@ -46,7 +46,7 @@ def roster():
                            Person.first_name, Person.id)
     if export.wanted():
         return export.respond("roster", list_exports.ROSTER, query)
-    page = paginate(query, page_number(), per_page=roster_service.PER_PAGE, scalars=False)
+    page = paginate(roster_service.with_skills(query), page_number(), per_page=roster_service.PER_PAGE, scalars=False)
     return render_template("marketplace/roster.html", page=page, wanted=wanted, status=status,
                            counts=employment.counts(on, wanted.facility_id), today=on,
                            facilities=workable_facilities(),
