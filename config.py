@@ -49,6 +49,9 @@ def from_environment(instance_path):
         "JOB_QUEUE": os.environ.get("JOB_QUEUE", "marketplace-jobs"),
         "JOB_TIMEOUT_SECONDS": int(os.environ.get("JOB_TIMEOUT_SECONDS", "1800")),
         "JOB_STALL_SECONDS": int(os.environ.get("JOB_STALL_SECONDS", "120")),
+        # A page that finds a closed day's facts stale or missing has them rebuilt in the
+        # background (reports/facts/refresh.py); the nightly `facts rebuild` remains.
+        "FACTS_REBUILD_IN_BACKGROUND": True,
         # Exports with more rows than this are prepared in the background.
         "EXPORT_INLINE_ROWS": int(os.environ.get("EXPORT_INLINE_ROWS", "20000")),
         # A placement may be entered this many days before its first day, never further

@@ -30,6 +30,7 @@ from demo.generator import build as build_demo
 from extensions import cache, db, limiter
 from jobs.services import finish_threads
 from reference.services import load_reference
+from reports.facts import refresh
 from tests import factories
 from tests.databases import (APPS, TestDatabase, _drop_postgres, _let_go, _postgres,
                              _postgres_url)
@@ -110,7 +111,9 @@ def make_test_app(database_url, **overrides):
     settings = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                 "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret-key-" + "x" * 32,
                 "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-                "STATISTICS_CACHE_SECONDS": 0}
+                "STATISTICS_CACHE_SECONDS": 0,
+                # A test asks for the background rebuild of the facts where it checks it.
+                "FACTS_REBUILD_IN_BACKGROUND": False}
     settings.update(overrides)
     app = create_app(settings)
     app.test_client_class = FreshContextClient
@@ -136,6 +139,7 @@ def app(session_app, test_database, request):
         yield session_app
         db.session.remove()
     finish_threads()
+    refresh.wait()
     session_app.config.clear()
     session_app.config.update(settings)
 

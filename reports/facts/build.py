@@ -148,21 +148,34 @@ def month_ends_to_store(executor, first=None, until=None):
     return days
 
 
-def rebuild(executor, first=None, progress=None, days=None):
-    """Rebuild the month ends from ``first`` on, and every stored day from ``first`` on that
-    is stale (or every stored day, with ``first``); or exactly ``days``. Return the days
-    built."""
-    lock(executor)
+def plan(executor, first=None, days=None, also=()):
+    """Take the log of back-dated writes (``take_stale``) and return (wage months, days) a
+    rebuild builds: the month ends from ``first`` on and every stored day from ``first`` on
+    that is stale (or every stored day, with ``first``), with the closed days of ``also``
+    not stored fresh; or exactly ``days``."""
     take_stale(executor)
     until = today()
     if days is not None:
         ordered = sorted({day for day in days if day < until})
     else:
-        ordered = sorted(_days_to_rebuild(executor, first, until))
+        wanted = _days_to_rebuild(executor, first, until)
+        if also:
+            stored_fresh = {as_date(day) for day in executor.execute(
+                select(FactDay.day).where(FactDay.day.in_(list(also)),
+                                          FactDay.fresh.is_(True))).scalars()}
+            wanted |= {day for day in also if day < until and day not in stored_fresh}
+        ordered = sorted(wanted)
     fresh = {as_date(month) for month in executor.execute(
         select(FactWageMonth.month).where(FactWageMonth.fresh.is_(True))).scalars()}
     months = [month for month in wage_months_to_store(executor, until)
               if month not in fresh or (first is not None and month_end(month) >= first)]
+    return months, ordered
+
+
+def rebuild(executor, first=None, progress=None, days=None):
+    """Rebuild, in the caller's transaction, what ``plan`` names. Return the days built."""
+    lock(executor)
+    months, ordered = plan(executor, first, days)
     for month in months:
         build_wage_month(executor, month)
     for index, day in enumerate(ordered):

@@ -4,8 +4,9 @@
 scope and breakdown is a GROUP BY over ``fact_people`` and ``fact_enterprise`` joined to the
 facility (its region and security level as they are now, as the live figures read them).
 A day is read from the facts only when it is stored fresh and no logged write reaches it
-(``fact_stale``); otherwise a few missing days are built on the spot, in their own
-transaction, and anything still missing is computed live.
+(``fact_stale``); otherwise it is computed live, and a page has it built in the background
+(``refresh``) for the next read; outside a request (commands, benchmarks) a few missing
+days are built on the spot, in their own transaction.
 """
 import logging
 from types import SimpleNamespace
@@ -20,6 +21,7 @@ from timeutil import month_end, today
 
 from .. import statistics as st
 from ..scope import as_date, facility_scope, with_rate
+from . import refresh
 from .build import build_day, build_wage_month, lock, take_stale
 from ..series import in_scope as wage_scope
 from ..series import wage_cells as live_wage_cells
@@ -46,10 +48,8 @@ def _build(days=(), months=()):
 
     Not inside a request: a second connection writing while the request's own transaction is
     open waits on SQLite's lock (and on the rebuild's lock on PostgreSQL), so a page computes
-    such days live and ``flask --app app facts rebuild`` stores them.
+    such days live and has them built in the background (``refresh``).
     """
-    if has_request_context():
-        return
     try:
         with db.engine.begin() as connection:
             lock(connection)
@@ -81,7 +81,9 @@ def available_months(months):
     closed = sorted({month for month in months if month_end(month) < today()})
     fresh = fresh_months(closed)
     missing = [month for month in closed if month not in fresh]
-    if missing and not db.session.info.get("figures_changed"):
+    if missing and has_request_context():
+        refresh.request_rebuild()  # every wage month not fresh is rebuilt
+    elif missing and not db.session.info.get("figures_changed"):
         _build(months=missing)
         fresh = fresh_months(closed)
     return fresh
@@ -97,8 +99,11 @@ def available(days, build_limit=None):
     missing = [day for day in closed if day not in fresh]
     limit = current_app.config.get("FACTS_BUILD_ON_READ", 3) if build_limit is None \
         else build_limit
+    if missing and has_request_context():
+        # A page computes them live now, and has them built for the next read.
+        refresh.request_rebuild(missing)
     # A session holding its own unwritten changes would see figures the facts cannot.
-    if missing and len(missing) <= limit and not db.session.info.get("figures_changed"):
+    elif missing and len(missing) <= limit and not db.session.info.get("figures_changed"):
         _build(days=missing)
         fresh = fresh_days(closed)
     return fresh
@@ -237,6 +242,17 @@ def built_at(days):
         select(FactDay.day, FactDay.built_at).where(FactDay.day.in_(sorted(fresh))))}
 
 
+def months_built_at(months):
+    """Return {month: when its wage facts were built} for the months among ``months`` whose
+    stored wage facts may be read (``available_months``)."""
+    fresh = available_months(months)
+    if not fresh:
+        return {}
+    return {as_date(month): built for month, built in db.session.execute(
+        select(FactWageMonth.month, FactWageMonth.built_at)
+        .where(FactWageMonth.month.in_(sorted(fresh))))}
+
+
 def wage_cells(months):
     """Return {month: its rows of ``reports.series.wage_cells``} for each of ``months``
     (first days): the closed months with stored wage facts in one grouped read, the rest live."""
@@ -303,19 +319,21 @@ def wages(first_month, last_month, scope=st.Scope()):
 
 
 def statistics(on, scope=st.Scope(), months=12, monthly=True):
-    """Return ``reports.statistics.statistics(on, scope, ...)``, read from the facts when
-    ``on`` is a closed day."""
+    """Return ``reports.statistics.statistics(on, scope, ...)``: the figures of ``on`` read
+    from the facts when it is a closed day, live otherwise (today); its series' month ends
+    and its wage months read from the facts where they are closed either way."""
     if on not in available([on]):
-        return st.statistics(on, scope, months=months, monthly=monthly)
-    grouped = _grouped(on, scope, ["total", "new", *st.BREAKDOWNS])
-    stats = st.Statistics(on=on, scope=scope, headline=st._total(grouped["total"]))
-    stats.enterprises = _enterprise_figures(on, scope, grouped["new"][0].employed)
-    # The employer-kind table's enterprises are the enterprises engaged, as live.
-    engaged = SimpleNamespace(branches=stats.enterprises["branches_engaged"],
-                              smes=stats.enterprises["smes_engaged"],
-                              services=stats.enterprises["services_engaged"])
-    for by in st.BREAKDOWNS:
-        stats.breakdowns[by] = st._breakdown_rows(by, grouped[by], engaged)
+        stats = st.statistics(on, scope, months=months, monthly=False)
+    else:
+        grouped = _grouped(on, scope, ["total", "new", *st.BREAKDOWNS])
+        stats = st.Statistics(on=on, scope=scope, headline=st._total(grouped["total"]))
+        stats.enterprises = _enterprise_figures(on, scope, grouped["new"][0].employed)
+        # The employer-kind table's enterprises are the enterprises engaged, as live.
+        engaged = SimpleNamespace(branches=stats.enterprises["branches_engaged"],
+                                  smes=stats.enterprises["smes_engaged"],
+                                  services=stats.enterprises["services_engaged"])
+        for by in st.BREAKDOWNS:
+            stats.breakdowns[by] = st._breakdown_rows(by, grouped[by], engaged)
     if monthly:
         months_paid = st.wage_months(on, months)
         stats.wages = wages(months_paid[0], months_paid[-1], scope)

@@ -7,6 +7,7 @@ write path might, and the figures of random past dates and scopes read through t
 are compared with the live computation of reports.statistics.
 """
 import random
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from inmates.models import Person, Stay
 from marketplace.models import Placement, WageRecord
 from reports import facts
 from reports import statistics as st
+from reports.facts import refresh
 from reports.facts.build import rebuild
 from reports.facts.models import FactDay
 from timeutil import today
@@ -143,6 +145,7 @@ def test_facts_match_the_live_figures_after_random_back_dated_edits(country):
             on, scope = _past_day(rng), _scopes(rng)
             _same(on, scope)
             assert on in facts.read.fresh_days([on]), "the day was served from its facts"
+        _same(today(), _scopes(rng))  # today live, its month ends and wage months stored
 
 
 def test_rebuild_command_rebuilds_from_a_date(country):
@@ -154,3 +157,80 @@ def test_rebuild_command_rebuilds_from_a_date(country):
     assert facts.read.fresh_days(built) == set(built)
     status = country.test_cli_runner().invoke(args=["facts", "status"])
     assert status.exit_code == 0 and "days stored" in status.output
+
+
+def _end_a_placement_back_dated():
+    """End a placement of early 2021 on 2021-03-15, behind the app's back; return the month
+    ends it makes stale among those the tests read."""
+    placement = db.session.scalars(select(Placement).where(
+        Placement.active_on(date(2021, 3, 15)), Placement.started_on < date(2021, 3, 1))).first()
+    db.session.execute(update(Placement).where(Placement.id == placement.id)
+                       .values(ended_on=date(2021, 3, 15), end_reason="completed"))
+    db.session.commit()
+    return [date(2021, 3, 31), date(2021, 4, 30), date(2021, 5, 31), date(2021, 6, 30)]
+
+
+def _figures(page):
+    """The page without what differs on every request (its form token and script nonce)."""
+    return re.sub(r'(value|nonce|content)="[A-Za-z0-9._\-+/=]{20,}"', "", page.get_data(as_text=True))
+
+
+def test_a_page_reading_stale_days_has_them_rebuilt_in_the_background(country, client, auth):
+    from tests.factories import PASSWORD, user
+
+    user("analyst", login="analyst.facts")
+    db.session.commit()
+    stale = _end_a_placement_back_dated()
+    assert facts.read.fresh_days(stale) == set()
+    country.config["FACTS_REBUILD_IN_BACKGROUND"] = True
+    auth.login("analyst.facts", PASSWORD)
+    page = client.get("/reports/?on=2021-06-30")  # its series reads the stale month ends
+    assert page.status_code == 200
+    refresh.wait()
+    db.session.rollback()  # see what the background thread committed
+    assert facts.read.fresh_days(stale) == set(stale)
+    for day in stale:  # and what was built is the live figure
+        _same(day, st.Scope())
+    again = client.get("/reports/?on=2021-06-30")  # now read from the facts: the same page
+    assert _figures(again) == _figures(page)
+
+
+def test_without_the_setting_a_page_computes_stale_days_live_and_leaves_them(country, client,
+                                                                               auth):
+    from tests.factories import PASSWORD, user
+
+    user("analyst", login="analyst.facts")
+    db.session.commit()
+    stale = _end_a_placement_back_dated()
+    auth.login("analyst.facts", PASSWORD)
+    assert client.get("/reports/?on=2021-06-30").status_code == 200
+    refresh.wait()
+    db.session.rollback()
+    assert facts.read.fresh_days(stale) == set()
+
+
+def test_a_rebuild_queued_on_redis_is_run_once_by_the_worker(country):
+    import redis
+    from rq import Queue, SimpleWorker
+
+    from tests.web.test_cache import _redis_url
+
+    url = _redis_url()
+    stale = _end_a_placement_back_dated()
+    queue_name = f"test-facts-{random.randrange(10 ** 9)}"
+    country.config.update(FACTS_REBUILD_IN_BACKGROUND=True, REDIS_URL=url, JOB_QUEUE=queue_name)
+    connection = redis.Redis.from_url(url)
+    connection.delete(refresh._queued_key())
+    try:
+        with country.test_request_context():
+            refresh.request_rebuild([date(2021, 6, 30)])
+            refresh.request_rebuild([date(2021, 6, 30)])  # one is queued already
+        queue = Queue(queue_name, connection=connection)
+        assert queue.count == 1
+        SimpleWorker([queue], connection=connection).work(burst=True)
+        db.session.rollback()
+        assert facts.read.fresh_days(stale) == set(stale)
+        assert not connection.exists(refresh._queued_key())  # the next write may queue again
+    finally:
+        connection.delete(refresh._queued_key())
+        Queue(queue_name, connection=connection).delete(delete_jobs=True)
