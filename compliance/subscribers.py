@@ -47,9 +47,10 @@ def reasons_for_not_working(report):
     texts are lazy, so an export writes them in its own language."""
     scope = report.scope
     labels = reason_labels()
-    rows = [dict(row, label=labels[row["key"]]) for row in figures.reason_rows(
+    counted = report.shared("reasons-for-not-working", lambda: figures.reason_rows(
         report.on, report.suppressed, region_id=scope.region_id, facility_id=scope.facility_id,
-        security_level=scope.security_level)]
+        security_level=scope.security_level))
+    rows = [dict(row, label=labels[row["key"]]) for row in counted]
     return {"name": "not_working",
             "title": _l("Why the able-bodied without work are without work"),
             "columns": [("label", _l("Reason for not working"), "text"),

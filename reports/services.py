@@ -87,6 +87,13 @@ class Report:
     facility: Facility | None
     probation: dict | None = None  # people on probation, kept apart (reports/probation.py)
     sections: list = field(default_factory=list)
+    recent: bool = False  # a dashboard's: its figures may come from the shared cache
+
+    def shared(self, name, compute):
+        """Return ``compute()``, a figure of this report's date, scope and suppression that
+        another package adds (``report_sections``), shared through the cache as the report's
+        own figures are when ``recent``."""
+        return _shared((name, self.on, self.scope, self.suppressed), compute, self.recent)
 
     @property
     def latest_wages(self):
@@ -142,29 +149,37 @@ def day_lattices(days, recent=False):
 
 
 def _day_lattices(days):
-    compute = lambda days: {  # noqa: E731
-        day: disclosure.lattice(rows) for day, rows in facts.facility_cells_of(days).items()}
+    return _kept_lattices("facts-lattice", days, facts.built_at, lambda days: {
+        day: disclosure.lattice(rows) for day, rows in facts.facility_cells_of(days).items()})
+
+
+def _kept_lattices(kind, periods, built_at, compute):
+    """Return {period: its lattice}: kept under the period and its facts' build time for the
+    periods read from stored facts (they stay the same until built again), computed for the
+    others."""
     if not current_app.config.get("STATISTICS_CACHE_SECONDS", 0):
-        return compute(days)
+        return compute(periods)
     url = db.engine.url.render_as_string()
-    stored = {day: ("facts-lattice", url, day, built)
-              for day, built in facts.built_at(days).items()}
-    found = {day: held for day, parts in stored.items() if (held := kept_value(parts)) is not None}
-    missing = [day for day in days if day not in found]
-    for day, held in (compute(missing) if missing else {}).items():
-        found[day] = held
-        if day in stored:
-            keep(stored[day], held)
-    return {day: found[day] for day in days}
+    stored = {period: (kind, url, period, built) for period, built in built_at(periods).items()}
+    found = {period: held for period, parts in stored.items()
+             if (held := kept_value(parts)) is not None}
+    missing = [period for period in periods if period not in found]
+    for period, held in (compute(missing) if missing else {}).items():
+        found[period] = held
+        if period in stored:
+            keep(stored[period], held)
+    return {period: found[period] for period in periods}
 
 
 def wage_lattices(months, recent=False):
     """Return {month: its wage lattice} (disclosure.wage_lattice) for the wage table's
     months: one pattern per month across every workbook showing it. One grouped read of the
-    months' cells; dashboards share them through the cache (as ``day_lattices``)."""
-    return _shared(("wage-lattices", tuple(months)), lambda: {
-        month: disclosure.wage_lattice(rows) for month, rows in facts.wage_cells(months).items()},
-        recent)
+    months' cells; a month read from its stored facts keeps its lattice until they are built
+    again, and dashboards share them through the cache (as ``day_lattices``)."""
+    return _shared(("wage-lattices", tuple(months)), lambda: _kept_lattices(
+        "facts-wage-lattice", months, facts.months_built_at, lambda months: {
+            month: disclosure.wage_lattice(rows)
+            for month, rows in facts.wage_cells(months).items()}), recent)
 
 
 def protected(stats, recent=False):
@@ -209,7 +224,9 @@ def build_report(on=None, scope=st.Scope(), since=None, suppress=False, months=1
         new_this_year={"enterprises": enterprises["new_enterprises"],
                        "employed": enterprises["new_employed"]},
         wages=wages, series=series, paragraphs=texts, region=region, facility=facility,
-        probation=_probation(on, scope, suppress))
+        probation=_shared(("probation", on, scope, suppress),
+                          lambda: _probation(on, scope, suppress), recent),
+        recent=recent)
     # Figures of the packages built on reports (reasons for not working, compliance/).
     report.sections = [section for _receiver, section in report_sections.send(report) if section]
     return report

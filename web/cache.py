@@ -5,6 +5,8 @@ commit writing a table the figures read moves on: after a placement, every worke
 dashboard is computed afresh instead of waiting for its entry to expire.
 """
 import hashlib
+import threading
+import weakref
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -14,6 +16,8 @@ from extensions import cache
 GENERATION = "data-generation"
 # Writes to these do not change any figure: audit events land on every page view.
 IGNORED_TABLES = {"audit_event", "login_attempt", "app_user"}
+_guard = threading.Lock()
+_flights = weakref.WeakValueDictionary()  # key -> the lock of the thread computing it
 
 
 def init_app(app):
@@ -35,24 +39,51 @@ def generation():
     return cache.get(GENERATION) or 0
 
 
+def _digest(parts):
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def key(*parts):
     """Return a cache key for the parts at the current generation of the data."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"{generation()}:{digest}"
+    return f"{generation()}:{_digest(parts)}"
+
+
+class _Flight:
+    """The lock of the one thread computing a value (weakly held: gone when unused)."""
+
+    __slots__ = ("lock", "__weakref__")
+
+    def __init__(self):
+        self.lock = threading.Lock()
 
 
 def remembered(parts, compute, timeout=None):
-    """Return the cached value for the parts at this generation, or compute and keep it."""
+    """Return the cached value for the parts at this generation, or compute and keep it.
+
+    Within a process one thread computes a missing value while the others asking for it
+    wait for it (a national dashboard costs seconds; eight threads computing it at once
+    after a write would each take several times as long). They are not given the value from
+    before the write meanwhile: a dashboard's figures and the cells it hides (its lattice)
+    are separate values, and must come from the same data.
+    """
     name = key(*parts)
     value = cache.get(name)
-    if value is None:
-        value = compute()
-        cache.set(name, value, timeout=timeout)
+    if value is not None:
+        return value
+    with _guard:
+        flight = _flights.get(name)
+        if flight is None:
+            flight = _flights[name] = _Flight()
+    with flight.lock:
+        value = cache.get(name)
+        if value is None:
+            value = compute()
+            cache.set(name, value, timeout=timeout)
     return value
 
 
 def _kept_name(parts):
-    return "kept:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return "kept:" + _digest(parts)
 
 
 def kept_value(parts):

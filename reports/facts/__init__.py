@@ -2,8 +2,8 @@
 breakdown cell and enterprise, kept in step with the data by database triggers (models.py),
 built by INSERT ... SELECT over the live definitions (build.py) and read back by the
 dashboard, the series and the exports (read.py). Today is always computed live."""
-from .read import (available, built_at, facility_cells, facility_cells_of, headline, series,
-                   statistics, wage_cells, wages)
+from .read import (available, built_at, facility_cells, facility_cells_of, headline,
+                   months_built_at, series, statistics, wage_cells, wages)
 
-__all__ = ["available", "built_at", "facility_cells", "facility_cells_of", "headline", "series",
-           "statistics", "wage_cells", "wages"]
+__all__ = ["available", "built_at", "facility_cells", "facility_cells_of", "headline",
+           "months_built_at", "series", "statistics", "wage_cells", "wages"]

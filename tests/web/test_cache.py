@@ -104,3 +104,31 @@ def test_two_workers_share_one_cache_through_redis(database_url, world):
     connection = redis.Redis.from_url(url)
     for key in connection.scan_iter(f"{prefix}*"):
         connection.delete(key)
+
+
+def test_threads_asking_for_a_missing_figure_wait_for_one_computation(app):
+    import threading
+    import time
+
+    from web.cache import remembered
+
+    app.config["STATISTICS_CACHE_SECONDS"] = 60
+    computed, answers, start = [], [], threading.Barrier(6)
+
+    def slow():
+        computed.append(threading.get_ident())
+        time.sleep(0.3)  # long enough for every thread to ask meanwhile
+        return {"employed": len(computed)}
+
+    def ask():
+        with app.app_context():
+            start.wait()
+            answers.append(remembered(("a national dashboard", "test"), slow))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(computed) == 1, "one thread computes, the others wait for its answer"
+    assert answers == [{"employed": 1}] * 6
