@@ -21,16 +21,23 @@ def free_port():
 
 
 class Server:
-    """gunicorn with sync workers serving one database on 127.0.0.1; a context manager."""
+    """gunicorn serving one database on 127.0.0.1; a context manager.
 
-    def __init__(self, database_url, workers=2, log_path=None, extra_env=None, timeout=60):
+    Sync workers by default (the fault drills); ``threads`` gives each worker a pool of
+    threads (gthread), as the project's gunicorn.conf.py does in production.
+    """
+
+    def __init__(self, database_url, workers=2, log_path=None, extra_env=None, timeout=60,
+                 threads=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(log_path or ROOT / "benchmarks" / "out" / "gunicorn.log")
         self.env = dict(os.environ, DATABASE_URL=database_url,
                         SECRET_KEY=secrets.token_hex(32), MARKETPLACE_ENV="development",
                         PYTHONPATH=str(ROOT), **(extra_env or {}))
-        self.command = [GUNICORN, "--workers", str(workers), "--worker-class", "sync",
+        kind = ["--worker-class", "gthread", "--threads", str(threads)] if threads else \
+            ["--worker-class", "sync"]
+        self.command = [GUNICORN, "--workers", str(workers), *kind,
                         "--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout),
                         "--graceful-timeout", "5", "app:create_app()"]
         self.process = None

@@ -7,6 +7,7 @@ placements and no line is over its headcount, and that the placements the run cr
 ended match what the server answered.
 """
 import argparse
+import os
 import re
 import sys
 import threading
@@ -28,7 +29,8 @@ MIX = ["inspector"] * 7 + ["analyst"] * 6 + ["admin"] * 4 + ["owner"] * 2
 PAGES = {"inspector": ("roster", "candidates", "dashboard"),
          "admin": ("roster", "candidates", "dashboard"),
          "analyst": ("dashboard",), "owner": ("owner candidates",)}
-GOALS = {"roster": 0.100, "dashboard": 0.300}
+GOALS = {"roster": 0.150, "dashboard": 0.300}  # p99, issue 16
+THROUGHPUT_GOAL = 150  # requests per second
 MAX_REQUESTS = 100_000  # a hard bound besides the time limit
 CLIENT_TIMEOUT = 90  # seconds a user waits for one page; gunicorn's own timeout is 60
 
@@ -66,7 +68,7 @@ def urls(database_url):
     with app.test_request_context():
         from flask import url_for
 
-        found = {"roster": url_for("inmates.roster"),
+        found = {"roster": url_for("marketplace.roster"),
                  "dashboard": url_for("reports.dashboard"),
                  "candidates": url_for("marketplace.candidates", line_id=line_id),
                  "owner candidates": (url_for("marketplace.candidates", line_id=owner_line)
@@ -187,10 +189,10 @@ def consistency(database_url, before):
 _started_at = None
 
 
-def report(recorder, seconds, outcome, checks, think, database):
+def report(recorder, seconds, outcome, checks, think, database, serving):
     """Return the Markdown report of the run."""
     lines = [f"Load run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {database}, "
-             f"gunicorn 2 sync workers, 20 users ({', '.join(f'{MIX.count(r)} {r}' for r in PAGES)},"
+             f"{serving}, 20 users ({', '.join(f'{MIX.count(r)} {r}' for r in PAGES)},"
              f" 1 placing inspector), {seconds:.0f} s, think time {think:g} s.", "",
              "| page | requests | req/s | p50 | p99 | max | statuses | goal p99 |",
              "|---|---|---|---|---|---|---|---|"]
@@ -210,7 +212,9 @@ def report(recorder, seconds, outcome, checks, think, database):
                      f"{percentile(values, 0.5) * 1000:.0f} ms | {p99 * 1000:.0f} ms | "
                      f"{max(values) * 1000:.0f} ms | {statuses} | {verdict} |")
     total = sum(len(v) for v in recorder.latency.values())
-    lines += ["", f"Total {total} requests, {total / seconds:.1f} req/s; 5xx: {fives}; "
+    rate = total / seconds
+    lines += ["", f"Total {total} requests, {rate:.1f} req/s (goal {THROUGHPUT_GOAL}: "
+                  f"{'met' if rate >= THROUGHPUT_GOAL else 'MISSED'}); 5xx: {fives}; "
                   f"socket errors: {socket_errors}.",
               "Placing inspector: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.items())),
               "Afterwards: " + ", ".join(f"{k}: {v}" for k, v in checks.items())]
@@ -234,6 +238,11 @@ def main(argv=None):
     parser.add_argument("--think", type=float, default=0.0, help="pause between requests, s")
     parser.add_argument("--scale", default="1")
     parser.add_argument("--without", default="", help="pages left out, e.g. dashboard")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per worker (gthread, as gunicorn.conf.py); 0: sync workers")
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", ""),
+                        help="the shared cache and rate limits (REDIS_URL); empty: in-process")
     parser.add_argument("--record", action="store_true", help="append to benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     args.seconds = min(args.seconds, 600)  # bounded whatever is asked
@@ -252,7 +261,12 @@ def main(argv=None):
     from timeutil import utcnow
 
     _started_at = utcnow()
-    with Server(database_url, workers=2) as server:
+    serving = (f"gunicorn {args.workers} workers × {args.threads} threads (gthread)"
+               if args.threads else f"gunicorn {args.workers} sync workers")
+    serving += ", cache in Redis" if args.redis else ", cache in each worker"
+    extra_env = {"REDIS_URL": args.redis} if args.redis else {}
+    with Server(database_url, workers=args.workers, threads=args.threads or None,
+                extra_env=extra_env) as server:
         deadline = time.monotonic() + args.seconds + 5  # logins happen in the first seconds
         threads = [threading.Thread(target=browse, args=(server.base, role, PAGES[role], paths,
                                                          deadline, recorder, args.think))
@@ -269,7 +283,8 @@ def main(argv=None):
     checks = consistency(database_url, before)
     text_report, ok = report(recorder, elapsed, outcome, checks, args.think,
                              f"{args.db} scale {args.scale}"
-                             + (f", without {', '.join(sorted(left_out))}" if left_out else ""))
+                             + (f", without {', '.join(sorted(left_out))}" if left_out else ""),
+                             serving)
     text_report += f"\nTracebacks in the server log: {tracebacks}."
     print(text_report)
     if args.record:
