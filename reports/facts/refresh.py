@@ -16,6 +16,7 @@ is not read from the facts until it is built again (``read.fresh_days``).
 import hashlib
 import logging
 import threading
+from datetime import date
 
 import redis
 from flask import current_app
@@ -66,8 +67,6 @@ def _enqueue(url, days):
 
 def run(days=()):
     """The queued job (in the worker's app context): rebuild what is stale and ``days``."""
-    from datetime import date
-
     url = current_app.config.get("REDIS_URL")
     if url:  # from now on a new request queues a new rebuild, which sees later writes
         redis.Redis.from_url(url).delete(_queued_key())
