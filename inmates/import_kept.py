@@ -9,6 +9,7 @@ from collections import namedtuple
 from datetime import date
 
 from tabular import pending
+from tabular.collector import bulk_work
 
 from .import_save import DAYS, RECORD_FIELDS, Record, chunks
 
@@ -20,6 +21,7 @@ def _kept_context(facility_id):
     return {"import": "roster", "facility_id": facility_id}
 
 
+@bulk_work
 def keep(result, user_id, filename, facility_id=None):
     """Keep a good upload's checked records on the server for the confirmation; return the
     token."""
@@ -27,6 +29,7 @@ def keep(result, user_id, filename, facility_id=None):
     return pending.store(header, chunks(result.records), user_id, _kept_context(facility_id))
 
 
+@bulk_work
 def take(token, user_id, facility_id=None):
     """Return the Kept records of this user's token (checked in the same scope), or None."""
     found = pending.load(token, user_id, _kept_context(facility_id))

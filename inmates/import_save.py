@@ -8,6 +8,7 @@ from sqlalchemy import (JSON, Date, String, Text, bindparam, cast, column, delet
 
 from accounts import audit
 from extensions import db
+from tabular.collector import bulk_work
 from timeutil import utcnow
 
 from .models import Person, PersonChange, Skill, Stay
@@ -100,6 +101,7 @@ def _json_day(value):
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+@bulk_work
 def save(result, user_id):
     """Write a checked upload with bulk statements; the caller commits once.
 

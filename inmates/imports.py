@@ -21,6 +21,7 @@ from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
 from reference.models import Occupation
 from tabular import (CellError, Column, TableError, open_table, parse_bool, parse_date, parse_int,
                      parse_text, template_xlsx)
+from tabular.collector import bulk_work
 from tabular.pending import forget  # noqa: F401  (the views' API)
 from tabular.words import YES_NO, codes_section, fold, vocabulary, word, yes_no
 from timeutil import today
@@ -309,6 +310,7 @@ def check(rows, facility_id=None, present=None):
     return _against_people(checked, present)
 
 
+@bulk_work
 def check_upload(data, filename, facility_id=None):
     """Read and check an upload; raise tabular.TableError when it cannot be read."""
     rows = open_table(data, filename, COLUMNS)
@@ -318,6 +320,7 @@ def check_upload(data, filename, facility_id=None):
     return result
 
 
+@bulk_work
 def recheck(kept):
     """Check kept records again against the database as it is now, without the file: the
     people they name (an IIN or a file number taken meanwhile, the values an update
