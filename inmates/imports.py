@@ -27,7 +27,7 @@ from tabular.words import YES_NO, codes_section, fold, vocabulary, word, yes_no
 from timeutil import today
 
 from .import_kept import keep, take  # noqa: F401  (the views' API)
-from .import_save import PERSON_KEYS, Record, chunks, save  # noqa: F401  (save: the views' API)
+from .import_save import PERSON_KEYS, Record, among, save  # noqa: F401  (save: the views' API)
 from .models import Person, Skill
 from .services import value_errors
 
@@ -143,23 +143,22 @@ class _People:
     def __init__(self, records):
         numbers = {r.file_number for r in records} - {None}
         iins = {r.iin for r in records} - {None}
-        self.people = {}
-        for chunk in chunks(sorted(numbers)):
-            for person in db.session.execute(select(Person.id, Person.facility_id,
-                                                    *[getattr(Person, k) for k in PERSON_KEYS])
-                                             .where(Person.file_number.in_(chunk))).mappings():
-                self.people[person["file_number"]] = dict(person)
-        self.iin_owner = {}
-        for chunk in chunks(sorted(iins)):
-            self.iin_owner.update(db.session.execute(
-                select(Person.iin, Person.file_number).where(Person.iin.in_(chunk))).all())
+        self.people = {person["file_number"]: dict(person) for person in db.session.execute(
+            select(Person.id, Person.facility_id, *[getattr(Person, k) for k in PERSON_KEYS])
+            .where(among(Person.file_number, numbers))).mappings()}
+        self.iin_owner = dict(db.session.execute(
+            select(Person.iin, Person.file_number).where(among(Person.iin, iins))).all())
         self.skills = {}
         ids = [p["id"] for p in self.people.values()]
-        for chunk in chunks(ids):
-            for person_id, *skill in db.session.execute(select(
-                    Skill.person_id, Skill.occupation_code, Skill.level, Skill.years_experience,
-                    Skill.certified).where(Skill.person_id.in_(chunk))):
-                self.skills.setdefault(person_id, []).append(tuple(skill))
+        for person_id, *skill in db.session.execute(select(
+                Skill.person_id, Skill.occupation_code, Skill.level, Skill.years_experience,
+                Skill.certified).where(among(Skill.person_id, ids))):
+            self.skills.setdefault(person_id, []).append(tuple(skill))
+
+
+def _text(value):
+    """parse_text, with its common case (a str) inline: a row's checks ask it ten times."""
+    return (value.strip() or None) if value.__class__ is str else parse_text(value)
 
 
 def _cell(problems, key, parser, value):
@@ -171,7 +170,7 @@ def _cell(problems, key, parser, value):
 
 
 def _word(problems, key, words, value, message):
-    text = parse_text(value)
+    text = _text(value)
     if text is None:
         return None
     code = words.get(fold(text))
@@ -184,7 +183,7 @@ def _skills(problems, context, value):
     """Parse '7533:qualified:4:yes; 8153:trainee:0:no' into sorted (code, level, years, cert).
 
     Each distinct cell is parsed once per upload (a roster repeats the same few skills)."""
-    text = parse_text(value)
+    text = _text(value)
     if text is None:
         return []
     known = context.skill_cells.get(text)
@@ -232,7 +231,7 @@ def _parse_skills(problems, context, text):
 
 def _restrictions(problems, context, value):
     flags = {"no_work_with_minors": False, "no_outside_work": False}
-    text = parse_text(value)
+    text = _text(value)
     for written in re.split(r"[;,]", text or ""):
         if not written.strip():
             continue
@@ -246,7 +245,7 @@ def _restrictions(problems, context, value):
 
 
 def _facility(problems, context, value):
-    code = parse_text(value)
+    code = _text(value)
     if code is None:
         if context.own_facility:
             return context.own_facility
@@ -269,7 +268,7 @@ def check_row(row, context):
             problems.append(_("Missing value: %(column)s.", column=LABELS[key]))
     record = {"facility_id": _facility(problems, context, values.get("facility"))}
     for key in ("file_number", "last_name", "first_name", "patronymic", "iin"):
-        text = parse_text(values.get(key))
+        text = _text(values.get(key))
         if text is not None and key in LENGTHS and len(text) > LENGTHS[key]:
             problems.append(_("%(column)s: longer than %(max)s characters.",
                               column=LABELS[key], max=LENGTHS[key]))

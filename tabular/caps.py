@@ -23,6 +23,7 @@ import io
 import posixpath
 import re
 import zipfile
+from operator import itemgetter
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -41,6 +42,9 @@ CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})(\d{1,8})"')
 ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,8})"')
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]{1,4}\d{1,8}:([A-Z]{1,4})(\d{1,8})"')
 FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# What every FORMULA match contains, found ten times faster (a literal first): a window
+# without it is not searched for FORMULA.
+FORMULA_HINT = re.compile(rb"f[\s>/]")
 FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})(\d{1,8})"[^>]*>\s*<(?:\w+:)?f[\s>/]')
 MAX_FORMULAS = 1000  # formula cells reported one by one; more refuse the file
 DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
@@ -192,18 +196,20 @@ def _scan_sheet(source, caps):
         if first:
             refuse_dtd(window)
             first = False
-        if FORMULA.search(window):
+        if FORMULA_HINT.search(window) and FORMULA.search(window):
             found = FORMULA_CELL.findall(window)
             if not found:
                 raise formulas_refused()
             note_formulas(formulas, ((int(row), column_number(letters) - 1)
                                      for letters, row in found))
-        references = (*CELL_REF.findall(window), *DIMENSION.findall(window))
+        references = CELL_REF.findall(window)
+        if b"dimension" in window:  # DIMENSION's literal: the sheet's head, as a rule
+            references += DIMENSION.findall(window)
         # A window's few distinct columns and rows first; only a window with a cell beyond
         # the caps is walked cell by cell, so the first such cell names the refusal.
         if references and (
-                max(map(column_number, {letters for letters, _row in references})) > max_column
-                or max(map(int, {row for _letters, row in references})) > max_row):
+                max(map(column_number, set(map(itemgetter(0), references)))) > max_column
+                or max(map(int, set(map(itemgetter(1), references)))) > max_row):
             for letters, row in references:
                 if column_number(letters) > max_column:
                     raise too_many_columns(max_column)

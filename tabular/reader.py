@@ -267,18 +267,26 @@ def _keyed_rows(raw, columns, max_rows):
 
 
 def _data_rows(raw, columns, positions, max_rows):
+    empty = dict.fromkeys(c.key for c in columns)
+    places = list(positions.items())
     count = 0
     for number, cells in raw:
-        values = {c.key: None for c in columns}
+        values = empty.copy()
         errors = []
-        for index, key in positions.items():
-            value = cells[index] if index < len(cells) else None
+        width = len(cells)
+        for index, key in places:
+            if index >= width:
+                continue
+            value = cells[index]
             if value is Formula:
                 errors.append(_("%(column)s: formulas are not accepted, enter the value itself.",
                                 column=_label(columns, key)))
                 continue
-            values[key] = _clean(value)
-        if any(v is not None for v in values.values()) or errors:
+            if value.__class__ is str:  # most cells: _clean's first case, without the call
+                values[key] = value.strip() or None
+            elif value is not None:
+                values[key] = _clean(value)
+        if errors or any(v is not None for v in values.values()):
             count += 1
             if count > max_rows:
                 raise too_many_rows(max_rows)
