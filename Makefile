@@ -51,8 +51,9 @@ services:
 
 # One pytest run: two workers, and a worker that runs out of tests takes some of the other's
 # (the long tests do not all end up on one); a test that hangs fails after 15 minutes
-# instead of holding CI.
-PYTEST := $(BIN)/python -m pytest -q -n 2 --dist worksteal -p no:cacheprovider --timeout=900
+# instead of holding CI; the 15 slowest tests are listed at the end, so the suite's time
+# has names.
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist worksteal -p no:cacheprovider --timeout=900 --durations=15
 
 test: venv compile-translations browser office services
 	$(PYTEST) tests
