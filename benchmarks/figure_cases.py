@@ -136,12 +136,13 @@ def roster_import(ctx):
     with ctx.app.test_request_context():  # the Russian headers need a request's locale
         roster.write_file(path, rows, ctx.synthetic["import_facility_id"])
     facility_id = ctx.synthetic["import_facility_id"]
+    mark = roster.stale_mark()
 
     def product():
         importer(path, facility_id)
 
     def clean():
-        roster.remove_imported(facility_id)
+        roster.remove_imported(facility_id, stale_after=mark)
 
     row = _row(ctx, operation, 15.0, product,
                lambda: roster.calamine_and_insert(path, facility_id), setup=clean, teardown=clean,

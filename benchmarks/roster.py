@@ -8,12 +8,13 @@ views run them: read and check + keep (preview), then take + check again + save 
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from extensions import db
 from facilities.models import Facility
 from inmates.models import Person, Skill, Stay
 from reference.identifiers import make_number
+from reports.facts.models import FactStale
 
 SKILLS = ("7533:qualified:4:yes; 8153:trainee:0:no", "7114:expert:9:yes", "7212:trainee:1:no",
           "9329:qualified:3:no; 7531:trainee:0:no", "5120:qualified:6:yes")
@@ -102,13 +103,24 @@ def parse_only(path):
     return count
 
 
-def remove_imported(facility_id):
-    """Delete the people an import run created in the import facility (between runs only)."""
+def stale_mark():
+    """Return the newest fact_stale row's id (0 for none), taken before a case writes."""
+    return db.session.scalar(select(func.coalesce(func.max(FactStale.id), 0)))
+
+
+def remove_imported(facility_id, stale_after=None):
+    """Delete the people an import run created in the import facility (between runs only).
+
+    With ``stale_after`` (a stale_mark), the days the import and this removal marked stale
+    are unmarked too: together they change no figure, and left marked they would have the
+    next cases compute their figures live and rebuild the facts in the background."""
     db.session.rollback()
     people = select(Person.id).where(Person.facility_id == facility_id)
     db.session.execute(delete(Skill).where(Skill.person_id.in_(people)))
     db.session.execute(delete(Stay).where(Stay.person_id.in_(people)))
     db.session.execute(delete(Person).where(Person.facility_id == facility_id))
+    if stale_after is not None:
+        db.session.execute(delete(FactStale).where(FactStale.id > stale_after))
     db.session.commit()
 
 

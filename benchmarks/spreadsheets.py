@@ -111,6 +111,7 @@ def _import_child(path, url, facility_id):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         importer = roster.importer()
+        mark = roster.stale_mark()
         Path(path).read_bytes()  # the file's pages, as the upload's bytes would be
         _reset_peak()
         before = peak_bytes()
@@ -118,7 +119,7 @@ def _import_child(path, url, facility_id):
         created = importer(Path(path), facility_id)
         seconds = time.perf_counter() - started
         peak = peak_bytes()
-        roster.remove_imported(facility_id)
+        roster.remove_imported(facility_id, stale_after=mark)
     print(json.dumps({"outcome": f"{created} created", "seconds": seconds,
                       "peak_bytes": peak, "before_bytes": before}))
 
