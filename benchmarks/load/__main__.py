@@ -15,12 +15,14 @@ import time
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import and_, create_engine, func, select, text
 
 from benchmarks import databases
 from benchmarks.client import Browser
 from benchmarks.server import Server
 from demo.users import DEMO_USERS as _DEMO  # noqa: E402  (one list of demo passwords)
+from enterprises.models import ProductionLine
+from marketplace.models import Placement
 
 DEMO_USERS = {u["login"]: u["password"] for u in _DEMO
               if u["login"] in ("inspector", "analyst", "admin", "owner")}
@@ -47,11 +49,16 @@ def urls(database_url):
         owner_enterprise = c.scalar(text(
             "SELECT enterprise_id FROM app_user WHERE login = 'owner'"))
         # The inspector's open line with the most free places: the placing user's line.
-        line_id = c.scalar(text(
-            "SELECT l.id FROM production_line l LEFT JOIN placement p ON p.line_id = l.id "
-            "AND p.ended_on IS NULL WHERE l.facility_id = :f AND l.status = 'open' "
-            "GROUP BY l.id, l.headcount ORDER BY l.headcount - count(p.id) DESC, l.id LIMIT 1"),
-            {"f": inspector_facility})
+        line_id = c.scalar(
+            select(ProductionLine.id)
+            .outerjoin(Placement, and_(Placement.line_id == ProductionLine.id,
+                                       Placement.holds_place()))
+            .where(ProductionLine.facility_id == inspector_facility,
+                   ProductionLine.status == "open")
+            .group_by(ProductionLine.id, ProductionLine.headcount)
+            .order_by((ProductionLine.headcount - func.count(Placement.id)).desc(),
+                      ProductionLine.id)
+            .limit(1))
         owner_line = c.scalar(text(
             "SELECT id FROM production_line WHERE enterprise_id = :e AND status = 'open' "
             "ORDER BY id LIMIT 1"), {"e": owner_enterprise})
@@ -165,13 +172,16 @@ def consistency(database_url, before):
     """Check the placement invariants and count the placements the run created and ended."""
     engine = create_engine(database_url)
     with engine.connect() as c:
-        doubled = c.scalar(text(
-            "SELECT count(*) FROM (SELECT person_id FROM placement WHERE ended_on IS NULL "
-            "GROUP BY person_id HAVING count(*) > 1) t"))
-        over = c.scalar(text(
-            "SELECT count(*) FROM (SELECT l.id FROM production_line l JOIN placement p "
-            "ON p.line_id = l.id AND p.ended_on IS NULL GROUP BY l.id, l.headcount "
-            "HAVING count(*) > l.headcount) t"))
+        # "Holds its place" is Placement.holds_place(), as everywhere.
+        doubled = c.scalar(select(func.count()).select_from(
+            select(Placement.person_id).where(Placement.holds_place())
+            .group_by(Placement.person_id).having(func.count() > 1).subquery()))
+        over = c.scalar(select(func.count()).select_from(
+            select(ProductionLine.id)
+            .join(Placement, and_(Placement.line_id == ProductionLine.id,
+                                  Placement.holds_place()))
+            .group_by(ProductionLine.id, ProductionLine.headcount)
+            .having(func.count() > ProductionLine.headcount).subquery()))
         created = c.scalar(text("SELECT count(*) FROM placement WHERE id > :m"), {"m": before})
         ended = c.scalar(text(
             "SELECT count(*) FROM placement WHERE id > :m AND ended_on IS NOT NULL"),
