@@ -20,6 +20,7 @@ from web.cache import keep, kept_value, remembered
 
 from . import disclosure, facts
 from . import statistics as st
+from .lattice import lattice, wage_lattice
 from .paragraph import paragraphs
 from .probation import probation_figures
 from .signals import report_sections
@@ -150,7 +151,7 @@ def day_lattices(days, recent=False):
 
 def _day_lattices(days):
     return _kept_lattices("facts-lattice", days, facts.built_at, lambda days: {
-        day: disclosure.lattice(rows) for day, rows in facts.facility_cells_of(days).items()})
+        day: lattice(rows) for day, rows in facts.facility_cells_of(days).items()})
 
 
 def _kept_lattices(kind, periods, built_at, compute):
@@ -172,13 +173,13 @@ def _kept_lattices(kind, periods, built_at, compute):
 
 
 def wage_lattices(months, recent=False):
-    """Return {month: its wage lattice} (disclosure.wage_lattice) for the wage table's
+    """Return {month: its wage lattice} (reports.lattice.wage_lattice) for the wage table's
     months: one pattern per month across every workbook showing it. One grouped read of the
     months' cells; a month read from its stored facts keeps its lattice until they are built
     again, and dashboards share them through the cache (as ``day_lattices``)."""
     return _shared(("wage-lattices", tuple(months)), lambda: _kept_lattices(
         "facts-wage-lattice", months, facts.months_built_at, lambda months: {
-            month: disclosure.wage_lattice(rows)
+            month: wage_lattice(rows)
             for month, rows in facts.wage_cells(months).items()}), recent)
 
 

@@ -16,8 +16,10 @@ from inmates.models import Stay
 from reference.models import Region
 from reports import disclosure, facts
 from reports import statistics as st
-from reports.disclosure import KINDS, PEOPLE, is_hidden
+from reports.disclosure import PEOPLE, is_hidden
 from reports.facts.build import rebuild
+from reports.lattice import KINDS
+from reports.lattice import lattice as lattice_of
 from reports.services import build_report, day_lattices, disclosure_lattice, protected
 from reports.statistics import Scope
 from tests import statistics_world
@@ -278,7 +280,7 @@ def test_a_month_end_kept_with_its_facts_follows_them_being_built_again(app):
     day = date(2021, 3, 31)
     rebuild(db.session, days=[day])
     db.session.commit()
-    live = lambda: disclosure.lattice(st.facility_cells(day))  # noqa: E731
+    live = lambda: lattice_of(st.facility_cells(day))  # noqa: E731
     assert day_lattices([day])[day].hidden == live().hidden
     before = live().values
     stays = db.session.scalars(select(Stay).where(Stay.active_on(day),
