@@ -29,7 +29,7 @@ Analysts see counts of 1 to 4 people as "<5", and the rate of such a row blank
 (``reports.services.suppress_rows``: small counts and the cells that would give them away).
 """
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal, literal_column, select
+from sqlalchemy import and_, case, func, literal, select
 
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
@@ -37,6 +37,8 @@ from facilities.models import Facility
 from inmates.models import Stay
 from marketplace.employment import population
 from marketplace.models import Placement, WageRecord
+from reports import facts
+from reports.scope import Scope
 from reports.services import suppress_rows
 from timeutil import overlaps
 
@@ -169,9 +171,13 @@ def shown(rows, suppress):
 
 def reasons_on(day, region_id=None, facility_id=None, security_level=None):
     """Return {reason or "none": persons} of the able-bodied in custody without work on a
-    day, at the facility of their stay that day, for the country, a region or a facility."""
-    # Materialized, as the statistics do: computed once, then joined to the reasons.
-    people = population(day).cte("population").prefix_with("MATERIALIZED")
+    day, at the facility of their stay that day, for the country, a region or a facility.
+
+    Only the people with a reason dated on or before the day are read one by one (through
+    ``population`` narrowed to them); everyone else able-bodied without work has none, so
+    "none" is the headline's able-bodied less its employed (``reports.facts.headline``: the
+    stored facts of a closed day, today live) less the reasons counted.
+    """
     latest = (select(NotWorkingReason.person_id,
                      func.max(NotWorkingReason.since_on).label("since_on"))
               .where(NotWorkingReason.since_on <= day)
@@ -179,17 +185,25 @@ def reasons_on(day, region_id=None, facility_id=None, security_level=None):
     reason = (select(NotWorkingReason.person_id, func.max(NotWorkingReason.reason).label("reason"))
               .join(latest, and_(latest.c.person_id == NotWorkingReason.person_id,
                                  latest.c.since_on == NotWorkingReason.since_on))
-              .group_by(NotWorkingReason.person_id).subquery("reason"))
-    code = func.coalesce(reason.c.reason, literal_column("'none'"))
-    query = (select(code, func.count())
+              .group_by(NotWorkingReason.person_id)
+              .cte("reason").prefix_with("MATERIALIZED"))
+    people = (population(day, among=select(reason.c.person_id))
+              .cte("population").prefix_with("MATERIALIZED"))
+    query = (select(reason.c.reason, func.count())
              .select_from(people)
-             .outerjoin(reason, reason.c.person_id == people.c.person_id)
+             .join(reason, reason.c.person_id == people.c.person_id)
              .where(people.c.able == 1, people.c.employed == 0))
     for column, value in (("region_id", region_id), ("facility_id", facility_id),
                           ("security_level", security_level)):
         if value:
             query = query.where(people.c[column] == value)
-    return dict(db.session.execute(query.group_by(code)).all())
+    counts = dict(db.session.execute(query.group_by(reason.c.reason)).all())
+    idle = facts.headline(day, Scope(region_id=region_id or None, facility_id=facility_id or None,
+                                     security_level=security_level or None))
+    none = idle["able_bodied"] - idle["employed"] - sum(counts.values())
+    if none:
+        counts["none"] = none
+    return counts
 
 
 def reason_rows(day, suppress, **scope):

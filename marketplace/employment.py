@@ -39,29 +39,35 @@ def held_at(day, within):
             .where(Stay.active_on(day), *within))
 
 
-def custody_on(day, within=()):
+def custody_on(day, within=(), among=None):
     """One row per person in custody on ``day``: person_id, facility_id (of the stay).
 
     A person's stays do not overlap (admission, transfer and release are their only
     writers); should two ever do, the highest facility id is taken, so a person counts once.
     ``within`` (conditions on Facility) reads only the people ``held_at`` such a facility,
-    so a facility's figures do not group the whole country first.
+    so a facility's figures do not group the whole country first; ``among`` (a select of
+    person ids) reads only those people. Neither changes the row a person gets.
     """
     query = select(Stay.person_id, func.max(Stay.facility_id).label("facility_id")).where(
         Stay.active_on(day))
     if within:
         query = query.where(Stay.person_id.in_(held_at(day, within)))
+    if among is not None:
+        query = query.where(Stay.person_id.in_(among))
     return query.group_by(Stay.person_id).subquery("custody")
 
 
-def employment_on(day, within=()):
+def employment_on(day, within=(), among=None):
     """One row per person working on ``day``: person_id, placement_id, line_id,
     enterprise_id and the enterprise's kind (the placement with the highest id).
-    ``within`` narrows the people read to those ``held_at`` a facility meeting it."""
+    ``within`` narrows the people read to those ``held_at`` a facility meeting it, ``among``
+    (a select of person ids) to those people, as in ``custody_on``."""
     latest = select(Placement.person_id, func.max(Placement.id).label("placement_id")).where(
         Placement.active_on(day))
     if within:
         latest = latest.where(Placement.person_id.in_(held_at(day, within)))
+    if among is not None:
+        latest = latest.where(Placement.person_id.in_(among))
     latest = latest.group_by(Placement.person_id).subquery("latest_placement")
     return (select(latest.c.person_id, latest.c.placement_id,
                    ProductionLine.id.label("line_id"), Enterprise.id.label("enterprise_id"),
@@ -72,7 +78,7 @@ def employment_on(day, within=()):
             .subquery("employment"))
 
 
-def population(day, employer_kind=None, within=()):
+def population(day, employer_kind=None, within=(), among=None):
     """Return a select: one row per person in custody on ``day``, flagged.
 
     Columns: person_id, facility_id, region_id, security_level, gender, birth_on, able
@@ -80,9 +86,10 @@ def population(day, employer_kind=None, within=()):
     With ``employer_kind``, only work for enterprises of that kind counts as employed; the
     population (in custody, able-bodied) stays the same. ``within`` (conditions on
     Facility) reads only the people held at such a facility on ``day``; the caller still
-    keeps the rows of its scope (a person counts where their stay's facility is).
+    keeps the rows of its scope (a person counts where their stay's facility is). ``among``
+    (a select of person ids) reads only those people.
     """
-    custody, employment = custody_on(day, within), employment_on(day, within)
+    custody, employment = custody_on(day, within, among), employment_on(day, within, among)
     works = employment.c.person_id.isnot(None)
     if employer_kind:
         works = and_(works, employment.c.kind == employer_kind)
@@ -134,7 +141,10 @@ def probation_employment_on(day):
     Columns: person_id, region_id (the service's), employed (0/1), line_id, enterprise_id
     (the last two for the employed). The module docstring gives the definition.
     """
-    supervised, employment = supervised_on(day), employment_on(day)
+    # The placements read are those of the people supervised that day, not the country's.
+    supervised = supervised_on(day)
+    employment = employment_on(day, among=select(Supervision.person_id)
+                               .where(Supervision.active_on(day)))
     employed = employment.c.person_id.isnot(None)
     return (select(supervised.c.person_id, supervised.c.region_id,
                    case((employed, 1), else_=0).label("employed"),

@@ -11,8 +11,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select, update
 
+from compliance.figures import REASON_CODES, reasons_on
+from compliance.models import NotWorkingReason
 from extensions import db
 from facilities.models import Facility, Lease
 from inmates.models import Person, Stay
@@ -23,7 +26,6 @@ from reports.facts import refresh
 from reports.facts.build import rebuild
 from reports.facts.models import FactDay
 from timeutil import today
-
 
 
 @pytest.fixture
@@ -105,6 +107,26 @@ def _same(on, scope):
     live = st.statistics(on, scope)
     for part in ("headline", "breakdowns", "enterprises", "wages", "series"):
         assert getattr(served, part) == getattr(live, part), (on, scope, part)
+    # The reasons for not working take their "none recorded" from the headline's facts.
+    place = {"region_id": scope.region_id, "facility_id": scope.facility_id,
+             "security_level": scope.security_level}
+    served_reasons = reasons_on(on, **place)
+    current_app.config["FACTS_ENABLED"] = False
+    try:
+        assert served_reasons == reasons_on(on, **place), (on, scope, "reasons")
+    finally:
+        current_app.config["FACTS_ENABLED"] = True
+
+
+def _give_reasons(rng, share):
+    """Record a reason for not working, dated in the last three years, for a share of the
+    people (some get two)."""
+    people = db.session.scalars(select(Person.id)).all()
+    for person_id in rng.sample(people, int(len(people) * share)):
+        for _ in range(rng.choice((1, 1, 2))):
+            db.session.add(NotWorkingReason(
+                person_id=person_id, reason=rng.choice(REASON_CODES[:-1]),
+                since_on=today() - timedelta(days=rng.randint(1, 3 * 365))))
 
 
 def test_demo_build_stores_every_month_end_fresh(country):
@@ -132,6 +154,8 @@ def test_a_back_dated_write_makes_its_days_stale_until_rebuilt(country):
 
 def test_facts_match_the_live_figures_after_random_back_dated_edits(country):
     rng = random.Random(16)
+    _give_reasons(rng, 0.3)
+    db.session.commit()
     for round_ in range(10):
         changed = _edit(rng)
         db.session.commit()
