@@ -1,5 +1,6 @@
 """Dates: the clock (callables, so column defaults are evaluated per row), calendar steps
 (dateutil's relativedelta) and the one rule for a period containing a day."""
+from calendar import monthrange
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
@@ -86,9 +87,12 @@ def months_between(start, end):
 
     So "at least n months left" reads the same as ``end >= add_months(start, n)``.
     """
-    delta = relativedelta(end, start)
-    months = delta.years * 12 + delta.months
-    return months - 1 if add_months(start, months) > end else months
+    # add_months(start, n) grows with n, and lands in end's own month for this n: the answer
+    # is n, or n - 1 when that landing day (start's day, clipped) is after end. Plain
+    # arithmetic, since a fill asks it for 1,500 people at a time.
+    months = (end.year - start.year) * 12 + end.month - start.month
+    landing = min(start.day, monthrange(end.year, end.month)[1])
+    return months - 1 if landing > end.day else months
 
 
 def months_reached(start, end, cap):

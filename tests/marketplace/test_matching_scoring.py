@@ -13,7 +13,7 @@ from marketplace import matching, scoring
 from marketplace.scoring import score
 from reference.codes import SKILL_LEVELS
 from tests import factories
-from timeutil import months_between
+from timeutil import add_months, months_between
 
 LINE = [("7533", "trainee")]
 
@@ -90,6 +90,15 @@ CODES = ("7533", "7531", "7532", "7512", "7114", "9112")  # exact, minor, sub-ma
 DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
 # Each example reads the database of the one test: nothing it writes outlives the example.
 EXAMPLES = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+
+
+@settings(max_examples=1000, deadline=None)
+@given(start=DAYS, end=DAYS)
+def test_months_between_is_the_largest_n_whose_added_months_do_not_pass_the_end(start, end):
+    """The definition itself: add_months(start, n) <= end, and n + 1 passes it (31 January
+    plus one month is the end of February; the ends of months are where these part)."""
+    n = months_between(start, end)
+    assert add_months(start, n) <= end < add_months(start, n + 1)
 
 
 @settings(max_examples=300, **EXAMPLES)
