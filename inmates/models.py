@@ -78,7 +78,7 @@ class Stay(db.Model):
 
     __tablename__ = "stay"
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
@@ -94,6 +94,9 @@ class Stay(db.Model):
               sqlite_where=text("ended_on IS NULL"), postgresql_where=text("ended_on IS NULL")),
         # Covering index for statistics on a date: the range test and both join keys.
         Index("ix_stay_dates", "started_on", "ended_on", "person_id", "facility_id"),
+        # A person's stays, and for a facility's figures each person's stay on the day and
+        # its facility, from the index alone (migration 0018).
+        Index("ix_stay_person_period", "person_id", "started_on", "ended_on", "facility_id"),
     )
 
     @classmethod
