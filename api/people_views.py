@@ -96,6 +96,6 @@ def placements(**filters):
 def placement(placement_id):
     """Show one placement (404 outside the token's scope, or an owner's ended one)."""
     obj = get_or_404(Placement, placement_id)
-    if current_user.role == "owner" and obj.ended_on is not None:
+    if current_user.role == "owner" and not obj.holds_place():
         get_or_404(Person, obj.person_id)  # no longer their worker: 404, audited
     return obj

@@ -96,7 +96,7 @@ class Placement(db.Model):
     def wage_shortfall_kzt(self, minimum_kzt):
         """Return the tenge the agreed wage lacks to reach ``minimum_kzt`` (0 when it does or
         the placement has ended)."""
-        if self.ended_on is not None or not minimum_kzt or self.wage_kzt >= minimum_kzt:
+        if not self.holds_place() or not minimum_kzt or self.wage_kzt >= minimum_kzt:
             return 0
         return minimum_kzt - self.wage_kzt
 

@@ -34,11 +34,12 @@ def fresh_database(engine, label):
 
 
 def scalar(url, sql, **params):
-    """Run one SQL query on a database and return its single value."""
+    """Run one SQL query (text, or a select built on the models' rules) on a database and
+    return its single value."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.scalar(text(sql), params)
+            return connection.scalar(text(sql) if isinstance(sql, str) else sql, params)
     finally:
         engine.dispose()
 

@@ -16,11 +16,14 @@ import threading
 import time
 from datetime import date
 
+from sqlalchemy import func, select
+
 from benchmarks import databases
 from benchmarks.client import Browser
 from benchmarks.faults.common import (PASSWORD, exit_code, form_fields, fresh_database, scalar,
                                       verdict)
 from benchmarks.server import Server
+from marketplace.models import Placement
 
 PERSON = re.compile(r'name="person_id"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="person_id"')
 
@@ -98,8 +101,8 @@ def placement_drill(url, synthetic, engine):
         after = scalar(url, "SELECT count(*) FROM placement")
         after_audits = scalar(url, "SELECT count(*) FROM audit_event WHERE entity = 'placement'")
         again = inspector.post(place_path, data)[0]
-        final = scalar(url, "SELECT count(*) FROM placement WHERE person_id = :p AND ended_on IS NULL",
-                       p=person_id)
+        final = scalar(url, select(func.count()).select_from(Placement).where(
+            Placement.person_id == person_id, Placement.holds_place()))
         verdict(f"placement killed before COMMIT leaves nothing ({engine})",
                 pid is not None and after == before and after_audits == audits
                 and again in (302, 303) and final == 1,
