@@ -11,7 +11,8 @@ before converting its cells. An XLSX is a zip of XML parts. Before the reader se
   entity can expand and nothing external is fetched);
 - the first worksheet is streamed once, decompressing at most its declared size: a cell
   beyond IMPORT_MAX_ROWS rows or IMPORT_MAX_COLUMNS columns (one cell far to the right
-  makes a reader allocate the whole rectangle) refuses the file; formula cells are found
+  makes a reader allocate the whole rectangle) refuses the file, and so does a cell tag
+  whose reference is not in the form every writer gives it; formula cells are found
   and returned, so that their rows are refused with a reason and their values never read.
 
 A CSV must not start like a binary file and must not hold NUL bytes.
@@ -37,9 +38,21 @@ ZIP_MAGIC = b"PK\x03\x04"
 BINARY_MAGICS = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x1f\x8b",
                  b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
 CHUNK = 1 << 16
-OVERLAP = 256  # a tag cut between two chunks is seen whole in the next scan
-CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})(\d{1,8})"')
-ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,8})"')
+LONGEST_TAG = 1 << 20  # a worksheet tag longer than this is no writer's: the file is refused
+# A cell's tag as every writer writes it (Excel, LibreOffice, XlsxWriter, openpyxl): its
+# attributes double-quoted, and one reference in capitals. calamine places a cell by its
+# reference, taking the last of two, a lower-case one, a single-quoted one or, with none,
+# the next column; so every cell tag must be of this form, or its column and row could lie
+# anywhere (CELL_TAG counts the tags, CELL_REF the ones of this form). A row's own number
+# places nothing: calamine's range spans the cells only.
+# A sheet whose tags carry no prefix (as a rule) is searched without the prefix's
+# optional group, which is twice as fast: a window holding no ":c" holds no prefixed cell.
+_OTHER_ATTRIBUTES = rb'(?:\s+(?!r=)[\w:.-]+="[^"]*")*'
+_REFERENCE = _OTHER_ATTRIBUTES + rb'\s+r="([A-Z]{1,4})(\d{1,8})"' + _OTHER_ATTRIBUTES + rb'\s*/?>'
+CELL_REF = re.compile(rb'<c' + _REFERENCE)
+CELL_TAG = re.compile(rb'<c[\s/>]')
+PREFIXED_CELL_REF = re.compile(rb'<(?:\w+:)?c' + _REFERENCE)
+PREFIXED_CELL_TAG = re.compile(rb'<(?:\w+:)?c[\s/>]')
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]{1,4}\d{1,8}:([A-Z]{1,4})(\d{1,8})"')
 FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # What every FORMULA match contains, found ten times faster (a literal first): a window
@@ -188,11 +201,25 @@ def column_number(letters):
 
 
 def _scan_sheet(source, caps):
-    """Stream the worksheet once: refuse a DTD or a cell beyond the caps; find formulas."""
+    """Stream the worksheet once: refuse a DTD, a cell tag not in the writers' form, or a
+    cell beyond the caps; find formulas.
+
+    Each window ends before its last ``<``, which starts the next one, so no tag is cut
+    between two windows and none is seen twice."""
     max_row, max_column = caps["max_rows"] + 1, caps["max_columns"]
     tail, first, formulas = b"", True, set()
-    while chunk := source.read(CHUNK):
+    while True:
+        chunk = source.read(CHUNK)
         window = tail + chunk
+        cut = window.rfind(b"<") if chunk else len(window)
+        if cut <= 0:
+            if chunk and len(window) <= LONGEST_TAG:
+                tail = window  # no tag ends here yet: read on
+                continue
+            cut = len(window)
+        window, tail = window[:cut], window[cut:]
+        if not window:
+            break
         if first:
             refuse_dtd(window)
             first = False
@@ -202,7 +229,10 @@ def _scan_sheet(source, caps):
                 raise formulas_refused()
             note_formulas(formulas, ((int(row), column_number(letters) - 1)
                                      for letters, row in found))
-        references = CELL_REF.findall(window)
+        prefixed = b":c" in window
+        references = (PREFIXED_CELL_REF if prefixed else CELL_REF).findall(window)
+        if len(references) != len((PREFIXED_CELL_TAG if prefixed else CELL_TAG).findall(window)):
+            raise not_valid("xlsx")
         if b"dimension" in window:  # DIMENSION's literal: the sheet's head, as a rule
             references += DIMENSION.findall(window)
         # A window's few distinct columns and rows first; only a window with a cell beyond
@@ -215,8 +245,6 @@ def _scan_sheet(source, caps):
                     raise too_many_columns(max_column)
                 if int(row) > max_row:
                     raise too_many_rows(caps["max_rows"])
-        rows = ROW_REF.findall(window)
-        if rows and max(map(int, set(rows))) > max_row:
-            raise too_many_rows(caps["max_rows"])
-        tail = window[-OVERLAP:]
+        if not chunk:
+            break
     return formulas
