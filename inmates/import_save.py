@@ -125,9 +125,7 @@ def save(result, user_id):
                  "custody_status": "in_custody", "version_id": 1} for r in chunk]
         ids = _insert_people(rows)
         del rows
-        bulk_insert(Stay.__table__, [
-            {"person_id": pid, "facility_id": r.facility_id, "started_on": r.admitted_on}
-            for pid, r in zip(ids, chunk)])
+        _open_stays(ids)
         _insert_skills([(pid, r.skills) for pid, r in zip(ids, chunk)])
     for chunk in chunks(result.updates):
         _update_people(chunk, result.present, user_id, now)
@@ -159,6 +157,16 @@ def _insert_people(rows):
     ids = dict(db.session.execute(select(people.c.file_number, people.c.id).where(
         among(people.c.file_number, [row["file_number"] for row in rows]))).all())
     return [ids[row["file_number"]] for row in rows]
+
+
+def _open_stays(ids):
+    """Open each new person's stay at their facility from their admission, as one
+    INSERT ... SELECT over the rows just written (no stay row is built in Python)."""
+    people, stays = Person.__table__, Stay.__table__
+    db.session.execute(insert(stays).from_select(
+        ["person_id", "facility_id", "started_on"],
+        select(people.c.id, people.c.facility_id, people.c.admitted_on)
+        .where(among(people.c.id, ids))))
 
 
 def _insert_skills(pairs):
