@@ -26,7 +26,9 @@ def keep(result, user_id, filename, facility_id=None):
     """Keep a good upload's checked records on the server for the confirmation; return the
     token."""
     header = {"filename": filename, "present": sorted(result.present), "fields": RECORD_FIELDS}
-    return pending.store(header, chunks(result.records), user_id, _kept_context(facility_id))
+    # As plain tuples: the JSON writer writes a tuple, not a named one.
+    return pending.store(header, chunks(map(tuple, result.records)), user_id,
+                         _kept_context(facility_id))
 
 
 @bulk_work
