@@ -29,7 +29,8 @@ from .placements import (PlacementConflict, end_placement, placements_of, start_
                          wage_changes_of)
 
 FILL_LINES_PER_PAGE = 5
-FILL_VACANCIES_PER_PAGE = 25
+# The fill page lists every open line; a longer list than this starts folded.
+FILL_VACANCIES_UNFOLDED = 25
 
 
 @bp.route("/placements/<int:placement_id>/end", methods=["POST"])
@@ -229,11 +230,10 @@ def fill():
     on = today()
     groups = page_of(filling.by_line(filling.proposals(facility, on)), page_number(),
                      FILL_LINES_PER_PAGE)
-    vacancies = page_of(filling.vacancies(facility, on), page_number("vpage"),
-                        FILL_VACANCIES_PER_PAGE)
     return render_template("marketplace/fill.html", facility=facility, results=results,
-                           vacancies=vacancies, groups=groups, facilities=None,
-                           floor=wage_floor(on))
+                           vacancies=filling.vacancies(facility, on),
+                           vacancies_unfolded=FILL_VACANCIES_UNFOLDED, groups=groups,
+                           facilities=None, floor=wage_floor(on))
 
 
 def _ticked_pairs():
