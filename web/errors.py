@@ -40,6 +40,21 @@ class UnreadableInput(BadRequest):
                  "(a NUL or control character). Nothing was changed.")
 
 
+class ReservedParameter(BadRequest):
+    """400: the query string names a parameter of the link builder itself (``endpoint``,
+    ``_external``...), which no page takes and which would redirect the page's own links."""
+
+    def __init__(self, name):
+        super().__init__()
+        self.parameter = name
+
+    @property
+    def description(self):
+        """Say what was wrong, in the user's language."""
+        return _("The address holds a parameter the site does not take (%(name)s). "
+                 "Nothing was changed.", name=self.parameter[:40])
+
+
 class InsufficientStorage(HTTPException):
     """507: the server ran out of disk space while preparing a file."""
 
@@ -78,7 +93,7 @@ def render_error(error):
     except Exception:  # the database itself may be the failure
         pass
     message = getattr(error, "description", None) if code == 409 or isinstance(
-        error, UnreadableInput) else None
+        error, (UnreadableInput, ReservedParameter)) else None
     if request.accept_mimetypes.best == "application/json":
         return {"error": code}, code
     try:

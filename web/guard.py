@@ -6,12 +6,19 @@ character or an unpaired surrogate in the address, in a query-string key or valu
 form key answers 400 with the translated error page: nobody types them, PostgreSQL refuses
 NUL in text, and not every view reads its arguments through a form. Form values are left to
 the forms, which refuse them with a message next to the field (web.forms).
+
+A query-string key that ``url_for`` reads as its own (``endpoint``, ``_external``, ``_scheme``,
+``_anchor``, ``_method``) answers 400 too: the pagers and sort links build their links from
+the request's arguments, where such a key would break the page or point its links elsewhere.
 """
 from flask import request
 from werkzeug.routing import IntegerConverter
 
-from .errors import UnreadableInput
+from .errors import ReservedParameter, UnreadableInput
 from .forms import MAX_INT, has_control
+
+
+URL_FOR_KEYS = frozenset({"endpoint", "_anchor", "_method", "_scheme", "_external"})
 
 
 class IdConverter(IntegerConverter):
@@ -25,6 +32,9 @@ def refuse_unreadable_input():
     """Answer 400 when the address, the query string or a form key holds a control character."""
     if has_control(request.path) or _any_control(request.args.items(multi=True)):
         raise UnreadableInput()
+    reserved = URL_FOR_KEYS.intersection(request.args.keys())
+    if reserved:
+        raise ReservedParameter(min(reserved))
     if request.method in ("POST", "PUT", "PATCH") and any(
             has_control(key) for key in request.form.keys()):
         raise UnreadableInput()
