@@ -3,7 +3,6 @@ and the same Idempotency-Key twice (or ten times at once) writes once."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import func, select
 
 from api.models import IdempotentRequest

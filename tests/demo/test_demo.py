@@ -10,7 +10,6 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url

@@ -3,7 +3,6 @@ import io
 from datetime import date
 
 import openpyxl
-import pytest
 
 from reports.exports import write_xlsx
 from reports.services import build_report

@@ -8,7 +8,6 @@ data set on random dates too.
 import random
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from extensions import db
