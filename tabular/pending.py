@@ -36,14 +36,27 @@ def _jsonable(value):
     raise TypeError(f"a kept cell cannot be {type(value).__name__}")
 
 
+# A line written by json instead of orjson starts with this mark: orjson would read the
+# integers of more than 64 bits on it back as floats.
+JSON_LINE = b"~"
+
+
 def _dumps(value):
-    """Return ``value`` as JSON bytes, written by orjson's encoder (several times json's speed
-    for the 50,000 rows of an import at the row cap); what orjson refuses and json writes, an
-    integer of more than 64 bits from a hostile cell, goes through json."""
+    """Return ``value`` as one line of JSON bytes, written by orjson's encoder (several times
+    json's speed for the 50,000 rows of an import at the row cap); what orjson refuses and
+    json writes, an integer of more than 64 bits from a hostile cell, goes through json, on a
+    line marked for ``_loads``."""
     try:
         return orjson.dumps(value, default=_jsonable, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, default=_jsonable).encode()
+        return JSON_LINE + json.dumps(value, ensure_ascii=False, default=_jsonable).encode()
+
+
+def _loads(line):
+    """Read a line written by ``_dumps``."""
+    if line.startswith(JSON_LINE):
+        return json.loads(line[len(JSON_LINE):])
+    return orjson.loads(line)
 
 
 def store(header, chunks, user_id, context=None):
@@ -75,7 +88,7 @@ def load(token, user_id, context=None):
     path = os.path.join(_folder(), token + ".json")
     try:
         source = open(path, "rb")
-        header = orjson.loads(source.readline())
+        header = _loads(source.readline())
     except (OSError, ValueError):
         return None
     if (not isinstance(header, dict) or header.get("user_id") != user_id
@@ -96,7 +109,7 @@ class _Lines:
     def __iter__(self):
         with self.source:
             for line in self.source:
-                yield from orjson.loads(line)
+                yield from _loads(line)
 
     def close(self):
         self.source.close()

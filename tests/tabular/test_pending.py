@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tabular import pending
@@ -28,9 +28,10 @@ def folder(app, tmp_path, monkeypatch):
     return tmp_path
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(cells, min_size=1, max_size=4), min_size=1, max_size=5))
+@example(rows=[[-(2 ** 63) - 1], [2 ** 64 - 1, 2 ** 100]])  # past orjson's 64 bits, both ways
 def test_any_cells_come_back_as_they_were_kept(folder, rows):
     kept = [Row(number, {f"c{i}": value for i, value in enumerate(values)}, [])
             for number, values in enumerate(rows, start=2)]
