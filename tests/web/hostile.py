@@ -43,7 +43,8 @@ HUGE_IDS = [0, 999_999, 2**31 - 1, 2**31, 2**63, 10**40]
 PATH_VALUES = ["\x00", "0000", "7533\u200b", "Қ" * 300, "..", "%00", "7533\x00", " "]
 # Names of inputs a view reads without a form (plus any page may get them).
 EXTRA_KEYS = ["next", "csrf_token", "id", "\x00", "a" * 300, "occupations-99999999999-code",
-              "occupations-0-code", "accept", "decision", "payload", "month", "submit"]
+              "occupations-0-code", "accept", "decision", "payload", "month", "submit",
+              "endpoint", "_external", "_scheme"]  # url_for's own names (web.guard)
 
 READERS = re.compile(
     r"""(request\.(?:args|values|form)\.(?:get|getlist)|query_int|query_text|query_choice|"""
