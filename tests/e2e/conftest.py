@@ -271,11 +271,17 @@ def logout(page, lang, device):
 
 
 def assert_accessible(page):
-    """Fail on serious or critical axe-core violations of the current page."""
-    from axe_playwright_python.sync_playwright import Axe
+    """Fail on serious or critical axe-core violations of the current page.
 
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    axe-core (the 570 KB script axe_playwright_python ships) is put into a page once: a page
+    checked again at another width, or after a click that changed no address, runs the axe
+    already there instead of sending and compiling the script again."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)
+    response = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, "\n".join(
         f"{v['id']}: {v['help']}: " + "; ".join(str(n.get("target")) for n in v["nodes"][:5])
         for v in bad)
