@@ -24,7 +24,7 @@ from .rawexport import peak_bytes
 from .timing import Row, Timing, measure
 
 ROOT = Path(__file__).resolve().parent.parent
-HOSTILE = ("far_right", "far_down", "zip_bomb", "entities", "roster_30000")
+HOSTILE = ("far_right", "far_down", "zip_bomb", "entities", "wide_csv", "roster_30000")
 PLACEMENT_ROWS = 150_000
 
 
@@ -47,6 +47,13 @@ def hostile_file(kind, path, ctx=None):
         return
     if kind == "far_down":
         path.write_bytes(_book(lambda s: (_header(s), s.write_string(1_048_575, 0, "x"))))
+        return
+    if kind == "wide_csv":  # one line of 2.7 million two-letter fields, under the size cap
+        from inmates.imports import COLUMNS
+
+        with ctx.app.test_request_context(headers={"Accept-Language": "en"}):
+            header = ",".join(str(c.label) for c in COLUMNS)
+        path.write_bytes(header.encode() + b"\n" + b",".join([b"ab"] * 2_700_000) + b"\n")
         return
     if kind == "roster_30000":
         from . import roster
@@ -93,7 +100,7 @@ def _memory_child(path):
         before = peak_bytes()
         started = time.perf_counter()
         try:
-            outcome = f"{len(read_table(data, 'upload.xlsx', COLUMNS))} rows read"
+            outcome = f"{len(read_table(data, Path(path).name, COLUMNS))} rows read"
         except TableError as error:
             outcome = "refused: " + error.message[:48]
         seconds = time.perf_counter() - started
@@ -159,7 +166,7 @@ def hostile_memory(ctx):
     reports = []
     with tempfile.TemporaryDirectory() as folder:
         for kind in (HOSTILE[:-1] if ctx.tiny else HOSTILE):
-            path = Path(folder) / f"{kind}.xlsx"
+            path = Path(folder) / f"{kind}.{'csv' if kind.endswith('_csv') else 'xlsx'}"
             hostile_file(kind, path, ctx)
             reports.append({"kind": kind, **memory_once(path)})
             path.unlink()

@@ -6,17 +6,19 @@ import itertools
 import re
 import tempfile
 from dataclasses import dataclass, field
+from operator import methodcaller
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from .caps import check_csv, check_extent, check_size, check_xlsx, limits
-from .errors import TableError, not_valid, too_many_rows
+from .errors import TableError, not_valid, too_many_columns, too_many_rows
 from .ods import check_ods
 from .xls import check_xls
 
 CSV_DELIMITERS = (",", ";", "\t")
+CSV_DELIMITERS_PER_COLUMN = 4  # a line's delimiters, quoted ones included, per column allowed
 HEADER_LANGUAGES = ("kk", "ru", "en")
 HEADER_SEARCH_ROWS = 10  # a title or merged cells may stand above the header row
 DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(?:[ \u00a0]\d{3})*,\d+$|^-?\d+,\d+$")
@@ -102,7 +104,7 @@ def open_table(data, filename, columns, max_bytes=None, max_rows=None, max_uncom
         raw = _workbook_rows(data, kind, WORKBOOK_CHECKS[kind](data, caps), caps)
     elif kind == "csv":
         check_csv(data)
-        raw = _csv_rows(data, caps["max_rows"])
+        raw = _csv_rows(data, caps)
     else:
         raise TableError(_("Upload an XLSX, XLS, ODS or CSV file."))
     return _keyed_rows(raw, columns, caps["max_rows"])
@@ -190,16 +192,33 @@ def _csv_value(value):
     return value
 
 
-def _csv_rows(data, max_rows):
-    """Yield (row number, [value, ...]) from a CSV upload."""
+def _csv_rows(data, caps):
+    """Yield (row number, [value, ...]) from a CSV upload, one row at a time.
+
+    As for a workbook, a value beyond IMPORT_MAX_COLUMNS refuses the file (empty fields
+    after the last column are left alone: Excel writes them for formatted columns). Before
+    the first row is parsed, a line with more than CSV_DELIMITERS_PER_COLUMN times as many
+    delimiters as the column cap refuses it too: the csv module builds a whole row before
+    its width can be checked, and an 8 MB line of one-letter fields is millions of them. A
+    delimiter inside a quoted value counts on that line, hence the slack."""
+    max_rows, max_columns = caps["max_rows"], caps["max_columns"]
     if data.count(b"\n") > max_rows + 1:
         raise too_many_rows(max_rows)
     text = _decode(data)
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    if max(map(methodcaller("count", delimiter), io.StringIO(text, newline="")), default=0) \
+            >= max_columns * CSV_DELIMITERS_PER_COLUMN:
+        raise too_many_columns(max_columns)
+    return _csv_lines(text, delimiter, max_columns)
+
+
+def _csv_lines(text, delimiter, max_columns):
     try:
-        return [(number, [_csv_value(value) for value in cells])
-                for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""),
-                                                          delimiter=delimiter), start=1)]
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""),
+                                                  delimiter=delimiter), start=1):
+            if len(cells) > max_columns and any(cells[max_columns:]):
+                raise too_many_columns(max_columns)
+            yield number, [_csv_value(value) for value in cells[:max_columns]]
     except csv.Error:
         raise TableError(_("The file is not a valid CSV file.")) from None
 
