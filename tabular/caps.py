@@ -24,6 +24,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from operator import itemgetter
 
 from defusedxml import DefusedXmlException
@@ -63,8 +64,9 @@ MAX_FORMULAS = 1000  # formula cells reported one by one; more refuse the file
 DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 OFFICE_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# zlib.error: a part's deflate stream damaged (zipfile checks the CRC only at its end).
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError, OSError,
-              NotImplementedError, DefusedXmlException, SyntaxError)
+              NotImplementedError, DefusedXmlException, SyntaxError, zlib.error)
 
 
 def limits(**overrides):
