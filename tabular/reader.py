@@ -177,7 +177,10 @@ def sniff_delimiter(first_line):
     """Return the delimiter among comma, semicolon and tab that splits the header most."""
     best, fields = ",", 0
     for delimiter in CSV_DELIMITERS:
-        count = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        try:
+            count = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        except csv.Error:  # a lone carriage return, say: the rows' reader refuses the file
+            count = 0
         if count > fields:
             best, fields = delimiter, count
     return best

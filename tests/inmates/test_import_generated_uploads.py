@@ -23,7 +23,8 @@ TROUBLE = ["", " ", "=1+1", "@SUM(A1)", "+7", "-2", "\x00", "\x07", "a\u200bb", 
            "9999:trainee:0:no", "7533:qualified:4:yes; 7533:trainee:0:no", "M", "Ж", "X",
            "minors; outside", "unknown", "791028302728", "791028302729", "0" * 12]
 cells = st.one_of(st.sampled_from(TROUBLE), st.text(max_size=20),
-                  st.integers(-(2 ** 70), 2 ** 70), st.floats(allow_nan=False, allow_infinity=False))
+                  st.integers(-(2 ** 70), 2 ** 70),
+                  st.floats(allow_nan=False, allow_infinity=False))
 
 
 @st.composite

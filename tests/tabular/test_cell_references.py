@@ -55,7 +55,8 @@ def cell_tags(draw):
     attributes = draw(st.permutations(attributes))
     space = draw(st.sampled_from([" ", "  ", "\n", "\t"]))
     prefix = draw(st.sampled_from(["", "x:"]))
-    return (f"<{prefix}c" + "".join(space + attribute for attribute in attributes) + f"><v>1</v></{prefix}c>").encode()
+    opening = f"<{prefix}c" + "".join(space + attribute for attribute in attributes)
+    return f"{opening}><v>1</v></{prefix}c>".encode()
 
 
 def _extent(data):
