@@ -5,7 +5,8 @@ The files are drawn as a user or an attacker could make them: XLSX written by Xl
 CSV in UTF-8 or cp1251 with ``;`` or ``,``; the template's headers, shuffled, repeated or
 missing; cells of every kind of trouble (formulas, control and zero-width characters, dates of
 year 1 or 9999 or 30 February, huge numbers, long Kazakh text, unknown codes); and at times
-the bytes themselves damaged (cut short, or a few bytes overwritten).
+the bytes themselves damaged (cut short, or a few bytes overwritten), or named as another
+kind (an XLSX as an ODS or XLS, a CSV as an XLS).
 """
 import io
 from datetime import datetime
@@ -48,13 +49,15 @@ def roster_files(draw):
             for column, value in enumerate(values):
                 sheet.write(number, column, value)
         book.close()
-        data, name = out.getvalue(), "roster.xlsx"
+        data = out.getvalue()
+        name = draw(st.sampled_from(["roster.xlsx", "roster.xlsx", "roster.ods", "roster.xls"]))
     else:
         delimiter = draw(st.sampled_from([";", ","]))
         text = "\r\n".join(delimiter.join(str(value) for value in values)
                            for values in [headers, *rows])
         encoding = draw(st.sampled_from(["utf-8-sig", "utf-8", "cp1251"]))
-        data, name = text.encode(encoding, errors="replace"), "roster.csv"
+        data = text.encode(encoding, errors="replace")
+        name = draw(st.sampled_from(["roster.csv", "roster.csv", "roster.xls"]))
     damage = draw(st.sampled_from(["none", "none", "none", "cut", "bytes"]))
     if damage == "cut" and data:
         data = data[:draw(st.integers(0, len(data) - 1))]
