@@ -191,8 +191,8 @@ def record_injury(placement, occurred_on, severity, days_lost, cause, measures, 
         raise InputError({"occurred_on": _(
             "The injury must be dated within the placement, from %(start)s%(end)s.",
             start=format_day(placement.started_on),
-            end=_(" to before %(date)s", date=format_day(placement.ended_on))
-            if placement.ended_on else "")})
+            end="" if placement.holds_place()
+            else _(" to before %(date)s", date=format_day(placement.ended_on)))})
     injury = Injury(placement_id=placement.id, occurred_on=occurred_on, severity=severity,
                     days_lost=days_lost, cause=cause.strip(), measures=measures.strip(),
                     entered_by_id=user.id)

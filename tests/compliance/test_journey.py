@@ -75,7 +75,7 @@ def test_the_inspector_owner_and_analyst_journey(client, world):
         "kind": "absence", "started_on": (START + timedelta(days=5)).isoformat()})
     assert response.status_code == 422 and "overlaps another" in response.text
     assert len(db.session.scalars(select(Pause)).all()) == 1
-    assert _placement().holds_place  # the paused placement keeps its place
+    assert _placement().holds_place()  # the paused placement keeps its place
     # An injury with 3 lost days; one dated before the placement is refused.
     response = client.post(f"/compliance/placements/{placement.id}/injuries", data={
         "occurred_on": (START - timedelta(days=5)).isoformat(), "severity": "minor",
@@ -177,3 +177,15 @@ def test_a_line_over_the_statutory_week_is_refused(client, world):
         "lease_id": world.lease_a.id, "occupations-0-code": "7533",
         "occupations-0-min_level": "trainee", "version_id": world.line_a.version_id})
     assert "statutory working week" in response.text
+
+
+def test_an_injury_after_an_ended_placement_names_its_end(client, world):
+    placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 1, 10),
+                                    ended_on=date(2024, 3, 1), end_reason="released")
+    db.session.commit()
+    _login(client, "inspector_a")
+    response = client.post(f"/compliance/placements/{placement.id}/injuries", data={
+        "occurred_on": "2024-03-05", "severity": "minor", "days_lost": "1", "cause": "needle",
+        "measures": "guard fitted"})
+    assert response.status_code == 422 and "to before" in response.text
+    assert db.session.scalars(select(Injury)).all() == []

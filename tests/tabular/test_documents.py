@@ -61,6 +61,18 @@ def test_a_work_record_has_every_month_deductions_and_totals(world, worked, clie
         assert figure in text, figure
 
 
+def test_documents_show_whether_the_placement_still_holds_its_place(world, worked, client, auth):
+    auth.login("inspector_a")
+    record = f"/market/people/{world.person_a.id}/work-record.pdf?lang=ru"
+    order = f"/market/placements/{worked.id}/order.pdf?lang=ru"
+    assert "1 февр. 2021 г. — по настоящее время" in text_of(pdf(client, record))
+    assert "Окончание" not in text_of(pdf(client, order))
+    worked.ended_on, worked.end_reason = date(2021, 4, 1), "released"
+    db.session.commit()
+    assert "1 февр. 2021 г. — 1 апр. 2021 г." in text_of(pdf(client, record))
+    assert "Окончание 1 апр. 2021 г." in text_of(pdf(client, order))
+
+
 def test_a_payroll_sheet_lists_the_months_workers_and_totals(world, worked, client, auth):
     other = factories.person(world.facility_a, last_name="Жұмабаев")
     factories.placement(other, world.line_a, started_on=date(2021, 1, 5))
