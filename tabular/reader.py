@@ -179,7 +179,7 @@ def sniff_delimiter(first_line):
     for delimiter in CSV_DELIMITERS:
         try:
             count = len(next(csv.reader([first_line], delimiter=delimiter), []))
-        except csv.Error:  # a lone carriage return, say: the rows' reader refuses the file
+        except csv.Error:  # a lone carriage return: the rows' reader reads it as a line break
             count = 0
         if count > fields:
             best, fields = delimiter, count

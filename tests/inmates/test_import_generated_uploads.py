@@ -8,15 +8,12 @@ year 1 or 9999 or 30 February, huge numbers, long Kazakh text, unknown codes); a
 the bytes themselves damaged (cut short, or a few bytes overwritten), or named as another
 kind (an XLSX as an ODS or XLS, a CSV as an XLS).
 """
-import io
-from datetime import datetime
-
-import xlsxwriter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.inmates.test_import_roster import (HEADERS, confirm, counts,  # noqa: F401
                                               import_folder, row, upload)
+from tests.tabular import generated
 
 TROUBLE = ["", " ", "=1+1", "@SUM(A1)", "+7", "-2", "\x00", "\x07", "a\u200bb", "\u202e",
            "0001-01-01", "9999-12-31", "2021-02-30", "31.12.1899", "1e308", "NaN",
@@ -30,43 +27,13 @@ cells = st.one_of(st.sampled_from(TROUBLE), st.text(max_size=20),
 
 @st.composite
 def roster_files(draw):
-    headers = draw(st.sampled_from(["template", "template", "shuffled", "any"]).flatmap(
-        lambda kind: {"template": st.just(HEADERS), "shuffled": st.permutations(HEADERS),
-                      "any": st.lists(st.sampled_from(HEADERS), min_size=1, max_size=17)}[kind]))
+    columns = draw(generated.headers(HEADERS))
     rows = []
     for _ in range(draw(st.integers(0, 4))):
         good = dict(zip(HEADERS, row(**{"File number": f"GEN-{len(rows)}", "IIN": ""})))
-        for header in draw(st.sampled_from([0, 0, 1, 3]).flatmap(
-                lambda most: st.sets(st.sampled_from(HEADERS), max_size=most))):
-            good[header] = draw(cells)
-        rows.append([good.get(h, "") for h in headers])
-    if draw(st.booleans()):
-        out = io.BytesIO()
-        book = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
-        book.set_properties({"created": datetime(2026, 1, 1)})  # the same bytes every run
-        sheet = book.add_worksheet()
-        for number, values in enumerate([headers, *rows]):
-            for column, value in enumerate(values):
-                sheet.write(number, column, value)
-        book.close()
-        data = out.getvalue()
-        name = draw(st.sampled_from(["roster.xlsx", "roster.xlsx", "roster.ods", "roster.xls"]))
-    else:
-        delimiter = draw(st.sampled_from([";", ","]))
-        text = "\r\n".join(delimiter.join(str(value) for value in values)
-                           for values in [headers, *rows])
-        encoding = draw(st.sampled_from(["utf-8-sig", "utf-8", "cp1251"]))
-        data = text.encode(encoding, errors="replace")
-        name = draw(st.sampled_from(["roster.csv", "roster.csv", "roster.xls"]))
-    damage = draw(st.sampled_from(["none", "none", "none", "cut", "bytes"]))
-    if damage == "cut" and data:
-        data = data[:draw(st.integers(0, len(data) - 1))]
-    elif damage == "bytes" and data:
-        data = bytearray(data)
-        for _ in range(draw(st.integers(1, 5))):
-            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
-        data = bytes(data)
-    return data, name
+        troubled = generated.with_trouble(draw, good, cells)
+        rows.append([troubled.get(h, "") for h in columns])
+    return generated.upload(draw, columns, rows, "roster")
 
 
 @settings(max_examples=120, deadline=None, derandomize=True,

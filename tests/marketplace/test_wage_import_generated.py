@@ -7,16 +7,13 @@ repeated or another file number, cells of every kind of trouble (negative, huge,
 and NaN-like amounts, deductions above the pay, formulas, control characters, yes/no in any
 language or none), and at times the bytes cut short or overwritten.
 """
-import io
-from datetime import datetime
-
-import xlsxwriter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from marketplace.wage_import import COLUMNS
 from tests.marketplace.test_wages_entry import (MONTH, app, placed, records,  # noqa: F401
                                                 sheet_row, upload)
+from tests.tabular import generated
 
 TROUBLE = ["", "-1", "0", "1e308", "99999999999999999999", "12,5", "12.5", "1 000 000",
            "NaN", "inf", "=1+1", "\x00", "a\u200bb", "²", "да", "иә", "yes", "нет", "жоқ",
@@ -29,44 +26,15 @@ cells = st.one_of(st.sampled_from(TROUBLE), st.text(max_size=12),
 @st.composite
 def wage_sheets(draw, person):
     labels = [str(c.label) for c in COLUMNS]
-    headers = draw(st.sampled_from(["template", "template", "shuffled", "some"]).flatmap(
-        lambda kind: {"template": st.just(labels), "shuffled": st.permutations(labels),
-                      "some": st.lists(st.sampled_from(labels), min_size=1, max_size=len(labels),
-                                       unique=True)}[kind]))
+    columns = draw(generated.headers(labels))
     rows = []
     for _ in range(draw(st.sampled_from([0, 1, 1, 1, 2]))):  # a second row repeats the worker
         raise_by = draw(st.integers(0, 50_000))  # a new amount, so a saved month changes
         good = dict(zip(labels, sheet_row(person, accrued_kzt=str(100_000 + raise_by),
                                           credited_kzt=str(55_000 + raise_by))))
-        for label in draw(st.sampled_from([0, 0, 1, 3]).flatmap(
-                lambda most: st.sets(st.sampled_from(labels), max_size=most))):
-            good[label] = draw(cells)
-        rows.append([good.get(label, "") for label in headers])
-    if draw(st.booleans()):
-        out = io.BytesIO()
-        book = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
-        book.set_properties({"created": datetime(2026, 1, 1)})  # the same bytes every run
-        sheet = book.add_worksheet()
-        for number, values in enumerate([headers, *rows]):
-            for column, value in enumerate(values):
-                sheet.write(number, column, value)
-        book.close()
-        data, name = out.getvalue(), "wages.xlsx"
-    else:
-        delimiter = draw(st.sampled_from([";", ","]))
-        text = "\r\n".join(delimiter.join(str(value) for value in values)
-                           for values in [headers, *rows])
-        data = text.encode(draw(st.sampled_from(["utf-8-sig", "cp1251"])), errors="replace")
-        name = "wages.csv"
-    damage = draw(st.sampled_from(["none", "none", "none", "cut", "bytes"]))
-    if damage == "cut" and data:
-        data = data[:draw(st.integers(0, len(data) - 1))]
-    elif damage == "bytes" and data:
-        data = bytearray(data)
-        for _ in range(draw(st.integers(1, 5))):
-            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
-        data = bytes(data)
-    return data, name
+        troubled = generated.with_trouble(draw, good, cells)
+        rows.append([troubled.get(label, "") for label in columns])
+    return generated.upload(draw, columns, rows, "wages")
 
 
 def _saved():

@@ -61,3 +61,9 @@ def test_a_line_of_millions_of_fields_is_refused_before_it_is_parsed(english, mo
 def test_a_field_the_csv_module_refuses_is_a_clear_refusal(english):
     data = b'File number,Amount\nA-1,"' + b"9" * 200_000 + b'"\n'
     assert "not a valid CSV" in _refusal(data)
+
+
+def test_a_lone_carriage_return_in_the_header_line_is_read_as_a_line_break(english):
+    # The delimiter sniffing once let the csv module's error through here: a 500.
+    rows = read_table(b"File number\rX;Amount\nA-1;12\n", "people.csv", COLUMNS)
+    assert [row.values["file_number"] for row in rows] == ["X;Amount", "A-1;12"]
