@@ -39,7 +39,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 BINARY_MAGICS = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x1f\x8b",
                  b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
 CHUNK = 1 << 16
-LONGEST_TAG = 1 << 20  # a worksheet tag longer than this is no writer's: the file is refused
+# A window with no '<' after its first byte is read on up to this size; past it the window is
+# scanned as it stands, so a cell tag longer than this (no writer's) refuses the file.
+LONGEST_TAG = 1 << 20
 # A cell's tag as every writer writes it (Excel, LibreOffice, XlsxWriter, openpyxl): its
 # attributes double-quoted, and one reference in capitals. calamine places a cell by its
 # reference, taking the last of two, a lower-case one, a single-quoted one or, with none,
