@@ -26,9 +26,10 @@ def keep(result, user_id, filename, facility_id=None):
     """Keep a good upload's checked records on the server for the confirmation; return the
     token."""
     header = {"filename": filename, "present": sorted(result.present), "fields": RECORD_FIELDS}
-    # As plain tuples: the JSON writer writes a tuple, not a named one.
+    # As plain tuples: the JSON writer writes a tuple, not a named one. A Record's days are
+    # dates (tabular.parse_date turns a datetime cell into its day).
     return pending.store(header, chunks(map(tuple, result.records)), user_id,
-                         _kept_context(facility_id))
+                         _kept_context(facility_id), days=True)
 
 
 @bulk_work

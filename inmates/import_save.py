@@ -2,6 +2,7 @@
 import json
 from collections import namedtuple
 from datetime import date
+from operator import attrgetter
 
 from sqlalchemy import (ARRAY, JSON, Date, String, Text, any_, bindparam, cast, column, delete,
                         func, insert, select, text, update)
@@ -25,6 +26,11 @@ PERSON_KEYS = ("file_number", "last_name", "first_name", "patronymic", "iin", "b
 RECORD_FIELDS = ("number", "facility_id", *PERSON_KEYS, "skills")
 Record = namedtuple("Record", RECORD_FIELDS)
 DAYS = frozenset({"birth_on", "admitted_on", "expected_release_on"})
+# A new person's row as inserted (custody status and version take their defaults), read off
+# a Record in one call; a skill's row after its person's id.
+NEW_PERSON_KEYS = (*PERSON_KEYS, "facility_id")
+NEW_PERSON = attrgetter(*NEW_PERSON_KEYS)
+SKILL_KEYS = ("person_id", "occupation_code", "level", "years_experience", "certified")
 
 
 def chunks(items):
@@ -46,18 +52,19 @@ def among(column, values):
     return column.in_(select(source.c.value))
 
 
-def bulk_insert(table, rows):
-    """Insert ``rows`` (dicts with the same keys) into ``table`` with a few statements.
+def bulk_insert(table, keys, rows):
+    """Insert ``rows`` (tuples of the values of ``keys``, in that order) into ``table`` with a
+    few statements.
 
     On PostgreSQL each chunk is one ``INSERT ... SELECT ... FROM json_to_recordset(:rows)``:
     the rows go as one JSON text (written by json's C encoder) that the server turns back
     into typed rows, where an executemany sends and runs a statement per row. On SQLite one
-    executemany of plain tuples on the driver. Constraints and triggers act on every row either way; columns missing
-    from the rows get their scalar defaults.
+    executemany of the tuples on the driver. Constraints and triggers act on every row
+    either way; columns missing from ``keys`` get their scalar defaults.
     """
     if not rows:
         return
-    keys = list(rows[0])
+    keys = list(keys)
     defaults = {}
     for field in table.columns:
         if field.key not in keys and field.default is not None:
@@ -73,30 +80,31 @@ def bulk_insert(table, rows):
                       else table.c[key].type) for key in [*keys, *defaults]]
     statement = _from_json(table, columns)
     for chunk in chunks(rows):
-        data = json.dumps([{**row, **defaults} for row in chunk] if defaults else chunk,
+        data = json.dumps([{**dict(zip(keys, row)), **defaults} for row in chunk],
                           default=_json_day)
         db.session.execute(statement, {"rows": data})
 
 
 def _sqlite_insert(table, keys, defaults, rows):
     """One executemany of plain tuples on the driver: dates as the YYYY-MM-DD text SQLite
-    keeps them in (as SQLAlchemy's Date writes them), booleans as 1 and 0."""
+    keeps them in (as SQLAlchemy's Date writes them), booleans as 1 and 0 (the driver's
+    own binding of a bool)."""
     connection = db.session.connection()
     quote = connection.dialect.identifier_preparer.quote
     names = [*keys, *defaults]
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
            f"VALUES ({', '.join('?' * len(names))})")
-    days = [i for i, key in enumerate(names) if isinstance(table.c[key].type, Date)]
-    extra = tuple(defaults.values())
+    days = [i for i, key in enumerate(keys) if isinstance(table.c[key].type, Date)]
+    extra = list(defaults.values())
 
     def values(row):
-        cells = [*map(row.get, keys), *extra]
+        cells = [*row, *extra]
         for i in days:
             if cells[i] is not None:
                 cells[i] = cells[i].isoformat()
         return tuple(cells)
 
-    connection.exec_driver_sql(sql, [values(row) for row in rows])
+    connection.exec_driver_sql(sql, [values(row) for row in rows] if days or extra else rows)
 
 
 def _from_json(table, columns):
@@ -121,10 +129,7 @@ def save(result, user_id):
     upload at once."""
     now = utcnow()
     for chunk in chunks(result.creates):
-        rows = [{**{k: getattr(r, k) for k in PERSON_KEYS}, "facility_id": r.facility_id,
-                 "custody_status": "in_custody", "version_id": 1} for r in chunk]
-        ids = _insert_people(rows)
-        del rows
+        ids = _insert_people([NEW_PERSON(r) for r in chunk])
         _open_stays(ids)
         _insert_skills([(pid, r.skills) for pid, r in zip(ids, chunk)])
     for chunk in chunks(result.updates):
@@ -137,7 +142,8 @@ def save(result, user_id):
 
 
 def _insert_people(rows):
-    """Insert people with Core statements and return their ids in the order of ``rows``.
+    """Insert people (tuples of NEW_PERSON_KEYS) with Core statements and return their ids in
+    the order of ``rows``.
 
     On PostgreSQL the ids are drawn from the sequence first, so the rows go in as one short
     prepared statement in a pipeline; a multi-row INSERT ... RETURNING costs psycopg seconds
@@ -148,15 +154,21 @@ def _insert_people(rows):
         ids = db.session.scalars(text(
             "SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, :n)"),
             {"n": len(rows)}).all()
-        bulk_insert(people, [{**row, "id": pid} for pid, row in zip(ids, rows)])
+        bulk_insert(people, ("id", *NEW_PERSON_KEYS),
+                    [(pid, *row) for pid, row in zip(ids, rows)])
         return ids
     # SQLite cannot keep the order of a multi-row RETURNING, so SQLAlchemy would send one
-    # INSERT per row: insert them all at once, then read the ids back by their file numbers
-    # (unique, and every row has one).
-    bulk_insert(people, rows)
-    ids = dict(db.session.execute(select(people.c.file_number, people.c.id).where(
-        among(people.c.file_number, [row["file_number"] for row in rows]))).all())
-    return [ids[row["file_number"]] for row in rows]
+    # INSERT per row. The executemany holds the write lock throughout, and each row takes one
+    # more than the largest id: the ids are the n ending at the connection's last one.
+    bulk_insert(people, NEW_PERSON_KEYS, rows)
+    last = db.session.scalar(text("SELECT last_insert_rowid()"))
+    ids = list(range(last - len(rows) + 1, last + 1))
+    number = NEW_PERSON_KEYS.index("file_number")
+    ends = db.session.execute(select(people.c.id, people.c.file_number)
+                              .where(people.c.id.in_((ids[0], ids[-1])))).all()
+    if sorted(ends) != sorted({(ids[0], rows[0][number]), (ids[-1], rows[-1][number])}):
+        raise RuntimeError("the inserted people's ids are not the last ones")
+    return ids
 
 
 def _open_stays(ids):
@@ -170,10 +182,9 @@ def _open_stays(ids):
 
 
 def _insert_skills(pairs):
-    rows = [{"person_id": pid, "occupation_code": c, "level": lvl, "years_experience": y,
-             "certified": cert} for pid, skills in pairs for c, lvl, y, cert in skills]
+    rows = [(pid, *skill) for pid, skills in pairs for skill in skills]
     if rows:
-        bulk_insert(Skill.__table__, rows)
+        bulk_insert(Skill.__table__, SKILL_KEYS, rows)
 
 
 def _update_people(updates, present, user_id, now):
