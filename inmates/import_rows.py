@@ -3,6 +3,7 @@ every language, and ``check_row``, which turns a read row into what saving write
 reasons it cannot be saved (inmates.imports checks the rows among themselves and against
 the database)."""
 import re
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,7 @@ from tabular import CellError, Column, parse_bool, parse_date, parse_int, parse_
 from tabular.words import fold, vocabulary, word, yes_no
 from timeutil import today
 
+from .models import Person
 from .services import value_errors
 
 COLUMNS = [
@@ -36,8 +38,12 @@ COLUMNS = [
     Column("skills", _l("Skills (code:level:years:certified; ...)"), width=36),
 ]
 LABELS = {c.key: c.label for c in COLUMNS}
-REQUIRED = {c.key for c in COLUMNS if c.required}
-LENGTHS = {"file_number": 30, "last_name": 80, "first_name": 80, "patronymic": 80}
+REQUIRED = tuple(c.key for c in COLUMNS if c.required)  # in the columns' order
+# The text columns, with the length their person column holds (None: checked as an IIN).
+TEXTS = tuple((key, getattr(Person.__table__.c[key].type, "length", None) if key != "iin"
+               else None) for key in ("file_number", "last_name", "first_name", "patronymic",
+                                      "iin"))
+DAYS = ("birth_on", "admitted_on", "expected_release_on")
 RESTRICTIONS = {"no_work_with_minors": _l("No work with minors"),
                 "no_outside_work": _l("No work outside the facility")}
 RESTRICTION_ALIASES = {  # the codes of earlier templates and the letter's own wording
@@ -70,6 +76,15 @@ class Context:
 def _text(value):
     """parse_text, with its common case (a str) inline: a row's checks ask it ten times."""
     return (value.strip() or None) if value.__class__ is str else parse_text(value)
+
+
+def _day(problems, key, value):
+    """parse_date, with its common cases (a date or datetime cell) inline."""
+    if value.__class__ is datetime:
+        return value.date()
+    if value.__class__ is date or value is None:
+        return value
+    return _cell(problems, key, parse_date, value)
 
 
 def _cell(problems, key, parser, value):
@@ -143,7 +158,9 @@ def _parse_skills(problems, context, text):
 def _restrictions(problems, context, value):
     flags = {"no_work_with_minors": False, "no_outside_work": False}
     text = _text(value)
-    for written in re.split(r"[;,]", text or ""):
+    if text is None:
+        return flags
+    for written in re.split(r"[;,]", text):
         if not written.strip():
             continue
         key = context.restrictions.get(fold(written))
@@ -174,32 +191,34 @@ def _facility(problems, context, value):
 def check_row(row, context):
     """Return (record, problems) for one data row."""
     values, problems = row.values, list(row.errors)
-    for key in REQUIRED:
-        if values.get(key) is None and not any(str(LABELS[key]) in p for p in problems):
-            problems.append(_("Missing value: %(column)s.", column=LABELS[key]))
-    record = {"facility_id": _facility(problems, context, values.get("facility"))}
-    for key in ("file_number", "last_name", "first_name", "patronymic", "iin"):
-        text = _text(values.get(key))
-        if text is not None and key in LENGTHS and len(text) > LENGTHS[key]:
+    get = values.get
+    if None in map(get, REQUIRED):
+        for key in REQUIRED:
+            if get(key) is None and not any(str(LABELS[key]) in p for p in problems):
+                problems.append(_("Missing value: %(column)s.", column=LABELS[key]))
+    record = {"facility_id": _facility(problems, context, get("facility"))}
+    for key, longest in TEXTS:
+        text = _text(get(key))
+        if longest and text is not None and len(text) > longest:
             problems.append(_("%(column)s: longer than %(max)s characters.",
-                              column=LABELS[key], max=LENGTHS[key]))
+                              column=LABELS[key], max=longest))
         record[key] = text
-    for key in ("birth_on", "admitted_on", "expected_release_on"):
-        record[key] = _cell(problems, key, parse_date, values.get(key))
-    record["gender"] = _word(problems, "gender", context.genders, values.get("gender"),
-                             UNKNOWN_GENDER)
-    able = _cell(problems, "able_bodied", parse_bool, values.get("able_bodied"))
+    for key in DAYS:
+        record[key] = _day(problems, key, get(key))
+    record["gender"] = _word(problems, "gender", context.genders, get("gender"), UNKNOWN_GENDER)
+    able = _cell(problems, "able_bodied", parse_bool, get("able_bodied"))
     record["able_bodied"] = True if able is None else able
     record["disability_group"] = _cell(problems, "disability_group", parse_int,
-                                       values.get("disability_group"))
+                                       get("disability_group"))
     record["education_level"] = _word(problems, "education_level", context.education,
-                                      values.get("education_level"),
+                                      get("education_level"),
                                       UNKNOWN_EDUCATION) or "general_secondary"
-    record.update(_restrictions(problems, context, values.get("restrictions")))
-    record["skills"] = _skills(problems, context, values.get("skills"))
-    if isinstance(values.get("iin"), int) and record["iin"]:  # typed as a number: zeros lost
-        record["iin"] = record["iin"].zfill(12)
-    if record["iin"] and not record["iin"].isdigit():
+    record.update(_restrictions(problems, context, get("restrictions")))
+    record["skills"] = _skills(problems, context, get("skills"))
+    iin = record["iin"]
+    if iin and get("iin").__class__ is int:  # typed as a number: zeros lost
+        iin = record["iin"] = iin.zfill(12)
+    if iin and not iin.isdigit():
         problems.append(_("IIN: 12 digits expected."))
     else:
         problems.extend(f"{LABELS[k]}: {m}"

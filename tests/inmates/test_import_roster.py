@@ -150,6 +150,8 @@ BAD_ROWS = [
     ({"Admitted on": "31.02.2021"}, "is not a date"),
     ({"Gender": "X"}, "unknown gender"),
     ({"Last name": ""}, "Missing value: Last name"),
+    ({"Last name": "Ә" * 81}, "Last name: longer than 80 characters"),
+    ({"File number": "F" * 31}, "File number: longer than 30 characters"),
     ({"Expected release": "=TODAY()+100"}, "formulas are not accepted"),
     ({"Able-bodied": "maybe"}, "not yes or no"),
     ({"Education": "phd"}, "unknown education level"),
