@@ -4,6 +4,7 @@ from operator import mul
 
 FIRST_WEIGHTS = tuple(range(1, 12))
 SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+WEIGHTS = tuple((weights, ord("0") * sum(weights)) for weights in (FIRST_WEIGHTS, SECOND_WEIGHTS))
 
 # The IIN's 7th digit: century of birth and gender.
 CENTURY_GENDER = {"1": (1800, "M"), "2": (1800, "F"), "3": (1900, "M"), "4": (1900, "F"),
@@ -11,10 +12,15 @@ CENTURY_GENDER = {"1": (1800, "M"), "2": (1800, "F"), "3": (1900, "M"), "4": (19
 
 
 def check_digit(first_eleven):
-    """Return the control digit for 11 digits, or None when no digit is valid."""
-    digits = [*map(int, first_eleven)]
-    for weights in (FIRST_WEIGHTS, SECOND_WEIGHTS):
-        remainder = sum(map(mul, digits, weights)) % 11
+    """Return the control digit for 11 digits, or None when no digit is valid.
+
+    The sums are taken over the digits' ASCII codes (one pass in C, no int per digit) less
+    48 times the weights' sum, which is the same remainder."""
+    if len(first_eleven) != 11 or not (first_eleven.isascii() and first_eleven.isdigit()):
+        raise ValueError("11 digits expected")
+    codes = first_eleven.encode()
+    for weights, offset in WEIGHTS:
+        remainder = (sum(map(mul, codes, weights)) - offset) % 11
         if remainder != 10:
             return remainder
     return None
