@@ -21,6 +21,9 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 VIEWPORTS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 DEVICES = tuple(VIEWPORTS)
 DEFAULT_VIEWPORT = {"width": 1280, "height": 900}
+# The pages are used with the motion a user's system may ask to reduce: Bootstrap then opens
+# the phone's menu and the dropdowns at once, and a test waits for nothing but the page.
+REDUCED_MOTION = "reduce"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
@@ -101,7 +104,8 @@ def page(browser, live_server, request):
     A test parametrized by ``device`` gets that device's window from the start.
     """
     context = browser.new_context(base_url=live_server, accept_downloads=True,
-                                  viewport=VIEWPORTS.get(device_of(request), DEFAULT_VIEWPORT))
+                                  viewport=VIEWPORTS.get(device_of(request), DEFAULT_VIEWPORT),
+                                  reduced_motion=REDUCED_MOTION)
     page = context.new_page()
     yield page
     report = getattr(request.node, "rep_call", None)
@@ -129,7 +133,7 @@ def new_context_page(browser, live_server, device=None, locale=None):
     """Open another browser context, as another person at another computer of a device
     (whose browser asks for ``locale``'s language, when given)."""
     options = {"locale": locale} if locale else {}
-    context = browser.new_context(base_url=live_server,
+    context = browser.new_context(base_url=live_server, reduced_motion=REDUCED_MOTION,
                                   viewport=VIEWPORTS.get(device, DEFAULT_VIEWPORT), **options)
     context.set_default_timeout(10_000)
     return context, context.new_page()
@@ -285,3 +289,4 @@ def assert_accessible(page):
     assert not bad, "\n".join(
         f"{v['id']}: {v['help']}: " + "; ".join(str(n.get("target")) for n in v["nodes"][:5])
         for v in bad)
+
