@@ -5,6 +5,7 @@ Services take plain values or models, flush and never commit; they raise
 """
 import os
 import uuid
+from contextlib import contextmanager, suppress
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from .models import AccountPayment, Consent, Injury, NotWorkingReason, Pause, Sa
 # Content magic: a scanned consent is a PDF or a JPEG, whatever its name says.
 DOCUMENT_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg"}
 DOCUMENT_FOLDER = "consents"
+WRITTEN_DOCUMENTS = "compliance.documents_written"  # the session's info: this transaction's files
 
 # The audit entities of a person's compliance records (compliance/views.py writes them).
 AUDITED = {
@@ -97,9 +99,27 @@ def _store_document(content):
     name = uuid.uuid4().hex + (".pdf" if kind == "application/pdf" else ".jpg")
     folder = document_folder()
     os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, name), "wb") as handle:
+    path = os.path.join(folder, name)
+    db.session.info.setdefault(WRITTEN_DOCUMENTS, []).append(path)
+    with open(path, "wb") as handle:
         handle.write(content)
     return name, kind
+
+
+@contextmanager
+def documents_kept_on_commit():
+    """Keep the scanned documents written inside the block only if the block ends: one that
+    raises (a refused form, a failed commit, an outage) removes them again, so no document
+    stays on disk without the record that names it. The block ends with the commit."""
+    db.session.info.pop(WRITTEN_DOCUMENTS, None)
+    try:
+        yield
+    except BaseException:
+        for path in db.session.info.pop(WRITTEN_DOCUMENTS, ()):
+            with suppress(OSError):
+                os.remove(path)
+        raise
+    db.session.info.pop(WRITTEN_DOCUMENTS, None)
 
 
 def document_folder():

@@ -80,13 +80,14 @@ def _save(name, person, form, write, entity):
     """Run a write for a valid form; show its errors next to the fields otherwise."""
     if form.validate_on_submit():
         try:
-            obj = write(form)
+            with services.documents_kept_on_commit():
+                obj = write(form)
+                audit.record("create", entity=entity, entity_id=getattr(obj, "id", None))
+                db.session.commit()
         except InputError as error:
             db.session.rollback()
             apply_input_errors(form, error.errors)
         else:
-            audit.record("create", entity=entity, entity_id=getattr(obj, "id", None))
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("compliance.person", person_id=person.id))
     return _page(person, name, form, 422)

@@ -189,3 +189,35 @@ def test_an_injury_after_an_ended_placement_names_its_end(client, world):
         "measures": "guard fitted"})
     assert response.status_code == 422 and "to before" in response.text
     assert db.session.scalars(select(Injury)).all() == []
+
+
+def _consent_with_document(client, world):
+    return client.post(f"/compliance/people/{world.person_a.id}/consents", data={
+        "line_id": world.line_a.id, "taken_on": "2024-02-01", "taken_by": "Inspector Sadykova",
+        "document": (io.BytesIO(b"%PDF-1.4 consent"), "consent.pdf")},
+        content_type="multipart/form-data")
+
+
+def test_a_consent_whose_save_fails_leaves_no_document_behind(app, client, world, tmp_path,
+                                                               monkeypatch):
+    """The scanned document is kept with its record or not at all: when the commit fails
+    (the database gone), the file written for it is removed again."""
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    _login(client, "inspector_a")
+
+    def gone():
+        raise OperationalError("COMMIT", {}, Exception("the database is gone"))
+
+    monkeypatch.setattr(db.session, "commit", gone)
+    response = _consent_with_document(client, world)
+    monkeypatch.undo()
+    assert response.status_code == 503
+    assert db.session.scalars(select(Consent)).first() is None
+    assert not list((tmp_path / "consents").glob("*"))
+    # Saved, the document stays with its record.
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    assert _consent_with_document(client, world).status_code == 302
+    consent = db.session.scalars(select(Consent)).one()
+    assert [p.name for p in (tmp_path / "consents").glob("*")] == [consent.document_name]
