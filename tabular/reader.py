@@ -29,8 +29,6 @@ UPLOAD_ACCEPT = ",".join("." + kind for kind in UPLOAD_KINDS)  # a file input's 
 
 
 @dataclass(frozen=True)
-
-
 class Column:
     """One column of an import: its key in the returned rows and its translatable header."""
 
@@ -41,8 +39,6 @@ class Column:
 
 
 @dataclass
-
-
 class Row:
     """One data row: its spreadsheet row number, values by column key, and reading errors."""
 
