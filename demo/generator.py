@@ -119,6 +119,10 @@ def build(scale=1, seed=2021, today=None, people_factor=1.0):
     summary["wage_records"] = insert_wages(db.session, today, wages, first_placement)
     summary["users"] = _users(first_country, regions)
     db.session.flush()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The planner's statistics of the tables just filled, before the facts and the first
+        # pages read them (autovacuum would take them only a minute or more later).
+        db.session.execute(text("ANALYZE"))
     # The daily facts (reports/facts) of the days the demo dashboards open on: the letter's
     # date and the month ends of its series and of today's; `facts rebuild` stores the rest.
     fact_days = {LETTER_DAY, *last_months(LETTER_DAY), *last_months(today)}
