@@ -3,7 +3,7 @@
 The file follows inmates.imports.COLUMNS with the headers in Russian, as the downloaded
 template has them: every row valid, with a checked IIN matching birth date and gender,
 one or two skills, some restrictions. The timed import is the server's two steps as the
-views run them: read and check + keep (preview), then take + check again + save + commit.
+views run them: read and check + keep (preview), then take + save (checked again) + commit.
 """
 import random
 from datetime import date, datetime, timedelta
@@ -41,11 +41,9 @@ def importer():
         token = imports.keep(result, 0, path.name, None)
         del result
         db.session.rollback()
-        result = imports.recheck(imports.take(token, 0, None))
+        result = imports.save_kept(imports.take(token, 0, None), None)
         if not result.ok:
             raise RuntimeError(f"the confirmation found bad rows: {result.errors[:3]}")
-        imports.save(result, None)
-        db.session.commit()
         imports.forget(token)
         return len(result.creates)
 

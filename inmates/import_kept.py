@@ -13,7 +13,8 @@ from tabular.collector import bulk_work
 
 from .import_save import DAYS, RECORD_FIELDS, Record, chunks
 
-Kept = namedtuple("Kept", "records present filename")
+# creates_only: every record named a new person when the upload was previewed.
+Kept = namedtuple("Kept", "records present filename creates_only")
 
 
 def _kept_context(facility_id):
@@ -25,7 +26,8 @@ def _kept_context(facility_id):
 def keep(result, user_id, filename, facility_id=None):
     """Keep a good upload's checked records on the server for the confirmation; return the
     token."""
-    header = {"filename": filename, "present": sorted(result.present), "fields": RECORD_FIELDS}
+    header = {"filename": filename, "present": sorted(result.present), "fields": RECORD_FIELDS,
+              "creates_only": len(result.creates) == len(result.records)}
     # As plain tuples: the JSON writer writes a tuple, not a named one. A Record's days are
     # dates (tabular.parse_date turns a datetime cell into its day).
     return pending.store(header, chunks(map(tuple, result.records)), user_id,
@@ -50,4 +52,5 @@ def take(token, user_id, facility_id=None):
                 values[i] = date.fromisoformat(values[i])
         values[-1] = [tuple(skill) for skill in values[-1]]
         records.append(Record(*values))
-    return Kept(records, frozenset(header["present"]), header["filename"])
+    return Kept(records, frozenset(header["present"]), header["filename"],
+                header.get("creates_only") is True)

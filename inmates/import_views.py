@@ -58,19 +58,17 @@ def import_confirm():
     if kept is None:
         flash(_("This upload has expired or is not yours; upload the file again."), "warning")
         return redirect(url_for("inmates.import_upload"))
-    result = imports.recheck(kept)
-    if not result.ok:  # the database changed since the preview
-        return render_template("inmates/import_preview.html", result=result, token=None,
-                               confirm=None, filename=kept.filename,
-                               preview=imports.preview(result))
     try:
-        imports.save(result, current_user.id)
-        db.session.commit()
+        result = imports.save_kept(kept, current_user.id)
     except IntegrityError:
         db.session.rollback()
         flash(_("Someone changed these people meanwhile; nothing was saved. Upload the file "
                 "again."), "danger")
         return redirect(url_for("inmates.import_upload"))
+    if not result.ok:  # the database changed since the preview
+        return render_template("inmates/import_preview.html", result=result, token=None,
+                               confirm=None, filename=kept.filename,
+                               preview=imports.preview(result))
     imports.forget(form.token.data)
     flash(_("Saved: %(created)s new, %(updated)s updated, %(same)s unchanged.",
             created=len(result.creates), updated=len(result.updates), same=result.unchanged),

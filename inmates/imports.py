@@ -4,14 +4,15 @@ The upload is read by tabular.open_table (size, row and zip-bomb caps before par
 formulas refused) one row at a time, each row checked into a narrow Record as it comes
 (inmates.import_rows). Between preview and confirmation the checked records wait on the
 server in IMPORT_FOLDER (inmates.import_kept, tabular.pending), bound to the user who
-uploaded them and the scope they were checked in; confirmation checks them again against
-the database as it is then (``recheck``) and writes every row or none, with bulk
-statements. A person is matched on the file number; equal values write nothing.
+uploaded them and the scope they were checked in; confirmation (``save_kept``) writes
+every row or none, with bulk statements, checked again against the database as it is then.
+A person is matched on the file number; equal values write nothing.
 """
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from reference.codes import EDUCATION_LEVELS, GENDERS, SKILL_LEVELS
@@ -133,6 +134,33 @@ def recheck(kept):
     on the cells, the reference codes (a code removed meanwhile fails the save's foreign
     key) and today's date only as a bound no past date can cross later."""
     return _against_people([(record, []) for record in kept.records], kept.present)
+
+
+@bulk_work
+def save_kept(kept, user_id):
+    """Save kept records, every one or none, and commit; return the Checked outcome (not ok:
+    nothing saved, each bad row with its reasons). IntegrityError: the database refused
+    what the checks found good (a facility or an occupation removed meanwhile).
+
+    An upload of new people only (at its preview) is saved as such at once: the database's
+    unique file numbers and IINs refuse a person added meanwhile with the same ones, and only
+    then are the records checked again against the people, to name the rows (or to update
+    a person added meanwhile at the same facility). Any other upload is checked again first
+    (``recheck``): the values an update changes are compared with the person as they are."""
+    if kept.creates_only:
+        result = Checked(creates=list(kept.records), records=list(kept.records),
+                         present=kept.present)
+        try:
+            save(result, user_id)
+            db.session.commit()
+            return result
+        except IntegrityError:
+            db.session.rollback()
+    result = recheck(kept)
+    if result.ok:
+        save(result, user_id)
+        db.session.commit()
+    return result
 
 
 def _against_people(checked, present):
