@@ -198,7 +198,8 @@ def check_row(row, context):
                 problems.append(_("Missing value: %(column)s.", column=LABELS[key]))
     record = {"facility_id": _facility(problems, context, get("facility"))}
     for key, longest in TEXTS:
-        text = _text(get(key))
+        text = get(key)  # _text, inline: five times a row
+        text = (text.strip() or None) if text.__class__ is str else parse_text(text)
         if longest and text is not None and len(text) > longest:
             problems.append(_("%(column)s: longer than %(max)s characters.",
                               column=LABELS[key], max=longest))

@@ -222,15 +222,6 @@ def _csv_lines(text, delimiter, max_columns):
         raise TableError(_("The file is not a valid CSV file.")) from None
 
 
-def _clean(value):
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def _header(raw, names):
     """Return the header row: of the first rows, the one naming the most known columns."""
     best, best_count, before = None, 0, []
@@ -300,10 +291,15 @@ def _data_rows(raw, columns, positions, max_rows):
                 errors.append(_("%(column)s: formulas are not accepted, enter the value itself.",
                                 column=_label(columns, key)))
                 continue
-            if value.__class__ is str:  # most cells: _clean's first case, without the call
+            # A cell as its row keeps it: text stripped (empty: None), a float that is a
+            # whole number as an int (an IIN or a year typed as a number), anything else
+            # (a date, a whole number, a yes/no) as it is.
+            if value.__class__ is str:
                 values[key] = value.strip() or None
+            elif isinstance(value, float):
+                values[key] = int(value) if value.is_integer() else value
             elif value is not None:
-                values[key] = _clean(value)
+                values[key] = value
         if errors or any(v is not None for v in values.values()):
             count += 1
             if count > max_rows:
