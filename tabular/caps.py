@@ -20,9 +20,11 @@ A CSV must not start like a binary file and must not hold NUL bytes.
 The reader opens an ODS or XLS whole, every sheet, so for those the sheets' rectangles
 together may hold no more cells than one sheet of the caps (refuse_larger_workbook).
 """
+import functools
 import io
 import posixpath
 import re
+import string
 import zipfile
 import zlib
 from operator import itemgetter
@@ -31,6 +33,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from flask import current_app
 from flask_babel import gettext as _
+from openpyxl.utils import get_column_letter
 
 from .errors import (TableError, declares_entities, formulas_refused, not_valid, sheets_too_large,
                      too_many_columns, too_many_rows)
@@ -211,6 +214,7 @@ def _scan_sheet(source, caps):
     Each window ends before its last ``<``, which starts the next one, so no tag is cut
     between two windows and none is seen twice."""
     max_row, max_column = caps["max_rows"] + 1, caps["max_columns"]
+    plain = plain_cells(max_row, max_column)
     tail, first, formulas = b"", True, set()
     while True:
         chunk = source.read(CHUNK)
@@ -233,22 +237,69 @@ def _scan_sheet(source, caps):
                 raise formulas_refused()
             note_formulas(formulas, ((int(row), column_number(letters) - 1)
                                      for letters, row in found))
-        prefixed = b":c" in window
-        references = (PREFIXED_CELL_REF if prefixed else CELL_REF).findall(window)
-        if len(references) != len((PREFIXED_CELL_TAG if prefixed else CELL_TAG).findall(window)):
-            raise not_valid("xlsx")
-        if b"dimension" in window:  # DIMENSION's literal: the sheet's head, as a rule
-            references += DIMENSION.findall(window)
-        # A window's few distinct columns and rows first; only a window with a cell beyond
-        # the caps is walked cell by cell, so the first such cell names the refusal.
-        if references and (
-                max(map(column_number, set(map(itemgetter(0), references)))) > max_column
-                or max(map(int, set(map(itemgetter(1), references)))) > max_row):
-            for letters, row in references:
-                if column_number(letters) > max_column:
-                    raise too_many_columns(max_column)
-                if int(row) > max_row:
-                    raise too_many_rows(caps["max_rows"])
+        if not plainly_within(window, plain):
+            check_cells(window, max_row, max_column)
         if not chunk:
             break
     return formulas
+
+
+def plainly_within(window, plain):
+    """Say whether every cell tag of a window is in the writers' plain form with a reference
+    within the caps (``plain``: plain_cells(max_row, max_column)): then check_cells has
+    nothing to find, and a window of the writers' cells is passed with one search, not a
+    match object per cell. False sends the window to check_cells, which names what is
+    wrong, if anything. A window with a prefixed tag or the sheet's dimension is always
+    checked in full."""
+    return not (b":c" in window or b"dimension" in window or plain.search(window))
+
+
+def check_cells(window, max_row, max_column):
+    """Refuse a window holding a cell tag not in the writers' form or a cell (or a declared
+    dimension) beyond max_row rows or max_column columns."""
+    prefixed = b":c" in window
+    references = (PREFIXED_CELL_REF if prefixed else CELL_REF).findall(window)
+    if len(references) != len((PREFIXED_CELL_TAG if prefixed else CELL_TAG).findall(window)):
+        raise not_valid("xlsx")
+    if b"dimension" in window:  # DIMENSION's literal: the sheet's head, as a rule
+        references += DIMENSION.findall(window)
+    # A window's few distinct columns and rows first; only a window with a cell beyond
+    # the caps is walked cell by cell, so the first such cell names the refusal.
+    if references and (
+            max(map(column_number, set(map(itemgetter(0), references)))) > max_column
+            or max(map(int, set(map(itemgetter(1), references)))) > max_row):
+        for letters, row in references:
+            if column_number(letters) > max_column:
+                raise too_many_columns(max_column)
+            if int(row) > max_row:
+                raise too_many_rows(max_row - 1)
+
+
+@functools.lru_cache(maxsize=8)
+def plain_cells(max_row, max_column):
+    """Compile the search for a cell tag that is not plain or not within the caps. A plain
+    one is written as every writer writes it: ``<c r="`` and a reference of capitals for a
+    column up to max_column and digits (no leading zero) for a row up to max_row, then
+    attributes other than r, each after one space, and the tag's end."""
+    reference = (not_above(get_column_letter(max_column), string.ascii_uppercase,
+                           string.ascii_uppercase)
+                 + not_above(str(max_row), string.digits, string.digits[1:]))
+    return re.compile(rb'<c(?=[\s/>])(?! r="' + reference.encode()
+                      + rb'"(?: (?!r=)[\w:.-]+="[^"]*")*/?>)')
+
+
+def not_above(text, alphabet, leading):
+    """Return a pattern for the strings over ``alphabet`` (in ascending order), the first
+    symbol among ``leading``, that stand for no more than ``text`` does: every shorter one,
+    then those of its length that are not greater. So it is for a column's letters and for
+    a row's digits without leading zeros."""
+    last = len(text) - 1
+    options = [f"[{leading}][{alphabet}]{{0,{last - 1}}}"] if last else []
+    for place, symbol in enumerate(text):
+        symbols = leading if place == 0 else alphabet
+        smaller = symbols[:symbols.index(symbol)]
+        if smaller:
+            options.append(f"{text[:place]}[{smaller}]" + (f"[{alphabet}]{{{last - place}}}"
+                                                           if place < last else ""))
+    options.append(text)
+    return "(?:" + "|".join(options) + ")"

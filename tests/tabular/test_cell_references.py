@@ -7,6 +7,7 @@ right and make calamine allocate the whole rectangle. Generated cell tags check 
 the scan lets through is one whose sheet, opened by calamine, lies within the caps.
 """
 import io
+import re
 import string
 import tempfile
 import zipfile
@@ -15,10 +16,11 @@ import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from tabular import TableError
-from tabular.caps import check_xlsx, limits
+from tabular.caps import check_cells, check_xlsx, limits, not_above, plain_cells, plainly_within
 from tests.tabular.test_tabular import _with_sheet_xml
 
 # Small caps, so that a reference the scan misses costs the test little memory.
@@ -101,3 +103,46 @@ def test_a_reference_in_another_form_is_refused(small_caps, tag):
     with pytest.raises(TableError) as refused:
         check_xlsx(data, small_caps)
     assert "not a valid XLSX" in refused.value.message
+
+
+# --- the scan's shortcut for the writers' plain cell tags --------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(number=st.integers(1, 30_000), limit=st.integers(1, 20_000))
+def test_the_plain_reference_bounds_are_the_numbers_not_above_the_cap(number, limit):
+    digits = re.compile(not_above(str(limit), string.digits, string.digits[1:]))
+    letters = re.compile(not_above(get_column_letter(min(limit, 16_384)), string.ascii_uppercase,
+                                   string.ascii_uppercase))
+    assert bool(digits.fullmatch(str(number))) == (number <= limit)
+    if number <= 16_384:
+        assert bool(letters.fullmatch(get_column_letter(number))) == (number <= min(limit, 16_384))
+
+
+plain_tags = st.builds(
+    lambda column, row, attributes, empty: (
+        f'<c r="{get_column_letter(column)}{row}"{"".join(" " + a for a in attributes)}'
+        + ("/>" if empty else "><v>1</v></c>")).encode(),
+    st.integers(1, 2 * MAX_COLUMNS), st.integers(1, 2 * MAX_ROWS),
+    st.lists(st.sampled_from(['t="s"', 's="1"', 'r="C3"', "t='s'", 'x:r="Z9"']), max_size=2),
+    st.booleans())
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tags=st.lists(st.one_of(plain_tags, cell_tags()), min_size=1, max_size=6))
+def test_a_window_passed_by_the_shortcut_passes_the_full_check(small_caps, tags):
+    """The shortcut passes only windows that the full check would pass."""
+    window = b'<row r="2">' + b"".join(tags) + b"</row>"
+    max_row = small_caps["max_rows"] + 1
+    if plainly_within(window, plain_cells(max_row, MAX_COLUMNS)):
+        check_cells(window, max_row, MAX_COLUMNS)
+
+
+def test_the_writers_cells_take_the_shortcut():
+    window = (b'<row r="2" spans="1:3"><c r="A2" s="1" t="s"><v>0</v></c><c r="B2"/>'
+              b'<c r="J101" t="inlineStr"><is><t>x</t></is></c></row>')
+    plain = plain_cells(MAX_ROWS + 1, MAX_COLUMNS)
+    assert plainly_within(window, plain)
+    assert not plainly_within(window.replace(b"J101", b"K101"), plain)
+    assert not plainly_within(window.replace(b"J101", b"J102"), plain)
+    assert not plainly_within(window.replace(b"J101", b"J0101"), plain)
