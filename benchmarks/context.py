@@ -13,7 +13,7 @@ from datetime import date
 
 from extensions import db
 
-from .timing import Row, Timing, measure
+from .timing import Row, Timing, measure, measure_turns
 
 LETTER_DAY = date(2021, 7, 1)  # the date the demo data is calibrated to
 
@@ -57,9 +57,12 @@ def profile(function, limit=15):
 def _row(ctx, operation, budget, product, limit=None, setup=None, teardown=None, extra="",
          limit_setup=None, limit_teardown=None):
     """Time a product function and its limit; profile it when it misses its budget."""
-    timing = measure(product, ctx.runs, warmup=ctx.warmup, setup=setup, teardown=teardown)
-    limit_timing = (measure(limit, ctx.runs, warmup=ctx.warmup, setup=limit_setup,
-                            teardown=limit_teardown) if limit else None)
+    if limit:
+        timing, limit_timing = measure_turns(
+            [(product, setup, teardown), (limit, limit_setup, limit_teardown)], ctx.runs,
+            ctx.warmup)
+    else:
+        timing, limit_timing = measure(product, ctx.runs, ctx.warmup, setup, teardown), None
     row = Row(operation, ctx.engine, ctx.scale, timing, limit_timing, budget, extra)
     if budget and ctx.scale == "1" and timing.median > budget:
         if setup:

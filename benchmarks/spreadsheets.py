@@ -21,7 +21,7 @@ import xlsxwriter
 from extensions import db
 
 from .rawexport import peak_bytes
-from .timing import Row, Timing, measure
+from .timing import Row, Timing, measure_turns
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ("far_right", "far_down", "zip_bomb", "entities", "wide_csv", "roster_30000")
@@ -205,8 +205,8 @@ def roster_export(ctx):
         db.session.execute(query).all()
         db.session.rollback()
 
-    timing = measure(product, ctx.runs, warmup=ctx.warmup)
-    limit_timing = measure(limit, ctx.runs, warmup=ctx.warmup)
+    timing, limit_timing = measure_turns([(product, None, None), (limit, None, None)], ctx.runs,
+                                         ctx.warmup)
     return Row(operation, ctx.engine, ctx.scale, timing, limit_timing, 1.0,
                f"{counted.get('rows', 0):,} rows to XLSX (constant memory); limit = the query alone")
 
@@ -269,9 +269,8 @@ def placements_writers(ctx):
         with tempfile.TemporaryFile() as out:
             book.save(out)
 
-    timing = measure(product, ctx.runs, warmup=ctx.warmup)
-    fast = measure(bare_xlsxwriter, ctx.runs, warmup=ctx.warmup)
-    other = measure(openpyxl_write_only, ctx.runs, warmup=ctx.warmup)
+    timing, fast, other = measure_turns([(product, None, None), (bare_xlsxwriter, None, None),
+                                         (openpyxl_write_only, None, None)], ctx.runs, ctx.warmup)
     limit = fast if fast.median <= other.median else other
     return Row(operation, ctx.engine, ctx.scale, timing, limit, None,
                f"{rows:,} rows; XlsxWriter constant_memory alone {fast.median:.2f} s, openpyxl "

@@ -35,19 +35,30 @@ def measure(function, runs, warmup=1, setup=None, teardown=None):
 
     ``setup`` and ``teardown`` run around every call, outside the timed part.
     """
-    timing = Timing()
+    return measure_turns([(function, setup, teardown)], runs, warmup)[0]
+
+
+def measure_turns(cases, runs, warmup=1):
+    """Time several (function, setup, teardown) cases in turns, one run of each in each round,
+    and return a Timing for each.
+
+    A product and its limit are timed so: both meet the machine in the same state, so a slow
+    spell of a shared machine does not fall on the runs of one of them and swing their ratio.
+    """
+    timings = [Timing() for _case in cases]
     for index in range(warmup + runs):
-        if setup:
-            setup()
-        started, cpu = time.perf_counter(), time.process_time()
-        function()
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        if teardown:
-            teardown()
-        if index >= warmup:
-            timing.seconds.append(elapsed)
-            timing.cpu.append(cpu)
-    return timing
+        for (function, setup, teardown), timing in zip(cases, timings):
+            if setup:
+                setup()
+            started, cpu = time.perf_counter(), time.process_time()
+            function()
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            if teardown:
+                teardown()
+            if index >= warmup:
+                timing.seconds.append(elapsed)
+                timing.cpu.append(cpu)
+    return timings
 
 
 def seconds_text(value):
