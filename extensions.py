@@ -8,7 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -55,3 +55,28 @@ def _sqlite_pragmas(dbapi_connection, _record):
         dbapi_connection.create_function(
             "lower", 1, lambda value: value.lower() if isinstance(value, str) else value,
             deterministic=True)
+
+
+def gather_statistics(session, *tables):
+    """On PostgreSQL, gather the planner's statistics of ``tables`` (every table when none is
+    named), in the session's transaction. Rows just written in bulk are otherwise planned for
+    as the statistics last saw the tables, until autovacuum takes them a minute or more
+    later: a roster of 2,000 people written into empty tables took 4.9 s a page in nested
+    loops, and 6 ms after ANALYZE. SQLite plans without such statistics: nothing is done."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE " + ", ".join(tables)))
+
+
+# autovacuum's own default share (autovacuum_analyze_scale_factor): a table that has grown
+# by more than this part of the rows its statistics last counted is due for new ones.
+STATISTICS_STALE_SHARE = 0.1
+
+
+def statistics_outgrown(session, table, added):
+    """On PostgreSQL, say whether ``added`` new rows are more than STATISTICS_STALE_SHARE of
+    the rows the planner last counted in ``table`` (any, for a table never analysed)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    counted = session.scalar(
+        text("SELECT reltuples FROM pg_class WHERE oid = CAST(:t AS regclass)"), {"t": table})
+    return added > STATISTICS_STALE_SHARE * max(counted or 0, 0)

@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.services import create_user
 from compliance.models import Consent
 from enterprises.models import Enterprise, LineOccupation, ProductionLine
-from extensions import db
+from extensions import db, gather_statistics
 from facilities.models import Facility, Lease, ProductionSpace
 from inmates.models import Person, Skill, Stay, Supervision
 from marketplace.models import Placement, PlacementWageChange
@@ -119,10 +119,9 @@ def build(scale=1, seed=2021, today=None, people_factor=1.0):
     summary["wage_records"] = insert_wages(db.session, today, wages, first_placement)
     summary["users"] = _users(first_country, regions)
     db.session.flush()
-    if db.session.get_bind().dialect.name == "postgresql":
-        # The planner's statistics of the tables just filled, before the facts and the first
-        # pages read them (autovacuum would take them only a minute or more later).
-        db.session.execute(text("ANALYZE"))
+    # The planner's statistics of the tables just filled, before the facts and the first
+    # pages read them.
+    gather_statistics(db.session)
     # The daily facts (reports/facts) of the days the demo dashboards open on: the letter's
     # date and the month ends of its series and of today's; `facts rebuild` stores the rest.
     fact_days = {LETTER_DAY, *last_months(LETTER_DAY), *last_months(today)}

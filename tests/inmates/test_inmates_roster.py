@@ -3,7 +3,7 @@ from datetime import date
 
 from sqlalchemy import event, insert
 
-from extensions import db
+from extensions import db, gather_statistics
 from inmates.models import Person, Skill, Stay
 from marketplace.models import Placement
 from tests import factories
@@ -32,6 +32,7 @@ def crowd(facility, count, line=None, employed_every=3):
         db.session.execute(insert(Placement), [
             {"person_id": pid, "line_id": line.id, "slot": n, "started_on": date(2021, 1, 1),
              "wage_kzt": 90_000} for n, pid in enumerate(placed, start=1)])
+    gather_statistics(db.session, "person", "stay", "skill", "placement")
     db.session.commit()
     return ids
 

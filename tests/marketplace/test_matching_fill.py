@@ -5,9 +5,9 @@ from datetime import date
 
 import numpy as np
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
-from extensions import db
+from extensions import db, gather_statistics
 from inmates.models import Person, Skill
 from marketplace import fill
 from marketplace.scoring import score
@@ -129,10 +129,8 @@ def build_large_facility(people=1500, vacancies=300, lines=30):
          "years_experience": rng.randint(0, 15), "certified": rng.random() < 0.2}
         for pid in first for code in rng.sample(codes, 2)])
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        # Fresh bulk rows: give the planner the statistics autovacuum would gather.
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    gather_statistics(db.session)  # fresh bulk rows: the statistics autovacuum would gather
+    db.session.commit()
     return facility
 
 
