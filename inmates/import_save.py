@@ -8,7 +8,7 @@ from sqlalchemy import (ARRAY, JSON, Date, String, Text, any_, bindparam, cast, 
                         func, insert, select, text, update)
 
 from accounts import audit
-from extensions import db
+from extensions import db, gather_statistics, statistics_outgrown
 from tabular.collector import bulk_work
 from timeutil import utcnow
 
@@ -134,6 +134,10 @@ def save(result, user_id):
         _insert_skills([(pid, r.skills) for pid, r in zip(ids, chunk)])
     for chunk in chunks(result.updates):
         _update_people(chunk, result.present, user_id, now)
+    if statistics_outgrown(db.session, "person", len(result.creates)):
+        # The roster's pages read these people right after: planned for with the statistics
+        # of a much smaller table, a page of a new facility's 2,000 people took seconds.
+        gather_statistics(db.session, "person", "stay", "skill")
     audit_count = len(result.creates) + len(result.updates)
     if audit_count:
         audit.record("import", entity="person",

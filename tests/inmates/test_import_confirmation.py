@@ -1,7 +1,8 @@
 """Roster import: what the confirmation does when the database changed after the preview
 (an IIN or a file number taken meanwhile, an occupation removed): every row or none, and
 the reason on its row."""
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select, text
 
 from extensions import db
 from inmates.models import Person, Skill
@@ -65,3 +66,21 @@ def test_an_occupation_removed_meanwhile_saves_nothing(world, client, auth):
     response = confirm(client, preview)
     assert response.status_code == 302 and response.location.endswith("/people/import")
     assert counts() == before
+
+
+def test_an_import_that_outgrows_the_planners_statistics_gathers_new_ones(world, client, auth):
+    """On PostgreSQL the planner's row counts of the roster's tables follow an import that
+    grows them by more than a tenth (the roster's pages are planned with them right after);
+    SQLite keeps no such statistics."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics; SQLite has none to gather")
+    auth.login("inspector_a")
+    rows = [row(**{"File number": f"IMP-{n}", "IIN": ""}) for n in range(1, 41)]
+    assert confirm(client, upload(client, xlsx(rows))).status_code == 302
+
+    def counted(table):
+        return db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = :t"),
+                                 {"t": table})
+    people = db.session.scalar(select(func.count()).select_from(Person))
+    assert counted("person") == people >= 40
+    assert counted("stay") >= 40 and counted("skill") >= 0
