@@ -10,7 +10,9 @@ records are deterministic and need no Python loop over a million rows.
 from calendar import monthrange
 from datetime import timedelta
 
-from sqlalchemy import text
+from sqlalchemy import literal_column, text
+
+from timeutil import overlaps
 
 from . import catalogue as c
 
@@ -62,6 +64,10 @@ def insert_wages(session, today, wages, first_placement_id):
     if not values:
         return 0
     started, ended = _day_of("p.started_on", postgres), _day_of("p.ended_on", postgres)
+    # A placement's months: those it shares a day with, by the one rule of every period.
+    in_month = overlaps(*map(literal_column, ("p.started_on", "p.ended_on", "m.month",
+                                              "m.month_end")))
+    in_month = in_month.compile(dialect=session.get_bind().dialect)
     # MATERIALIZED: inlined, each CTE would make SQLite recompute every expression many times.
     sql = f"""
 INSERT INTO wage_record (placement_id, month, days_worked, hours_worked, norm_hours, norm_met,
@@ -83,8 +89,7 @@ spans AS MATERIALIZED (
                    WHERE c.placement_id = p.id AND c.effective_on > m.month
                    ORDER BY c.effective_on LIMIT 1), p.wage_kzt) AS base
   FROM placement p
-  JOIN months m ON p.started_on <= m.month_end
-               AND COALESCE(p.ended_on > m.month, 1 = 1)
+  JOIN months m ON {in_month}
   WHERE p.id > {int(first_placement_id)}
 ),
 worked AS MATERIALIZED (

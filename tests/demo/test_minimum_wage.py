@@ -79,8 +79,9 @@ def test_agreed_wages_start_at_or_above_the_minimum_and_follow_the_line(demo_app
                                              WHERE c.placement_id = a.placement_id)
                        AND a.new_wage_kzt <> p.wage_kzt""") == 0
     # Active placements on lines at or above the minimum wage are paid at least the line's wage.
-    assert scalar("""SELECT COUNT(*) FROM placement p JOIN production_line ln ON ln.id = p.line_id
-                     WHERE p.ended_on IS NULL AND p.wage_kzt < ln.wage_kzt""") == 0
+    assert db.session.scalar(select(func.count()).select_from(Placement).join(ProductionLine)
+                             .where(Placement.holds_place(),
+                                    Placement.wage_kzt < ProductionLine.wage_kzt)) == 0
 
 
 def test_wage_records_agree_with_the_wage_agreed_in_their_month(demo_app):
