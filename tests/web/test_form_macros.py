@@ -3,6 +3,7 @@ that the field names in aria-describedby, however many errors it has, so a scree
 reads them with the field and no id appears twice on the page."""
 import re
 
+import pytest
 from flask import render_template_string
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Form, StringField
@@ -22,22 +23,17 @@ def _render(form, name):
                                   form=form, name=name)
 
 
-def test_two_errors_of_a_field_stand_in_one_element_the_field_names(app):
-    form = CodeForm(MultiDict({"code": "ab"}))
+@pytest.mark.parametrize("sent,name,message", [
+    ({"code": "ab"}, "code", "Five characters at least. Digits only."),  # two errors, one element
+    ({"code": "12345"}, "agreed", "Tick the box."),  # a checkbox names its error too
+])
+def test_a_fields_errors_stand_in_one_element_the_field_names(app, sent, name, message):
+    form = CodeForm(MultiDict(sent))
     form.validate()
     with app.test_request_context():
-        html = _render(form, "code")
-    assert ERROR.findall(html) == [("code-error", "Five characters at least. Digits only.")]
-    assert 'aria-describedby="code-error"' in html and 'id="code"' in html
-
-
-def test_a_checkbox_names_its_error_too(app):
-    form = CodeForm(MultiDict({"code": "12345"}))
-    form.validate()
-    with app.test_request_context():
-        html = _render(form, "agreed")
-    assert ERROR.findall(html) == [("agreed-error", "Tick the box.")]
-    assert 'aria-describedby="agreed-error"' in html
+        html = _render(form, name)
+    assert ERROR.findall(html) == [(f"{name}-error", message)]
+    assert f'aria-describedby="{name}-error"' in html and f'id="{name}"' in html
 
 
 def test_a_field_without_errors_names_none(app):
