@@ -2,7 +2,6 @@
 configured window ahead) and ends on or after its start, on a day that has come. Every path
 that starts one (place, accept a request, transfer, fill) shows the message next to the date
 it was given and writes nothing; year 0001 or 9999 is never a 500."""
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from extensions import db
 from marketplace import fill
 from marketplace.models import CandidateRequest, Placement, WageRecord
 from tests import factories
+from tests.markup import error_near
 from timeutil import today
 
 TODAY = today()
@@ -25,16 +25,6 @@ def ahead(days):
 def placements():
     db.session.expire_all()
     return db.session.scalar(select(func.count(Placement.id)))
-
-
-def error_near(page, element_id):
-    """Return the message shown beside the input with this id, or None."""
-    found = re.search(rf'id="{element_id}-error">([^<]*)<', page)
-    if found is None:
-        return None
-    assert re.search(rf'id="{element_id}"[^>]*aria-describedby="{element_id}-error"', page) or \
-        re.search(rf'class="[^"]*is-invalid[^"]*"[^>]*id="{element_id}"', page)
-    return found.group(1)
 
 
 @pytest.fixture
