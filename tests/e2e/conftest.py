@@ -142,7 +142,7 @@ def new_context_page(browser, live_server, device=None, locale=None):
 def choose_language(page, lang):
     """Pick a language in the menu bar and wait for the page to come back in it."""
     with page.expect_navigation():  # the choice submits itself
-        page.select_option("#lang", lang)
+        page.select_option("#language-switch", lang)
     page.wait_for_load_state()
 
 
