@@ -15,11 +15,14 @@ from reference.norms import (CAP_KINDS, DEFAULT_CAPS_PERCENT, DEFAULT_HOURS,
 from .blueprint import bp
 from .forms import CapForm, HoursForm, SavingsForm
 
+# The page holds the three forms, and two of them have a percent and a day: each form's
+# fields are named (and their ids made) with its own prefix, "savings-percent".
 FORMS = {"cap": CapForm, "hours": HoursForm, "savings": SavingsForm}
 
 
 def _page(posted=None, form=None, status=200):
-    forms = {name: (form if name == posted else cls(formdata=None)) for name, cls in FORMS.items()}
+    forms = {name: (form if name == posted else cls(formdata=None, prefix=name))
+             for name, cls in FORMS.items()}
     return render_template(
         "compliance/norms.html", forms=forms, note=PROVISIONAL_NOTE,
         caps=db.session.scalars(select(DeductionCap).order_by(DeductionCap.kind,
@@ -39,7 +42,7 @@ def norms():
 
 
 def _save(name, build, field):
-    form = FORMS[name]()
+    form = FORMS[name](prefix=name)
     if form.validate_on_submit():
         row = build(form)
         db.session.add(row)
