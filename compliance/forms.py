@@ -32,7 +32,9 @@ class WithdrawForm(CleanForm):
 class BriefingForm(CleanForm):
     """Record a safety briefing for a line's work."""
 
-    line_id = SelectField(_l("Line"), coerce=record_id, validate_choice=False)
+    # The person's page holds this form beside the consent form, whose line is "line_id".
+    line_id = SelectField(_l("Line"), coerce=record_id, validate_choice=False,
+                          id="briefing-line_id")
     briefed_on = DateField(_l("Briefed on"), default=today, validators=[DataRequired(), DATES])
     briefed_by = StringField(_l("Briefed by"), validators=[DataRequired(), Length(max=200)])
     kind_of_work = StringField(_l("Kind of work"), validators=[DataRequired(), Length(max=200)])

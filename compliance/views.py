@@ -46,7 +46,12 @@ def _forms(posted=None, form=None):
     return forms
 
 
-def _page(person, posted=None, form=None, status=200):
+def _page(person, posted=None, form=None, status=200, row=None):
+    """Render the person's page; a form sent back shows its errors next to its fields, and
+    a form of one row of a list (``row``, "consent-3") next to that row's fields only."""
+    refused = (row, form) if row else None
+    if row:
+        posted = form = None
     placements = placements_of(person_id=person.id, scope=visible(Placement))
     missing = {p.id for p in placements if services.briefing_missing(p)}
     return render_template(
@@ -54,7 +59,7 @@ def _page(person, posted=None, form=None, status=200):
         current=next((p for p in placements if p.holds_place()), None),
         briefing_missing=missing, records=services.records_of(person.id),
         account=ledger.account_on(person.id), payments=ledger.payments_of(person.id),
-        forms=_forms(posted, form), pause_kinds=PAUSE_KINDS, injury_severities=INJURY_SEVERITIES,
+        forms=_forms(posted, form), refused=refused, pause_kinds=PAUSE_KINDS, injury_severities=INJURY_SEVERITIES,
         not_working_reasons=NOT_WORKING_REASONS), status
 
 
@@ -76,8 +81,9 @@ def _posted(name, person):
     return form
 
 
-def _save(name, person, form, write, entity):
-    """Run a write for a valid form; show its errors next to the fields otherwise."""
+def _save(name, person, form, write, entity, row=None):
+    """Run a write for a valid form; show its errors next to the fields otherwise (next to
+    those of ``row`` for a form of one row of a list)."""
     if form.validate_on_submit():
         try:
             with services.documents_kept_on_commit():
@@ -90,7 +96,7 @@ def _save(name, person, form, write, entity):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("compliance.person", person_id=person.id))
-    return _page(person, name, form, 422)
+    return _page(person, name, form, 422, row)
 
 
 def _line(form):
@@ -135,7 +141,7 @@ def consent_withdraw(consent_id):
             audit.record("update", entity="placement", entity_id=placement.id,
                          detail="ended: consent withdrawn")
         return consent
-    return _save("withdraw", obj, form, write, "consent_withdrawal")
+    return _save("withdraw", obj, form, write, "consent_withdrawal", row=f"consent-{consent.id}")
 
 
 @bp.route("/consents/<int:consent_id>/document")
@@ -201,7 +207,8 @@ def pause_resume(pause_id):
     _placement_obj, obj = _placement(pause.placement_id)
     form = _posted("resume", obj)
     return _save("resume", obj, form,
-                 lambda f: services.resume_placement(pause, f.ended_on.data), "pause_resume")
+                 lambda f: services.resume_placement(pause, f.ended_on.data), "pause_resume",
+                 row=f"pause-{pause.id}")
 
 
 @bp.route("/people/<int:person_id>/reasons", methods=["POST"])

@@ -11,6 +11,7 @@ from compliance.models import Consent, Injury, Pause, WageCheck
 from extensions import db
 from marketplace.models import Placement, WageRecord
 from tests import factories
+from tests.markup import error_near
 from timeutil import month_start, today
 
 START = month_start(month_start(today()) - timedelta(days=40))  # a month before last
@@ -139,6 +140,23 @@ def test_withdrawing_consent_ends_the_placement(client, world):
     assert response.status_code == 302
     placement = _placement()
     assert placement.ended_on == date(2024, 3, 1) and placement.end_reason == "withdrawn"
+
+
+def test_a_refused_withdrawal_shows_its_message_at_that_consent_only(client, world):
+    second = factories.line(world.sme_a, world.facility_a, lease=world.lease_a, title="Цех 2")
+    first, other = factories.consents([world.person_a], [world.line_a, second],
+                                      taken_on=date(2024, 1, 5))
+    db.session.commit()
+    _login(client, "inspector_a")
+    response = client.post(f"/compliance/consents/{first.id}/withdraw",
+                           data={"withdrawn_on": "2024-01-01"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "before it was taken" in (error_near(page, f"withdrawn_on-consent-{first.id}") or "")
+    assert error_near(page, f"withdrawn_on-consent-{other.id}") is None
+    assert page.count("before it was taken") == 1
+    db.session.expire_all()
+    assert db.session.get(Consent, first.id).withdrawn_on is None
 
 
 def test_late_consent_is_refused_unless_marked_late(client, world):

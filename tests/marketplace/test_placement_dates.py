@@ -177,7 +177,7 @@ def test_ending_refuses_a_date_that_cannot_be_on_the_lines_page(
     response = client.post(f"/market/placements/{placement.id}/end",
                            data={"reason": "dismissed", "ended_on": ended_on})
     assert response.status_code == 422
-    assert text in (error_near(response.get_data(as_text=True), f"end-{placement.id}") or "")
+    assert text in (error_near(response.get_data(as_text=True), f"ended_on-{placement.id}") or "")
     assert fresh_end(placement) == (None, None)
     assert db.session.get(ProductionLine, world.line_a.id).places_taken == 1
 
