@@ -122,10 +122,9 @@ class Walker:
             self.sign_in()
             self.snapshot = data_snapshot()  # logging in writes the time of the login
 
-    def crawl(self):
-        """Render the role's pages; return their forms by (endpoint, method), link queries by
-        endpoint."""
-        forms, queries = {}, {}
+    def pages(self):
+        """Yield (endpoint, url, html) of every page the role may open, rendered with the
+        world's values of its route parameters."""
         for rule in self.app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint in SKIPPED_PAGES:
                 continue
@@ -135,9 +134,15 @@ class Walker:
                              append_unknown=False)[1]
             response = self.client.get(url)
             self.keep_identity()
-            if response.status_code != 200 or response.mimetype != "text/html":
-                continue
-            page_forms, page_queries = hostile.parse_page(url, response.get_data(as_text=True))
+            if response.status_code == 200 and response.mimetype == "text/html":
+                yield rule.endpoint, url, response.get_data(as_text=True)
+
+    def crawl(self):
+        """Render the role's pages; return their forms by (endpoint, method), link queries by
+        endpoint."""
+        forms, queries = {}, {}
+        for _endpoint, url, html in self.pages():
+            page_forms, page_queries = hostile.parse_page(url, html)
             for form in page_forms:
                 endpoint = self.endpoint_of(form.action, form.method)
                 if endpoint is None:
