@@ -12,6 +12,7 @@ from marketplace.models import Placement
 from reference.services import minimum_wage
 from tests import factories
 from tests.enterprises.test_enterprises_registry import english  # noqa: F401  (autouse)
+from tests.markup import error_near, problems_of
 from web.errors import InputError
 from web.formatting import money
 
@@ -135,10 +136,11 @@ def test_bad_input_is_explained_and_nothing_saved(app, client, auth, world):
         assert f'id="{name}-error"' in page
     page = client.post("/enterprises/lines/new", data=line_form(
         world.facility_a.id, **{"occupations-0-code": "9999"})).get_data(as_text=True)
-    assert "Unknown occupation code: 9999" in page
+    assert "Unknown occupation code: 9999" in (error_near(page, "occupations") or "")
+    assert problems_of(page) == []
     page = client.post("/enterprises/lines/new", data=line_form(
         world.facility_a.id, **{"occupations-0-code": ""})).get_data(as_text=True)
-    assert "Choose at least one occupation." in page
+    assert "Choose at least one occupation." in (error_near(page, "occupations") or "")
     assert count_lines() == 2
 
 
