@@ -20,7 +20,8 @@ REFERENCES = ("aria-describedby", "aria-labelledby")
 
 
 class Markup(HTMLParser):
-    """Collect a page's ids, the ids it refers to, and its form controls."""
+    """Collect a page's ids, the ids it refers to, its form controls and the messages shown
+    beside fields (Bootstrap's invalid-feedback)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -28,6 +29,7 @@ class Markup(HTMLParser):
         self.referred = []  # (attribute, id)
         self.labelled = set()  # ids a <label for> names
         self.controls = []  # (tag, id, name, named otherwise)
+        self.messages = []  # ids of the field messages (None: the message has none)
         self._labels = 0  # depth of <label> elements open around the current tag
 
     def handle_starttag(self, tag, attrs):
@@ -35,6 +37,8 @@ class Markup(HTMLParser):
         attrs = dict(attrs)
         if attrs.get("id"):
             self.ids[attrs["id"]] += 1
+        if "invalid-feedback" in (attrs.get("class") or "").split():
+            self.messages.append(attrs.get("id"))
         for attribute in REFERENCES:
             self.referred += [(attribute, ref) for ref in (attrs.get(attribute) or "").split()]
         if tag == "label":
@@ -61,6 +65,10 @@ class Markup(HTMLParser):
         found += [f"<{tag} name={name!r} id={id_!r}> has no label"
                   for tag, id_, name, named in self.controls
                   if not named and (id_ is None or id_ not in self.labelled)]
+        described = {ref for attribute, ref in self.referred if attribute == "aria-describedby"}
+        found += [f'the field message "{id_}" is named by no aria-describedby' if id_ else
+                  "a field message has no id: no field can name it"
+                  for id_ in self.messages if id_ not in described]
         return found
 
 

@@ -34,6 +34,7 @@ from extensions import db
 from jobs import services as jobs
 from tests import permissions
 from tests.factories import PASSWORD
+from tests.markup import problems_of
 
 from . import hostile
 
@@ -276,6 +277,10 @@ class Walker:
                 rule.endpoint, method) not in WRITING_PAGES:
             changed = sorted(name for name in before if before[name] != self.snapshot[name])
             self.problem(rule, method, f"answered {status} but changed {changed}", url, pairs)
+        if status < 500 and not 300 <= status < 400 and response.mimetype == "text/html":
+            # A refused form comes back with its messages: each next to the field it names.
+            for found in problems_of(response.get_data(as_text=True)):
+                self.problem(rule, method, f"markup, {found}", url, pairs)
         self.keep_identity()
 
     def problem(self, rule, method, what, url, pairs):

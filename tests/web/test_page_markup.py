@@ -22,10 +22,14 @@ from .test_no_500 import ROLE_OF, Walker
 def test_the_checker_finds_each_kind_of_problem():
     page = ('<p id="a"></p><p id="a"></p><input name="x" aria-describedby="gone">'
             '<label for="y">Y</label><input id="y" name="y"><label>Z <input name="z"></label>'
-            '<select name="s" aria-label="S"></select><textarea name="t"></textarea>')
+            '<select name="s" aria-label="S"></select><textarea name="t"></textarea>'
+            '<div class="invalid-feedback">no id</div><div class="invalid-feedback" id="m">'
+            'named by nothing</div>')
     assert problems_of(page) == [
         'id "a" is used 2 times', 'aria-describedby names "gone", which is not on the page',
-        "<input name='x' id=None> has no label", "<textarea name='t' id=None> has no label"]
+        "<input name='x' id=None> has no label", "<textarea name='t' id=None> has no label",
+        "a field message has no id: no field can name it",
+        'the field message "m" is named by no aria-describedby']
 
 
 @pytest.fixture
