@@ -1,8 +1,8 @@
 """No input makes a 500, and a refused request writes nothing: a property test over every route.
 
-For each role (anonymous, administrator, national and regional analyst, inspector, owner) the
-test renders every page the role may open in the small world, collects the forms on them,
-and then sends each route of the URL map (each of its methods) Hypothesis examples
+For each role (anonymous, administrator, national and regional analyst, inspector, owner,
+probation officer) the test renders every page the role may open in the small world,
+collects the forms on them, and then sends each route of the URL map (each of its methods) Hypothesis examples
 (tests/web/hostile.py): explicit ones that put one kind of trouble in every input of its
 kind (absurd dates, huge numbers, NaN, superscript digits, NUL, zero-width characters, long
 Kazakh text) and drawn ones that make one, a few or all inputs hostile, with extra and
@@ -31,6 +31,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from extensions import db
+from inmates.models import Supervision
 from jobs import services as jobs
 from tests import permissions
 from tests.factories import PASSWORD
@@ -39,7 +40,10 @@ from tests.markup import problems_of
 from . import hostile
 
 ROLE_OF = {"admin": "admin", "analyst": "analyst", "analyst_kz71": "analyst",
-           "inspector_a": "inspector", "owner_a": "owner"}
+           "inspector_a": "inspector", "owner_a": "owner", "probation_a": "probation_officer"}
+# Route parameters of a role's own: a probation officer's person is a client of the service.
+ROLE_PARAMS = {"probation_a": {"person_id": lambda world: db.session.get(
+    Supervision, permissions.load()[1]["supervision_id"](world)).person_id}}
 # Drawn examples per (route, method) for a role that may use it, besides the explicit ones.
 ALLOWED_EXAMPLES = 2
 # Routes a role may not use are refused by the gate before any input is read (the URL-map
@@ -92,7 +96,7 @@ class Walker:
     def __init__(self, app, client, world, login):
         self.app, self.client, self.login = app, client, login
         self.routes, params = permissions.load()
-        self.params = params
+        self.params = {**params, **ROLE_PARAMS.get(login, {})}
         self.world = world
         self.values = {}
         self.problems = {}
