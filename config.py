@@ -2,6 +2,8 @@
 import os
 from datetime import timedelta
 
+from timeutil import ZONE_NAME
+
 DEFAULT_SECRET = "dev-only-not-secret"
 LANGUAGES = ("kk", "ru", "en")
 
@@ -16,7 +18,7 @@ def from_environment(instance_path):
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "ru",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
+        "BABEL_DEFAULT_TIMEZONE": ZONE_NAME,  # the zone of timeutil.today()
         "LANGUAGES": LANGUAGES,
         "BOOTSTRAP_SERVE_LOCAL": True,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,

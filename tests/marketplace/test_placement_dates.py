@@ -2,9 +2,11 @@
 configured window ahead) and ends on or after its start, on a day that has come. Every path
 that starts one (place, accept a request, transfer, fill) shows the message next to the date
 it was given and writes nothing; year 0001 or 9999 is never a 500."""
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from enterprises.models import ProductionLine
@@ -180,6 +182,27 @@ def test_ending_refuses_a_date_that_cannot_be_on_the_lines_page(
     assert text in (error_near(response.get_data(as_text=True), f"ended_on-{placement.id}") or "")
     assert fresh_end(placement) == (None, None)
     assert db.session.get(ProductionLine, world.line_a.id).places_taken == 1
+
+
+# 23:48 UTC on 7 December is 04:48 on 8 December in Astana: a server on UTC is a day behind.
+ASTANA_AHEAD = datetime(2026, 12, 7, 23, 48, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("ended_on,status", [("2026-12-08", 302), ("2026-12-09", 422)])
+def test_today_is_kazakhstan_s_date_while_the_server_s_is_a_day_behind(
+        world, client, auth, ended_on, status):
+    placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 3, 1))
+    db.session.commit()
+    with time_machine.travel(ASTANA_AHEAD, tick=False):
+        auth.login("inspector_a")
+        assert today() == date(2026, 12, 8)
+        page = client.get(f"/market/lines/{world.line_a.id}/placements").get_data(as_text=True)
+        response = client.post(f"/market/placements/{placement.id}/end",
+                               data={"reason": "dismissed", "ended_on": ended_on})
+    assert re.search(rf'id="ended_on-{placement.id}"[^>]* value="2026-12-08"', page)
+    assert response.status_code == status
+    assert fresh_end(placement) == ((date(2026, 12, 8), "dismissed") if status == 302
+                                    else (None, None))
 
 
 def test_ending_before_a_month_whose_wages_are_recorded_is_refused(world, client, auth):
