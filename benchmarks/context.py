@@ -11,6 +11,7 @@ import pstats
 from dataclasses import dataclass, field
 from datetime import date
 
+import timeutil
 from extensions import db
 
 from .timing import Row, Timing, measure, measure_turns
@@ -36,7 +37,7 @@ class Context:
 
     @property
     def on(self):
-        return date.today() if self.tiny else LETTER_DAY
+        return timeutil.today() if self.tiny else LETTER_DAY
 
     @property
     def synthetic(self):

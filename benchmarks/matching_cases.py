@@ -3,12 +3,12 @@ candidates for a line, filling a facility, placing one person, saving one line.
 
 Each case takes a Context (benchmarks/context.py) and returns a timing.Row.
 """
-from datetime import date
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sqlalchemy import delete, insert, select, update
 
+import timeutil
 import marketplace.fill as fill_module
 from enterprises.lines import LineInput, save_line
 from enterprises.models import ProductionLine
@@ -87,7 +87,7 @@ def place_one(ctx):
     the database's capacity triggers) and the commit."""
     operation = "place one person"
     line_id = ctx.synthetic["line_ids"][0]
-    on = date.today()  # placements start now, whatever date the statistics are read for
+    on = timeutil.today()  # placements start now, whatever date the statistics are read for
     _reset()
     line = db.session.get(ProductionLine, line_id)
     wage_kzt = line.wage_kzt

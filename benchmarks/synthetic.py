@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, literal, select
 
+import timeutil
 from compliance.models import Consent
 from enterprises.models import Enterprise, LineOccupation, ProductionLine
 from extensions import db
@@ -52,7 +53,7 @@ def _occupation_pool():
 def build(people=1500, lines=20, headcount=15, seed=8):
     """Create the synthetic facility, its people and open lines; return their ids."""
     rng = random.Random(seed)
-    today = date.today()
+    today = timeutil.today()
     region = db.session.scalars(select(Region).where(Region.code == "KZ-71")).one()
     facility = Facility(code=FACILITY_CODE, name_kk="Бенчмарк мекемесі", name_ru="Бенчмарк-учреждение",
                         name_en="Benchmark facility", region_id=region.id, security_level="minimum")

@@ -10,10 +10,10 @@ SELECT; then the daily facts (reports/facts) of the days its dashboards open on 
 The function flushes and never commits.
 """
 import random
-from datetime import date
 
 from sqlalchemy import func, insert, select, text
 
+import timeutil
 from accounts.models import User
 from accounts.services import create_user
 from compliance.models import Consent
@@ -80,7 +80,7 @@ def _reset_sequences():
 
 def build(scale=1, seed=2021, today=None, people_factor=1.0):
     """Build the demo data set; return a summary of counts (see the module docstring)."""
-    today = today or date.today()
+    today = today or timeutil.today()
     rng = random.Random(seed)
     regions = dict(db.session.execute(select(Region.code, Region.id)).all())
     services = dict(db.session.execute(select(Region.code, ProbationService.id).join(

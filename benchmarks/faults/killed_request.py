@@ -14,10 +14,10 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date
 
 from sqlalchemy import func, select
 
+import timeutil
 from benchmarks import databases
 from benchmarks.client import Browser
 from benchmarks.faults.common import (PASSWORD, exit_code, form_fields, fresh_database, scalar,
@@ -96,7 +96,7 @@ def placement_drill(url, synthetic, engine):
         person_id = int(found.group(1) or found.group(2))
         before = scalar(url, "SELECT count(*) FROM placement")
         audits = scalar(url, "SELECT count(*) FROM audit_event WHERE entity = 'placement'")
-        data = {"person_id": person_id, "started_on": date.today().isoformat(), "mode": ""}
+        data = {"person_id": person_id, "started_on": timeutil.today().isoformat(), "mode": ""}
         pid, status = send_and_kill(server, marker, url, lambda: inspector.post(place_path, data))
         after = scalar(url, "SELECT count(*) FROM placement")
         after_audits = scalar(url, "SELECT count(*) FROM audit_event WHERE entity = 'placement'")

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, create_engine, func, select, text
 
+import timeutil
 from benchmarks import databases
 from benchmarks.client import Browser
 from benchmarks.server import Server
@@ -138,7 +139,7 @@ def place_and_end(base, paths, deadline, recorder, outcome):
     if not browser.login("inspector", DEMO_USERS["inspector"]):
         recorder.error("login", RuntimeError("placing inspector could not log in"))
         return
-    today = date.today().isoformat()
+    today = timeutil.today().isoformat()
     while time.monotonic() < deadline and recorder.count < MAX_REQUESTS:
         try:
             status, page, _h, seconds = browser.get(paths["candidates"])

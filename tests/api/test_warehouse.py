@@ -1,10 +1,11 @@
 """A warehouse script, as a new user would write it against the demo data: a token from the
 command line, yesterday's changes, the national figures of 2021-07-01 (the letter's), and a
 month of wages for one line pushed twice with one key: the second push writes nothing."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select
 
+import timeutil
 from accounts.models import ApiToken
 from api.models import IdempotentRequest
 from compliance.models import WageCheck
@@ -40,7 +41,7 @@ def test_a_warehouse_script(demo_app):
 
     # Push this month's wages (the demo has entered every earlier one) of a line with
     # workers in it, twice with the same key.
-    month = date.today().replace(day=1)
+    month = timeutil.today().replace(day=1)
     line_id, placement_id = db.session.execute(
         select(ProductionLine.id, Placement.id).join(Placement, Placement.line_id == ProductionLine.id)
         .where(active_in_month(month), Placement.started_on <= month, Placement.holds_place())

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import timeutil
 from extensions import db
 
 D = "2021-07-01"
@@ -191,7 +192,7 @@ def test_current_state_is_consistent(demo_app):
 
 
 def test_life_goes_on_until_today(demo_app):
-    today = date.today()
+    today = timeutil.today()
     in_custody = scalar(f"SELECT COUNT(*) FROM ({IN_CUSTODY}) c".replace(":d", ":t"),
                         t=today)
     able = scalar(f"SELECT COUNT(*) FROM person WHERE able_bodied AND id IN ({IN_CUSTODY})"
@@ -207,7 +208,7 @@ def test_wages_every_month_and_balanced(demo_app):
     months = [row[0] for row in db.session.execute(text(
         "SELECT DISTINCT month FROM wage_record ORDER BY month")).all()]
     assert str(months[0]) == "2020-07-01"
-    today = date.today()
+    today = timeutil.today()
     last_full = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
     assert str(months[-1]) == last_full.isoformat()
     expected = (last_full.year - 2020) * 12 + last_full.month - 7 + 1

@@ -2,8 +2,9 @@
 
 Run as ``python -m tests.e2e.seed`` with DATABASE_URL set; prints nothing on success.
 """
-from datetime import date, timedelta
+from datetime import timedelta
 
+import timeutil
 from app import create_app
 from extensions import db
 from tests import factories
@@ -21,7 +22,7 @@ def seed():
     load_reference()
     db.session.commit()
     world = factories.small_world()
-    today = date.today()
+    today = timeutil.today()
     for n in range(12):
         factories.person(world.facility_a, last_name=f"Сейткали{n}", first_name="Ерлан",
                          skills=(("7533", "qualified", 2 + n % 5), ("8153", "trainee", 1)),

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
+import timeutil
 from reference.identifiers import make_number
 from tests.e2e.conftest import (DEVICES, assert_accessible, assert_cards, check_page, click_menu,
                                 login_in, logout)
@@ -203,7 +204,7 @@ def test_inspector_journey(page, lang, device):
         assert row_of(page, number).count() == 0  # placed people leave the idle list
 
     # The month's wages of the two placed people, balanced, saved and shown again.
-    month = date.today().strftime("%Y-%m")
+    month = timeutil.today().strftime("%Y-%m")
     page.goto(f"/market/lines/{LINE_A}/wages?month={month}")
     check_page(page, lang, device)
     grid = {}
@@ -255,7 +256,7 @@ def test_inspector_journey(page, lang, device):
     with page.expect_navigation():
         page.click(f"a[href$='/people/{person_id}/release']")
     check_page(page, lang, device)
-    today = date.today().isoformat()
+    today = timeutil.today().isoformat()
     page.fill("input[name=on]", today)
     page.click("main form[method=post] button[type=submit]")
     page.wait_for_url(re.compile(rf"/people/{person_id}$"))

@@ -4,11 +4,12 @@ then sees them among its workers. In Kazakh and Russian, on a laptop and on a ph
 the same kind of device): every page passes check_page, and the journey ends with logout.
 """
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+import timeutil
 from tests.e2e.conftest import (DEVICES, assert_cards, check_page, click_menu, login_in, logout,
                                 new_context_page)
 from tests.e2e.test_journey_inspector import row_of
@@ -30,7 +31,7 @@ def test_probation_officer_journey(page, browser, live_server, lang, device):
     page.click("main a[href$='/people/probation/new']")
     page.wait_for_url(re.compile(r"/people/probation/new$"))
     check_page(page, lang, device)
-    today = date.today()
+    today = timeutil.today()
     page.fill("#file_number", file_number)
     page.fill("#last_name", surname)
     page.fill("#first_name", "Нұрлан")

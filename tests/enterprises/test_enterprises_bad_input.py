@@ -1,8 +1,9 @@
 """No input, however malformed, makes the enterprise and floor-space pages answer 500."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+import timeutil
 from tests.enterprises.test_enterprises_registry import english  # noqa: F401  (autouse)
 
 GARBAGE = [
@@ -57,7 +58,7 @@ def test_control_characters_are_refused_next_to_the_field_not_stored(app, client
     refused = "This field contains characters that cannot be stored"
     auth.login("owner_a")
     response = client.post(f"/enterprises/spaces/{world.space_a.id}/lease", data={
-        "area_m2": "10", "starts_on": (date.today() + timedelta(days=30)).isoformat(),
+        "area_m2": "10", "starts_on": (timeutil.today() + timedelta(days=30)).isoformat(),
         "purpose": "Nul\x00l purpose"})
     assert refused in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).where(Lease.status == "requested")) == 0

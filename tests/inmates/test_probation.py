@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+import timeutil
 from extensions import db
 from inmates.models import Person, Supervision
 from marketplace import employment, fill, matching
@@ -149,7 +150,7 @@ def test_officer_places_a_client_and_owner_sees_them_pseudonymously(client, worl
     page = client.get(f"/market/lines/{workshop.id}/candidates").get_data(as_text=True)
     assert "Клиентов" in page and world.person_a.last_name not in page
     response = client.post(f"/market/lines/{workshop.id}/place", data={
-        "person_id": person.id, "started_on": date.today().isoformat()})
+        "person_id": person.id, "started_on": timeutil.today().isoformat()})
     assert response.status_code == 302
     assert "Клиентов" in client.get(f"/market/lines/{workshop.id}/placements").get_data(
         as_text=True)

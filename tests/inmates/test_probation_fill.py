@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+import timeutil
 from extensions import db
 from marketplace.models import Placement
 from tests import factories
@@ -60,7 +61,7 @@ def test_officer_accepts_part_of_the_proposal(client, world, workshop, clients):
     _login(client, "probation_a")
     first = clients[0]
     response = client.post(f"/market/lines/{workshop.id}/fill", data={
-        "started_on": date.today().isoformat(),
+        "started_on": timeutil.today().isoformat(),
         # A person outside the officer's scope slipped into the form is ignored.
         "accept": [str(first.id), str(world.person_a.id)]})
     text = response.get_data(as_text=True)
@@ -73,7 +74,7 @@ def test_officer_accepts_part_of_the_proposal(client, world, workshop, clients):
 def test_accepting_the_whole_proposal_fills_the_line(client, world, workshop, clients):
     _login(client, "probation_a")
     client.post(f"/market/lines/{workshop.id}/fill", data={
-        "started_on": date.today().isoformat(),
+        "started_on": timeutil.today().isoformat(),
         "accept": [str(clients[0].id), str(clients[1].id)]})
     assert _placed(workshop) == {clients[0].id, clients[1].id}
     text = client.get(f"/market/lines/{workshop.id}/fill").get_data(as_text=True)
@@ -86,7 +87,7 @@ def test_a_row_that_cannot_be_placed_says_why_and_the_others_go_through(client, 
     db.session.commit()
     _login(client, "probation_a")
     response = client.post(f"/market/lines/{workshop.id}/fill", data={
-        "started_on": date.today().isoformat(),
+        "started_on": timeutil.today().isoformat(),
         "accept": [str(clients[0].id), str(clients[1].id)]})
     text = response.get_data(as_text=True)
     assert "already placed" in text and "Placed." in text
@@ -96,7 +97,7 @@ def test_a_row_that_cannot_be_placed_says_why_and_the_others_go_through(client, 
 def test_a_start_date_too_far_ahead_is_reported_and_nothing_is_placed(client, world, workshop,
                                                                        clients):
     _login(client, "probation_a")
-    far = date.today() + timedelta(days=400)
+    far = timeutil.today() + timedelta(days=400)
     response = client.post(f"/market/lines/{workshop.id}/fill", data={
         "started_on": far.isoformat(), "accept": [str(clients[0].id)]})
     assert response.status_code == 200 and "list-group-item-danger" in response.get_data(
@@ -113,7 +114,7 @@ def test_inspector_fills_the_same_line_with_people_in_custody(client, world, wor
     text = client.get(f"/market/lines/{workshop.id}/fill").get_data(as_text=True)
     assert world.person_a.last_name in text and "Клиент0" not in text
     client.post(f"/market/lines/{workshop.id}/fill", data={
-        "started_on": date.today().isoformat(),
+        "started_on": timeutil.today().isoformat(),
         "accept": [str(world.person_a.id), str(clients[0].id)]})
     assert _placed(workshop) == {world.person_a.id}
 
@@ -130,7 +131,7 @@ def test_officer_gets_404_for_a_line_outside_its_scope(client, world, workshop):
     _login(client, "probation_a")
     assert client.get(f"/market/lines/{world.line_a.id}/fill").status_code == 404
     assert client.post(f"/market/lines/{world.line_a.id}/fill", data={
-        "started_on": date.today().isoformat(),
+        "started_on": timeutil.today().isoformat(),
         "accept": [str(world.person_a.id)]}).status_code == 404
     assert _placed(world.line_a) == set()
     client.post("/logout")

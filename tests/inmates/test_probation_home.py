@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+import timeutil
 from extensions import db
 from inmates.models import Supervision
 from marketplace.models import CandidateRequest
@@ -28,7 +29,7 @@ def test_officer_home_counts_its_clients_and_lists_the_lines_open_to_them(client
     factories.client(factories.probation_service("KZ-35"))  # another region's service
     factories.consent(working, workshop)
     db.session.commit()
-    start_placement(working.id, workshop.id, date.today())
+    start_placement(working.id, workshop.id, timeutil.today())
     db.session.add(CandidateRequest(line_id=workshop.id, person_id=idle.id,
                                     requested_by_id=world.users.owner_a.id))
     db.session.commit()

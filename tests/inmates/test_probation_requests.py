@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+import timeutil
 from extensions import db
 from marketplace import services
 from marketplace.models import CandidateRequest, Placement
@@ -70,7 +71,7 @@ def test_officer_accepts_and_the_client_is_placed(client, world, workshop):
     asked = _ask(client, line, person)
     _login(client, "probation_a")
     response = client.post(f"/market/requests/{asked.id}/decide", data={
-        "decision": "accept", "started_on": date.today().isoformat()})
+        "decision": "accept", "started_on": timeutil.today().isoformat()})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(CandidateRequest, asked.id).status == "accepted"
@@ -121,12 +122,12 @@ def test_officer_records_a_clients_consent_and_only_for_its_lines(client, world,
     assert "Тігін шеберханасы" in page and "Record consent" in page
     assert "Record the payment" not in page  # pay and safety stay with the facility's staff
     assert client.post(f"/compliance/people/{other.id}/consents", data={
-        "line_id": world.line_a.id, "taken_on": date.today().isoformat(),
+        "line_id": world.line_a.id, "taken_on": timeutil.today().isoformat(),
         "taken_by": "Пробация"}).status_code == 404  # a line outside its scope
     response = client.post(f"/compliance/people/{other.id}/consents", data={
-        "line_id": line.id, "taken_on": date.today().isoformat(), "taken_by": "Пробация"})
+        "line_id": line.id, "taken_on": timeutil.today().isoformat(), "taken_by": "Пробация"})
     assert response.status_code == 302
     response = client.post(f"/market/lines/{line.id}/place", data={
-        "person_id": other.id, "started_on": date.today().isoformat()})
+        "person_id": other.id, "started_on": timeutil.today().isoformat()})
     assert response.status_code == 302
     assert client.get(f"/compliance/people/{world.person_a.id}").status_code == 404

@@ -5,13 +5,13 @@ and infinities, numbers beyond their column, absurd dates, hostile query strings
 Each 500 the property test (test_no_500.py) or a probe found has its case here.
 """
 import io
-from datetime import date
 
 import pytest
 import wtforms
 from sqlalchemy import func, select
 from wtforms.validators import NumberRange
 
+import timeutil
 from enterprises.models import Enterprise, ProductionLine
 from extensions import db
 from facilities.models import ProductionSpace
@@ -116,7 +116,7 @@ def test_control_characters_are_refused_in_names_kept_in_text_areas(app, client,
     # A text area keeps its line breaks and tabs.
     _login(client, "owner_a")
     response = client.post(f"/enterprises/spaces/{world.space_a.id}/lease", data={
-        "area_m2": "10", "starts_on": date.today().isoformat(), "purpose": "Цех\r\n\tшвейный"})
+        "area_m2": "10", "starts_on": timeutil.today().isoformat(), "purpose": "Цех\r\n\tшвейный"})
     assert response.status_code == 302
 
 
@@ -184,7 +184,7 @@ def test_nan_and_infinities_are_refused_in_areas_and_power(app, client, world, v
     _login(client, "owner_a")
     before = data_snapshot()  # logging in writes the time of the login
     response = client.post(f"/enterprises/spaces/{world.space_a.id}/lease", data={
-        "area_m2": value, "starts_on": date.today().isoformat(), "purpose": "Цех"})
+        "area_m2": value, "starts_on": timeutil.today().isoformat(), "purpose": "Цех"})
     assert message in _page(response)
     response = client.get("/market/sites", query_string={
         "occupations": "7533", "headcount": "2", "area_m2": value, "kind": "workshop"})
