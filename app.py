@@ -43,6 +43,7 @@ from home.navigation import navigation
 from i18n import current_language
 from reference import codes
 from web import cache as web_cache
+from web.addresses import this_page
 from web.errors import register_errorhandlers
 from web.formatting import FILTERS
 from web.guard import register_input_guards
@@ -162,4 +163,4 @@ def register_template_helpers(app):
     @app.context_processor
     def language_form():
         return {"language_form": LanguageForm(formdata=None, lang=current_language()),
-                "current_path": request.full_path.rstrip("?") if request else "/"}
+                "current_path": this_page() if request else "/"}

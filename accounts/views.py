@@ -1,6 +1,4 @@
 """Login, logout, the language switcher, one's own profile and the session clock."""
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -8,23 +6,13 @@ from flask_login import current_user, login_user, logout_user
 from extensions import db
 from i18n import current_language
 from timeutil import utcnow
+from web.addresses import safe_next
 
 from . import audit, services
 from .blueprint import bp
 from .forms import LanguageForm, LoginForm, OwnPasswordForm, ProfileForm, TokenForm
 from .permissions import ALL_ROLES, TOKEN_BLUEPRINTS, public, roles
 from .tokens import active_tokens
-
-
-def safe_next(target):
-    """Return ``target`` if it is a path on this site, else the home page."""
-    if not target or not isinstance(target, str):
-        return url_for("home.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return url_for("home.index")
-    return target
 
 
 def start_session(user):

@@ -1,10 +1,12 @@
 """Sessions: a fresh one at login, every one ended by logout, timeouts, cookie flags, ?next=."""
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 
 import accounts.views
 from config import from_environment
+from extensions import db
 from tests import factories
 from tests.conftest import make_test_app
 from timeutil import utcnow
@@ -116,6 +118,30 @@ def test_next_within_the_site_is_followed(client, world):
     response = client.post("/login?next=/users%3Fpage%3D2",
                            data={"login": "admin", "password": factories.PASSWORD})
     assert response.headers["Location"] == "/users?page=2"
+
+
+def test_switching_language_on_a_refused_form_s_page_returns_to_the_page_it_was_on(
+        client, world):
+    placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 3, 1))
+    db.session.commit()
+    client.post("/login", data={"login": "inspector_a", "password": factories.PASSWORD})
+    lines_page = f"/market/lines/{world.line_a.id}/placements"
+    refused = client.post(f"/market/placements/{placement.id}/end",
+                          data={"reason": "dismissed", "ended_on": "9999-12-31"},
+                          headers={"Referer": f"http://localhost{lines_page}"})
+    assert refused.status_code == 422
+    back = re.search(r'name="next" value="([^"]*)"', refused.get_data(as_text=True)).group(1)
+    assert back == lines_page
+    switched = client.post("/language", data={"lang": "ru", "next": back})
+    assert switched.headers["Location"] == lines_page
+    assert client.get(switched.headers["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("target", [
+    "/market/placements/1/end", "/language", "/logout", "/no/such/page"])
+def test_next_to_an_address_that_is_no_page_goes_home(client, world, target):
+    response = client.post("/language", data={"lang": "ru", "next": target})
+    assert response.headers["Location"] == "/"
 
 
 def test_anonymous_get_redirects_to_login_with_next(client, world):
