@@ -8,7 +8,7 @@ from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, Nu
 from wtforms.widgets import PasswordInput
 
 from accounts.passwords import password_problems
-from reference.codes import END_REASONS, ENTERPRISE_KINDS, SKILL_LEVELS
+from reference.codes import ENTERPRISE_KINDS, LINE_CLOSING_REASONS, SKILL_LEVELS
 from reference.identifiers import is_valid_number
 from timeutil import today
 from web.forms import CleanForm, CleanSubform, optional_record_id, record_id
@@ -159,7 +159,7 @@ class CloseLineForm(CleanForm):
 
     ended_on = DateField(_l("Closing date"), default=today, validators=[InputRequired()])
     end_reason = SelectField(_l("Reason for ending the placements"),
-                             choices=list(END_REASONS.items()), default="line_closed")
+                             choices=list(LINE_CLOSING_REASONS.items()), default="line_closed")
 
 
 class LineStatusForm(CleanForm):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from extensions import db
 from facilities.models import Facility, Lease, ProductionSpace
-from reference.codes import END_REASONS, SKILL_LEVELS
+from reference.codes import LINE_CLOSING_REASONS, SKILL_LEVELS
 from reference.models import Occupation, Region
 from reference.norms import hours_problem
 from reference.services import minimum_wage
@@ -288,7 +288,7 @@ def close_line(line, ended_on, reason):
     transaction. Return how many placements ended."""
     if line.status == "closed":
         raise InputError({"ended_on": _("The line is already closed.")})
-    if reason not in END_REASONS:
+    if reason not in LINE_CLOSING_REASONS:  # true of every worker at once
         raise InputError({"end_reason": _("Choose a reason.")})
     if line.opened_on is not None and ended_on < line.opened_on:
         raise InputError({"ended_on": _("The line cannot close before it opened (%(day)s).",

@@ -7,7 +7,7 @@ from wtforms import (DateField, DecimalField, FieldList, HiddenField, IntegerFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from inmates.corrections import MAX_REASON
-from reference.codes import END_REASONS, SPACE_KINDS
+from reference.codes import CHOSEN_END_REASONS, END_REASONS, SPACE_KINDS
 from reference.services import search_occupations
 from tabular import UPLOAD_ACCEPT, UPLOAD_KINDS
 from timeutil import today
@@ -34,7 +34,7 @@ class LineFillForm(CleanForm):
 class EndForm(CleanForm):
     """End a placement with a reason and date."""
 
-    reason = SelectField(_l("Reason"), choices=list(END_REASONS.items()),
+    reason = SelectField(_l("Reason"), choices=list(CHOSEN_END_REASONS.items()),
                          validators=[DataRequired()])
     ended_on = DateField(_l("End date"), default=today, validators=[DataRequired()])
 

@@ -84,6 +84,13 @@ END_REASONS = {
     "withdrawn": _l("Consent withdrawn"),
     "other": _l("Other"),
 }
+# Reasons an event gives, never a user ending placements by hand: the person's release or
+# transfer ends their placement (inmates), a consent's withdrawal that line's (compliance).
+EVENT_END_REASONS = ("released", "transferred", "withdrawn")
+# What a user may give when ending one placement by hand.
+CHOSEN_END_REASONS = {k: v for k, v in END_REASONS.items() if k not in EVENT_END_REASONS}
+# What may be said of every worker of a line at once, when the line closes.
+LINE_CLOSING_REASONS = {k: END_REASONS[k] for k in ("line_closed", "completed", "other")}
 
 DEDUCTION_KINDS = {
     "upkeep": _l("Upkeep (food, clothing, utilities)"),

@@ -1,4 +1,5 @@
 """Production lines: posting rules, wage floor, optimistic locking, closing, lists, scope."""
+import re
 from datetime import date
 
 import pytest
@@ -229,6 +230,16 @@ def test_pause_reopen_and_close_ending_placements(app, client, auth, world):
     assert db.session.get(ProductionLine, world.line_a.id).status == "open"
     page = client.get(f"/enterprises/lines/{world.line_a.id}/close").get_data(as_text=True)
     assert 'name="end_reason"' in page
+    # Only a reason true of every worker at once: not a release, a transfer or a withdrawal.
+    offered = set(re.findall(r'<option[^>]*value="([^"]+)"', page.split('name="end_reason"')[1]
+                             .split("</select>")[0]))
+    assert offered == {"line_closed", "completed", "other"}
+    for reason in ("released", "transferred", "withdrawn"):
+        refused = client.post(f"/enterprises/lines/{world.line_a.id}/close", data={
+            "ended_on": "2026-03-31", "end_reason": reason})
+        assert refused.status_code != 302
+        assert error_near(refused.get_data(as_text=True), "end_reason")
+    assert db.session.get(Placement, placement.id).holds_place()
     page = client.post(f"/enterprises/lines/{world.line_a.id}/close", data={
         "ended_on": "2020-01-01", "end_reason": "line_closed"}).get_data(as_text=True)
     assert 'id="ended_on-error"' in page  # before the line opened

@@ -205,6 +205,21 @@ def test_today_is_kazakhstan_s_date_while_the_server_s_is_a_day_behind(
                                     else (None, None))
 
 
+@pytest.mark.parametrize("reason", ["released", "transferred", "withdrawn"])
+def test_a_placement_is_not_ended_by_hand_with_a_reason_an_event_gives(
+        world, client, auth, reason):
+    placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 3, 1))
+    db.session.commit()
+    auth.login("inspector_a")
+    page = client.get(f"/market/lines/{world.line_a.id}/placements").get_data(as_text=True)
+    assert f'value="{reason}"' not in page
+    response = client.post(f"/market/placements/{placement.id}/end",
+                           data={"reason": reason, "ended_on": "2024-05-01"})
+    assert response.status_code == 422
+    assert error_near(response.get_data(as_text=True), f"reason-{placement.id}")
+    assert fresh_end(placement) == (None, None)
+
+
 def test_ending_before_a_month_whose_wages_are_recorded_is_refused(world, client, auth):
     placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 3, 1))
     db.session.add(WageRecord(placement_id=placement.id, month=date(2024, 5, 1), days_worked=20,
