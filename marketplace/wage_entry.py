@@ -20,11 +20,13 @@ the reverse).
 from calendar import monthrange
 from datetime import date, timedelta
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from reference.norms import cap_errors
 from tabular import parse_bool, parse_int
 from timeutil import EARLIEST_ON, clamp, month_end, month_start, today
+from web.formatting import money
 
 from .signals import wage_prefill
 
@@ -157,13 +159,19 @@ def validate(raw, placement=None, month=None):
             if clean["credited_kzt"] < 0:
                 errors["credited_kzt"] = _l(
                     "Deductions (%(deductions)s) are more than accrued (%(accrued)s).",
-                    deductions=deductions, accrued=clean["accrued_kzt"])
+                    deductions=_money(deductions), accrued=_money(clean["accrued_kzt"]))
         elif clean["credited_kzt"] + deductions != clean["accrued_kzt"]:
             errors["credited_kzt"] = _l(
                 "Credited (%(credited)s) plus deductions (%(deductions)s) must equal accrued "
-                "(%(accrued)s).", credited=clean["credited_kzt"], deductions=deductions,
-                accrued=clean["accrued_kzt"])
+                "(%(accrued)s).", credited=_money(clean["credited_kzt"]),
+                deductions=_money(deductions), accrued=_money(clean["accrued_kzt"]))
     return clean, errors
+
+
+def _money(amount):
+    """An amount in a message, written as every page writes money (92 000 ₸), in the language
+    the message is shown in."""
+    return LazyString(money, amount)
 
 
 def span_in_month(placement, month):

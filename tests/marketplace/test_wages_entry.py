@@ -1,6 +1,7 @@
 """Wages: validation, the grid, review, the minimum-wage flag, and imports all-or-nothing."""
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -98,7 +99,10 @@ def test_bad_row_saves_nothing_and_says_why(client, auth, world, placed):
     data = {**grid_data(placed), **grid_data(second, credited_kzt="1")}
     response = client.post(f"/market/lines/{world.line_a.id}/wages?month={MONTH}", data=data)
     assert response.status_code == 422
-    assert "must equal accrued" in response.get_data(as_text=True)
+    # The amounts as every page writes money (with the locale's group separator, a no-break
+    # space in English too): 1 ₸ credited against the grid's 100 000 ₸ accrued.
+    assert re.search(r"Credited \(1 ₸\) plus deductions \(\d+\W\d{3} ₸\) must equal accrued "
+                     r"\(100\W000 ₸\)", response.get_data(as_text=True))
     assert records() == []
 
 
