@@ -17,12 +17,10 @@ from sqlalchemy import select
 
 from extensions import db
 from facilities.models import Facility
-from timeutil import today
 from web.errors import InputError
-from web.formatting import day as format_day
 
 from .models import Stay
-from .services import open_stay, record_changes
+from .services import leaving_day_error, open_stay, record_changes
 from .signals import leaving_redated, person_returning
 
 MAX_REASON = 500
@@ -82,19 +80,13 @@ def transferred_from(person_id, facility_id):
     return move is not None and move.left.facility_id == facility_id
 
 
-def _date_errors(on, since, old_on):
+def _date_errors(on, since, old_on, reason):
     """Return a message for a corrected leaving date that cannot be, or None."""
     if on is None:
         return _("Give the corrected date.")
     if on == old_on:
         return _("This is the date already recorded.")
-    if on < since:
-        return _("The date cannot be before the current stay began (%(date)s).",
-                 date=format_day(since))
-    if on > today():
-        return _("The date cannot be in the future. A release still to come is the expected "
-                 "release date on the record.")
-    return None
+    return leaving_day_error(on, since, reason)
 
 
 def _outcomes(replies):
@@ -135,7 +127,7 @@ def redate_release(person, on, reason, user_id):
     if stay is None:
         raise InputError({"action": _("This person is not released.")})
     old_on = person.released_on
-    problem = _date_errors(on, stay.started_on, old_on)
+    problem = _date_errors(on, stay.started_on, old_on, "released")
     if problem:
         raise InputError({"on": problem})
     stay.ended_on = person.released_on = on
@@ -180,7 +172,7 @@ def redate_transfer(person, on, reason, user_id):
     if move is None or person.custody_status != "in_custody":
         raise _no_transfer()
     old_on = move.on
-    problem = _date_errors(on, move.left.started_on, old_on)
+    problem = _date_errors(on, move.left.started_on, old_on, "transferred")
     if problem:
         raise InputError({"on": problem})
     move.left.ended_on = move.arrived.started_on = on

@@ -12,7 +12,7 @@ from extensions import db
 from facilities.models import Facility
 from reference.identifiers import iin_birth_and_gender, is_valid_number
 from reference.models import Occupation
-from timeutil import STORED_FROM, add_years, months_between, today, utcnow
+from timeutil import STORED_FROM, add_years, months_between, not_yet, today, utcnow
 from web.errors import InputError
 from web.formatting import day as format_day
 
@@ -233,18 +233,30 @@ def open_stay(person_id):
         Stay.person_id == person_id, Stay.is_open())).first()
 
 
-def _check_leaving(person, on):
+def leaving_day_error(on, started, reason):
+    """Return why a person cannot leave a stay begun on ``started`` on day ``on`` (released
+    or transferred, by ``reason``), or None: the one rule of a leaving date, as entered and
+    as corrected."""
+    if on < started:
+        return _("The date cannot be before the current stay began (%(date)s).",
+                 date=format_day(started))
+    if not_yet(on):
+        if reason == "transferred":
+            return _("The date cannot be in the future: a transfer is recorded on the day it "
+                     "happens.")
+        # A release still to come is the expected release date, not a release.
+        return _("The date cannot be in the future. A release still to come is the expected "
+                 "release date on the record.")
+    return None
+
+
+def _check_leaving(person, on, reason):
     if person.custody_status != "in_custody":
         raise InputError({"on": _("This person is no longer in custody.")})
     stay = open_stay(person.id)
-    started = stay.started_on if stay else person.admitted_on
-    if on < started:
-        raise InputError({"on": _("The date cannot be before the current stay began (%(date)s).",
-                                  date=format_day(started))})
-    if on > today():
-        # A release still to come is the expected release date, not a release.
-        raise InputError({"on": _("The date cannot be in the future. A release still to come "
-                                  "is the expected release date on the record.")})
+    problem = leaving_day_error(on, stay.started_on if stay else person.admitted_on, reason)
+    if problem:
+        raise InputError({"on": problem})
     return stay
 
 
@@ -259,7 +271,7 @@ def release_person(person, on, user_id):
 
     Return what ended besides the stay (the person's placement, if any).
     """
-    stay = _check_leaving(person, on)
+    stay = _check_leaving(person, on, "released")
     if stay is not None:
         stay.ended_on, stay.end_reason = on, "released"
     changes = {"custody_status": (person.custody_status, "released"),
@@ -277,7 +289,7 @@ def transfer_person(person, facility_id, on, user_id):
         raise InputError({"facility_id": _("Choose a different facility.")})
     if db.session.get(Facility, facility_id) is None:
         raise InputError({"facility_id": _("Unknown facility.")})
-    stay = _check_leaving(person, on)
+    stay = _check_leaving(person, on, "transferred")
     if stay is not None:
         stay.ended_on, stay.end_reason = on, "transferred"
     changes = {"facility_id": (person.facility_id, facility_id)}

@@ -296,6 +296,29 @@ def test_a_transfer_cannot_move_past_work_at_the_new_facility(world, client, aut
     assert fresh(Placement, placed.id).ended_on == date(2024, 5, 1)
 
 
+FUTURE = {"release": "A release still to come is the expected release date",
+          "transfer": "a transfer is recorded on the day it happens"}
+
+
+@pytest.mark.parametrize("kind", ["release", "transfer"])
+def test_a_future_leaving_date_is_refused_in_the_words_of_its_kind(
+        world, client, auth, placed, kind):
+    auth.login("inspector_a")
+    other = FUTURE["transfer" if kind == "release" else "release"]
+    extra = {"facility_id": world.facility_b.id} if kind == "transfer" else {}
+    entered = client.post(f"/people/{world.person_a.id}/{kind}",
+                          data={"on": "9999-12-31", **extra}).get_data(as_text=True)
+    assert FUTURE[kind] in (error_of(entered, "on") or "") and other not in entered
+    (release(client, world.person_a) if kind == "release"
+     else transfer(client, world.person_a, world.facility_b))
+    if kind == "transfer":  # the receiving facility corrects it too
+        auth.logout()
+        auth.login("inspector_b")
+    corrected = client.post(f"/people/{world.person_a.id}/{kind}/correct", data={
+        "action": "date", "on": "9999-12-31", "reason": REASON}).get_data(as_text=True)
+    assert FUTURE[kind] in (error_of(corrected, "on") or "") and other not in corrected
+
+
 # --- the history on the person's page -----------------------------------------------------
 
 def _corrections_table(page):
