@@ -140,6 +140,7 @@ def test_inspector_journey(page, lang, device):
     page.click("form[action$='/people/import/confirm'] button[type=submit]")
     page.wait_for_url(re.compile(r"/market/roster(\?.*)?$"))
     check_page(page, lang, device)
+    assert_cards(page, device)  # the roster on a phone: a card per person, no sideways table
     assert page.locator(".alert-success").count() == 1
 
     page.fill("#q", f"{lang}-{device}-E2E-")
