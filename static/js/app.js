@@ -39,7 +39,9 @@ document.addEventListener("click", function (event) {
   var hint = document.body.getAttribute("data-scroll-hint");
   function mark() {
     document.querySelectorAll(".table-responsive").forEach(function (box) {
-      var wide = box.scrollWidth > box.clientWidth + 1;
+      // A box that does not scroll (a table shown as cards on a phone) needs no hint.
+      var scrolls = getComputedStyle(box).overflowX !== "visible";
+      var wide = scrolls && box.scrollWidth > box.clientWidth + 1;
       var note = box.previousElementSibling;
       var has = note && note.classList.contains("scroll-hint");
       if (wide && !box.hasAttribute("tabindex")) {

@@ -195,17 +195,19 @@ _LAYOUT = """() => {
     .filter(b => !(b.closest('.table-responsive') && !b.closest('table.table-cards')))
     .filter(b => { const r = b.getBoundingClientRect(); return r.left < 0 || r.right > width + 1; })
     .map(b => (b.innerText || b.value || b.outerHTML).trim().slice(0, 60));
-  const unhinted = [...document.querySelectorAll('main .table-responsive')]
-    .filter(t => t.scrollWidth > t.clientWidth + 1)
-    .filter(t => !(t.previousElementSibling && t.previousElementSibling.classList.contains('scroll-hint')))
-    .map(t => t.outerHTML.slice(0, 80));
+  // A table box that scrolls sideways (not one shown as cards) says so above it, and only it.
+  const scrolling = t => getComputedStyle(t).overflowX !== 'visible' && t.scrollWidth > t.clientWidth + 1;
+  const hinted = t => t.previousElementSibling && t.previousElementSibling.classList.contains('scroll-hint');
+  const boxes = [...document.querySelectorAll('main .table-responsive')];
+  const unhinted = boxes.filter(t => scrolling(t) && !hinted(t)).map(t => t.outerHTML.slice(0, 80));
+  const overhinted = boxes.filter(t => hinted(t) && !scrolling(t)).map(t => t.outerHTML.slice(0, 80));
   // When the page scrolls sideways, name the innermost elements that stick out (or whose text does).
   const out = e => !e.closest('.table-responsive') && (e.getBoundingClientRect().right > width + 1
     || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible'));
   const wide = doc.scrollWidth <= width ? [] : [...document.body.querySelectorAll('*')]
     .filter(e => out(e) && ![...e.children].some(out))
     .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ': ' + (e.innerText || '').trim().slice(0, 60));
-  return {lang: doc.lang, scroll: doc.scrollWidth - width, offscreen, unhinted, wide,
+  return {lang: doc.lang, scroll: doc.scrollWidth - width, offscreen, unhinted, overhinted, wide,
           toggler: toggler !== null && shown(toggler),
           togglerTop: toggler ? toggler.getBoundingClientRect().top : null,
           brandTop: brand ? brand.getBoundingClientRect().top : null};
@@ -233,6 +235,8 @@ def check_page(page, lang, device):
         assert abs(seen["togglerTop"] - seen["brandTop"]) < 20, f"{where}: the menu takes two rows"
     assert not seen["offscreen"], f"{where}: buttons off the screen: {seen['offscreen']}"
     assert not seen["unhinted"], f"{where}: a wide table without its hint: {seen['unhinted']}"
+    assert not seen["overhinted"], (
+        f"{where}: a scroll hint above a table that does not scroll: {seen['overhinted']}")
 
 
 def assert_cards(page, device):

@@ -44,9 +44,10 @@ LAYOUT = """() => {
     .filter(b => b.offsetParent !== null && !b.closest('.table-responsive:not(:has(> .table-cards))'))
     .filter(b => { const r = b.getBoundingClientRect(); return r.width > 0 && (r.right > width + 1 || r.left < -1); })
     .map(b => (b.innerText || b.value || b.outerHTML).trim().slice(0, 40));
+  // A table box that scrolls sideways (not one shown as cards) says so above it, and only it.
   const hinted = [...document.querySelectorAll('.table-responsive')]
-    .filter(t => t.scrollWidth > t.clientWidth + 1)
-    .every(t => t.previousElementSibling && t.previousElementSibling.classList.contains('scroll-hint'));
+    .every(t => (getComputedStyle(t).overflowX !== 'visible' && t.scrollWidth > t.clientWidth + 1)
+                === Boolean(t.previousElementSibling && t.previousElementSibling.classList.contains('scroll-hint')));
   return {scroll: document.documentElement.scrollWidth - width, width,
           toggler: toggler ? getComputedStyle(toggler).display : 'none',
           togglerTop: toggler ? toggler.getBoundingClientRect().top : 0, brandTop: brand.top,
@@ -104,7 +105,7 @@ def _layout_problems(seen, width):
     if seen["offscreen"]:
         yield f"buttons off screen: {seen['offscreen']}"
     if not seen["hinted"]:
-        yield "a wide table has no scroll hint"
+        yield "a wide table has no scroll hint, or a table that does not scroll has one"
     if width >= 1280 and seen["toggler"] != "none":
         yield "the menu hides behind the menu button"
     if width >= 1280 and seen["navHeight"] > 70:
