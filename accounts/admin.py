@@ -217,7 +217,7 @@ def _audit_query(form):
 def _audit_filters():
     form = AuditFilterForm(request.args)
     form.validate()  # invalid filters are shown next to their field and ignored
-    for name in ("date_from", "date_to"):
+    for name in ("action", "date_from", "date_to"):
         if getattr(form, name).errors:
             getattr(form, name).data = None
     return form

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-from reference.codes import ROLES
+from reference.codes import AUDIT_ACTIONS, ROLES
 from timeutil import EARLIEST_ON, latest_on
 from web.forms import CleanForm, DateWithin
 
@@ -92,7 +92,8 @@ class AuditFilterForm(CleanForm):
         csrf = False
 
     login = StringField(_l("User"), validators=[Optional(), Length(max=60)])
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=20)])
+    action = SelectField(_l("Action"), choices=[("", _l("Any")), *AUDIT_ACTIONS.items()],
+                         validators=[Optional()])
     entity = StringField(_l("Record type"), validators=[Optional(), Length(max=40)])
     # Outside the range a date is refused next to its field and ignored (never a 500 from
     # year 9999 plus a day).

@@ -1,5 +1,6 @@
 """Fixed vocabularies: security levels, kinds and statuses, with translated labels."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 SECURITY_LEVELS = {
     "minimum": _l("Minimum security"),
@@ -91,6 +92,33 @@ EVENT_END_REASONS = ("released", "transferred", "withdrawn")
 CHOSEN_END_REASONS = {k: v for k, v in END_REASONS.items() if k not in EVENT_END_REASONS}
 # What may be said of every worker of a line at once, when the line closes.
 LINE_CLOSING_REASONS = {k: END_REASONS[k] for k in ("line_closed", "completed", "other")}
+
+# What an audit event records (accounts.audit), as the audit log shows it; the codes stay in
+# the database and the CSV export.
+AUDIT_ACTIONS = {
+    "login": lazy_pgettext("audit", "Log in"),
+    "logout": lazy_pgettext("audit", "Log out"),
+    "view": lazy_pgettext("audit", "View"),
+    "create": lazy_pgettext("audit", "Create"),
+    "update": lazy_pgettext("audit", "Change"),
+    "correct": lazy_pgettext("audit", "Correct"),
+    "end": lazy_pgettext("audit", "End"),
+    "revoke": lazy_pgettext("audit", "Revoke"),
+    "import": lazy_pgettext("audit", "Import"),
+    "export": lazy_pgettext("audit", "Export"),
+    "api_write": lazy_pgettext("audit", "Write through the API"),
+    "deny": lazy_pgettext("audit", "Refused"),
+}
+
+AUDIT_OUTCOMES = {
+    "ok": lazy_pgettext("audit", "Done"),
+    "failed": lazy_pgettext("audit", "Failed"),
+    "locked": lazy_pgettext("audit", "Locked out"),
+    "forbidden": lazy_pgettext("audit", "Not allowed for the role"),
+    "out_of_scope": lazy_pgettext("audit", "Outside the user's scope"),
+    "undeclared": lazy_pgettext("audit", "Route without permissions"),
+    "read_only_token": lazy_pgettext("audit", "Read-only token"),
+}
 
 DEDUCTION_KINDS = {
     "upkeep": _l("Upkeep (food, clothing, utilities)"),

@@ -1,6 +1,7 @@
 """The audit log: append-only, read and exported by administrators, free of secrets."""
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from accounts import audit
 from accounts.models import AuditEvent
 from extensions import db
 from tests.factories import PASSWORD
+from tests.markup import error_near
 
 
 def _event(**values):
@@ -67,15 +69,32 @@ def test_admin_reads_the_log_with_filters_and_pages(client, auth, world):
     everything = client.get("/audit")
     assert everything.status_code == 200
     page_two = client.get("/audit?login=inspector_a&page=2")
-    assert page_two.status_code == 200 and page_two.data.count(b"<td>view</td>") == 10
+    assert page_two.status_code == 200 and page_two.data.count(b"<td>View</td>") == 10
     exports = client.get("/audit?action=export")
-    assert b"owner_a" in exports.data and b"<td>view</td>" not in exports.data
+    assert b"owner_a" in exports.data and b"<td>View</td>" not in exports.data
     by_entity = client.get("/audit?entity=wages&login=OWNER_A")
-    assert b"<td>export</td>" in by_entity.data
+    assert b"<td>Export</td>" in by_entity.data
     dated = client.get("/audit?date_from=2024-05-02&date_to=2024-05-02&login=inspector_a")
-    assert dated.data.count(b"<td>view</td>") == 24
+    assert dated.data.count(b"<td>View</td>") == 24
     bad = client.get("/audit?date_from=not-a-date&page=-3")
     assert bad.status_code == 200
+    # An action that is no choice of the filter is refused next to it and the log is shown whole.
+    unknown = client.get("/audit?action=bogus").get_data(as_text=True)
+    assert error_near(unknown, "action") and "owner_a" in unknown and "inspector_a" in unknown
+
+
+def test_the_log_names_actions_and_outcomes_in_the_reader_s_language(client, auth, world):
+    _event(login="inspector_a", action="view", entity="person", entity_id="7")
+    _event(login=None, action="deny", entity="person", entity_id="8", outcome="out_of_scope")
+    db.session.commit()
+    auth.login("admin")
+    client.post("/language", data={"lang": "kk", "next": "/audit"})
+    page = client.get("/audit").get_data(as_text=True)
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert {"Қарау", "Бас тарту", "Орындалды", "Пайдаланушының қолжетімділік аясынан тыс"} <= set(cells)
+    assert not {"view", "deny", "ok", "out_of_scope"} & set(cells)
+    # The export keeps the codes, for whoever analyses the log.
+    assert "out_of_scope" in client.get("/audit.csv").get_data(as_text=True)
 
 
 def test_only_administrators_read_or_export_the_log(client, auth, world):
