@@ -21,7 +21,7 @@ from extensions import db
 from inmates.corrections import clean_reason
 from inmates.models import Stay
 from inmates.services import as_text
-from reference.codes import END_REASONS, label
+from reference.codes import correctable_end_reasons, label
 from timeutil import utcnow
 from web.errors import InputError
 from web.formatting import day
@@ -63,7 +63,7 @@ def correct_end(placement, ended_on, end_reason, reason, user_id):
     if not errors and left_on is not None and ended_on > left_on:
         errors["ended_on"] = gettext("The person left the facility on %(date)s; the placement "
                                      "cannot end later.", date=day(left_on))
-    if end_reason not in END_REASONS:
+    if end_reason not in correctable_end_reasons(placement.end_reason):
         errors["end_reason"] = gettext("Choose a reason.")
     if not errors and (ended_on, end_reason) == (placement.ended_on, placement.end_reason):
         errors["ended_on"] = gettext("This is the end already recorded.")

@@ -13,6 +13,7 @@ from enterprises.models import ProductionLine
 from extensions import db
 from facilities.models import Facility
 from inmates.models import Person
+from reference.codes import correctable_end_reasons
 from tabular import export
 from timeutil import today
 from web.errors import InputError, conflict
@@ -127,6 +128,7 @@ def placement_correct(placement_id):
         flash(_("This placement has not ended."), "warning")
         return redirect(url_for("marketplace.person_history", person_id=person.id))
     form = PlacementCorrectionForm(ended_on=placement.ended_on, end_reason=placement.end_reason)
+    form.end_reason.choices = list(correctable_end_reasons(placement.end_reason).items())
     if form.validate_on_submit():
         try:
             if form.action.data == "reopen":

@@ -90,6 +90,14 @@ END_REASONS = {
 EVENT_END_REASONS = ("released", "transferred", "withdrawn")
 # What a user may give when ending one placement by hand.
 CHOSEN_END_REASONS = {k: v for k, v in END_REASONS.items() if k not in EVENT_END_REASONS}
+
+
+def correctable_end_reasons(current):
+    """Return the reasons a corrected end may give: those chosen by hand, and the one it has
+    (an end that came with a release keeps saying so); never a new event's reason."""
+    return {k: v for k, v in END_REASONS.items() if k in CHOSEN_END_REASONS or k == current}
+
+
 # What may be said of every worker of a line at once, when the line closes.
 LINE_CLOSING_REASONS = {k: END_REASONS[k] for k in ("line_closed", "completed", "other")}
 

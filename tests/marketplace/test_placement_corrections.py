@@ -54,6 +54,30 @@ def correct(client, placement, **data):
                        data={"reason": REASON, **data})
 
 
+@pytest.mark.parametrize("claimed", ["released", "transferred", "withdrawn"])
+def test_a_correction_does_not_give_an_end_an_event_s_reason(world, client, auth, ended, claimed):
+    auth.login("inspector_a")
+    form = client.get(f"/market/placements/{ended.id}/correct").get_data(as_text=True)
+    assert f'value="{claimed}"' not in form
+    response = correct(client, ended, action="end", ended_on="2024-05-01", end_reason=claimed)
+    assert response.status_code == 422 and error_of(response.get_data(as_text=True), "end_reason")
+    assert fresh(ended).end_reason == "dismissed" and kept() == set()
+
+
+def test_an_end_that_came_with_a_release_keeps_its_reason_when_redated(world, client, auth):
+    placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 1, 10),
+                                    ended_on=date(2024, 5, 1), end_reason="released", slot=1)
+    db.session.commit()
+    auth.login("inspector_a")
+    form = client.get(f"/market/placements/{placement.id}/correct").get_data(as_text=True)
+    assert 'value="released" selected' in form or 'selected value="released"' in form
+    response = correct(client, placement, action="end", ended_on="2024-04-20",
+                       end_reason="released")
+    assert response.status_code == 302
+    assert (fresh(placement).ended_on, fresh(placement).end_reason) == (date(2024, 4, 20),
+                                                                        "released")
+
+
 def test_changing_the_end_keeps_both_versions_and_is_audited(world, client, auth, ended):
     auth.login("inspector_a")
     page = client.get(f"/market/people/{world.person_a.id}/placements").get_data(as_text=True)
