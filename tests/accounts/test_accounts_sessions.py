@@ -1,8 +1,12 @@
 """Sessions: a fresh one at login, every one ended by logout, timeouts, cookie flags, ?next=."""
 import re
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.routing import RequestRedirect
 
 import accounts.views
 from config import from_environment
@@ -142,6 +146,24 @@ def test_switching_language_on_a_refused_form_s_page_returns_to_the_page_it_was_
 def test_next_to_an_address_that_is_no_page_goes_home(client, world, target):
     response = client.post("/language", data={"lang": "ru", "next": target})
     assert response.headers["Location"] == "/"
+
+
+PATHS = ["/", "/users", "/market/roster", "/market/placements/1/end", "/language", "/audit"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(target=st.one_of(st.text(max_size=40), st.sampled_from(PATHS),
+                        st.tuples(st.sampled_from(PATHS), st.text(max_size=12)).map("".join)))
+def test_the_switch_returns_only_to_a_page_of_this_site(app, client, target):
+    response = client.post("/language", data={"lang": "ru", "next": target})
+    location = response.headers["Location"]
+    assert response.status_code == 302 and location.startswith("/")
+    assert not location.startswith("//") and "\\" not in location
+    try:
+        app.url_map.bind("localhost").match(urlsplit(location).path, method="GET")
+    except RequestRedirect:
+        pass  # a page at its canonical address; anything else raises: no page
 
 
 def test_anonymous_get_redirects_to_login_with_next(client, world):
