@@ -93,9 +93,12 @@ CHOSEN_END_REASONS = {k: v for k, v in END_REASONS.items() if k not in EVENT_END
 
 
 def correctable_end_reasons(current):
-    """Return the reasons a corrected end may give: those chosen by hand, and the one it has
-    (an end that came with a release keeps saying so); never a new event's reason."""
-    return {k: v for k, v in END_REASONS.items() if k in CHOSEN_END_REASONS or k == current}
+    """Return the reasons a corrected end may give. An end that came with an event keeps its
+    reason (a release is corrected as a release, with the person's record); any other takes
+    one given by hand, never an event's."""
+    if current in EVENT_END_REASONS:
+        return {current: END_REASONS[current]}
+    return dict(CHOSEN_END_REASONS)
 
 
 # What may be said of every worker of a line at once, when the line closes.

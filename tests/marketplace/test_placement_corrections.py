@@ -64,7 +64,7 @@ def test_a_correction_does_not_give_an_end_an_event_s_reason(world, client, auth
     assert fresh(ended).end_reason == "dismissed" and kept() == set()
 
 
-def test_an_end_that_came_with_a_release_keeps_its_reason_when_redated(world, client, auth):
+def test_an_end_that_came_with_a_release_keeps_its_reason(world, client, auth):
     placement = factories.placement(world.person_a, world.line_a, started_on=date(2024, 1, 10),
                                     ended_on=date(2024, 5, 1), end_reason="released", slot=1)
     db.session.commit()
@@ -76,6 +76,13 @@ def test_an_end_that_came_with_a_release_keeps_its_reason_when_redated(world, cl
     assert response.status_code == 302
     assert (fresh(placement).ended_on, fresh(placement).end_reason) == (date(2024, 4, 20),
                                                                         "released")
+    # Nor does it become a dismissal: the release is corrected with the person's record.
+    assert 'value="dismissed"' not in client.get(
+        f"/market/placements/{placement.id}/correct").get_data(as_text=True)
+    refused = correct(client, placement, action="end", ended_on="2024-04-20",
+                      end_reason="dismissed")
+    assert refused.status_code == 422 and error_of(refused.get_data(as_text=True), "end_reason")
+    assert fresh(placement).end_reason == "released"
 
 
 def test_changing_the_end_keeps_both_versions_and_is_audited(world, client, auth, ended):
