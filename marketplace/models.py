@@ -81,7 +81,7 @@ class Placement(db.Model):
     def active_on(self, day):
         """The person works on this placement on ``day``: from its start, before its end
         (SQL on the class, a truth value on a placement)."""
-        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+        return self.started_on <= day and (self.holds_place() or day < self.ended_on)
 
     @active_on.expression
     def active_on(cls, day):

@@ -235,7 +235,7 @@ def test_failure_halfway_changes_nothing(world, client, auth, path, data):
         "in_custody", world.facility_a.id, None)
     stays = db.session.scalars(select(Stay).where(Stay.person_id == person.id)).all()
     assert [(s.ended_on, s.end_reason) for s in stays] == [(None, None)]
-    assert db.session.get(Placement, placement.id).ended_on is None
+    assert db.session.get(Placement, placement.id).holds_place()
     assert db.session.scalar(select(func.count(PersonChange.id))) == 0
 
 

@@ -92,7 +92,7 @@ def test_transfer_ends_and_starts_in_one_step(world):
     db.session.commit()
     db.session.refresh(old)
     assert old.ended_on == START and old.end_reason == "transferred"
-    assert new.line_id == other.id and new.ended_on is None
+    assert new.line_id == other.id and new.holds_place()
 
 
 def test_failed_transfer_leaves_the_old_placement_running(world):
@@ -105,7 +105,7 @@ def test_failed_transfer_leaves_the_old_placement_running(world):
         start_placement(world.person_a.id, full.id, START, transfer=True)
     db.session.commit()
     db.session.refresh(old)
-    assert old.ended_on is None
+    assert old.holds_place()
 
 
 def test_placing_someone_already_placed_answers_409_with_a_message(client, auth, world):
@@ -165,7 +165,7 @@ def test_end_before_start_is_refused_without_change(client, auth, world):
     client.post(f"/market/placements/{placement.id}/end",
                 data={"reason": "other", "ended_on": "2023-05-01"})
     db.session.expire_all()
-    assert db.session.get(Placement, placement.id).ended_on is None
+    assert db.session.get(Placement, placement.id).holds_place()
 
 
 def test_transfer_through_the_page(client, auth, world):

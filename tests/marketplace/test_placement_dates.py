@@ -128,7 +128,7 @@ def test_a_transfer_between_lines_refuses_a_date_that_cannot_be(
     assert response.status_code == 422
     message = error_near(response.get_data(as_text=True), "started_on")
     assert message and text in message
-    assert placements() == 1 and db.session.get(Placement, placement.id).ended_on is None
+    assert placements() == 1 and db.session.get(Placement, placement.id).holds_place()
 
 
 def test_the_fill_reports_a_start_that_cannot_be_on_its_row(world, client, auth):
